@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+// TwoLenses: builds a static explainer site about discriminative vs generative
+// models, with figures from models it trains itself.
+//
+// Data flows one way through the targets:
+//   Datasets → Models → Plotting → Site, orchestrated by Pipeline, driven by `lenses`.
+import PackageDescription
+
+let package = Package(
+    name: "TwoLenses",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lenses", targets: ["lenses"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // C libraries, through pkg-config.
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+
+        // Matrices over BLAS/LAPACK, seeded random numbers, an optimiser.
+        .target(name: "Numerics", dependencies: ["CBLAS"]),
+        // CSV reading, built-in and synthetic datasets, stratified splits.
+        .target(name: "Datasets", dependencies: ["Numerics"]),
+        // The models of both lenses behind one protocol family.
+        .target(name: "Models", dependencies: ["Numerics"]),
+        // Figures drawn with Cairo from plain arrays (no model types).
+        .target(name: "Plotting", dependencies: ["CCairo", "Numerics"]),
+        // HTML pages from Mustache templates and Markdown content.
+        .target(name: "Site", dependencies: [
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Ink", package: "Ink"),
+        ]),
+        // The job graph: config → data → models → figures → pages → site.
+        .target(name: "Pipeline", dependencies: [
+            "Numerics", "Datasets", "Models", "Plotting", "Site",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The thin command-line interface.
+        .executableTarget(name: "lenses", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+    ]
+)

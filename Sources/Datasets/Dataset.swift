@@ -1,0 +1,132 @@
+import Foundation
+import Numerics
+
+/// A labelled data set: a feature matrix and integer class labels `0..<K`.
+public struct Dataset: Sendable {
+    public let name: String
+    public let title: String
+    public let featureNames: [String]
+    public let classNames: [String]
+    public let x: Matrix
+    public let y: [Int]
+    /// Rows left out because a used column was missing (`NA` or empty).
+    public let droppedRows: Int
+
+    public init(name: String, title: String, featureNames: [String], classNames: [String],
+                x: Matrix, y: [Int], droppedRows: Int = 0) {
+        precondition(x.rows == y.count, "one label per row")
+        precondition(x.cols == featureNames.count, "one name per feature")
+        self.name = name
+        self.title = title
+        self.featureNames = featureNames
+        self.classNames = classNames
+        self.x = x
+        self.y = y
+        self.droppedRows = droppedRows
+    }
+
+    public var count: Int { y.count }
+    public var classCount: Int { classNames.count }
+
+    public func subset(_ indices: [Int]) -> Dataset {
+        Dataset(name: name, title: title, featureNames: featureNames, classNames: classNames,
+                x: x.rows(indices), y: indices.map { y[$0] }, droppedRows: droppedRows)
+    }
+
+    public func classCounts() -> [Int] {
+        var c = [Int](repeating: 0, count: classCount)
+        for v in y { c[v] += 1 }
+        return c
+    }
+}
+
+/// A transform applied to every feature after reading.
+public enum FeatureTransform: String, Sendable, Codable {
+    case none
+    /// log(1 + x): for skewed, non-negative counts and percentages.
+    case log1p
+}
+
+/// Turns a CSV table into a `Dataset`: picks the label and feature columns,
+/// parses numbers, drops rows with missing values, and numbers the classes.
+public enum DatasetLoader {
+    /// Values read as missing.
+    public static let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "?"]
+
+    public static func load(table: CSVTable, name: String, title: String, label: String,
+                            features: [String]?, transform: FeatureTransform = .none) throws -> Dataset {
+        let labelIndex = try table.columnIndex(label, role: "label")
+        let featureIndices: [Int]
+        if let features {
+            featureIndices = try features.map { try table.columnIndex($0, role: "feature") }
+            if let clash = features.first(where: { $0 == label }) {
+                throw CSVError(file: table.file, line: 1, "'\(clash)' is the label column; it cannot also be a feature")
+            }
+        } else {
+            featureIndices = firstNumericColumns(table, excluding: labelIndex, count: 2)
+            if featureIndices.count < 2 {
+                throw CSVError(file: table.file, line: 1, "needs two numeric feature columns besides the label '\(label)'")
+            }
+        }
+        var rows = [Double](), labels = [String](), dropped = 0
+        rows.reserveCapacity(table.records.count * featureIndices.count)
+        recordLoop: for (r, rec) in table.records.enumerated() {
+            let labelText = rec[labelIndex].trimmingCharacters(in: .whitespaces)
+            if missingMarkers.contains(labelText) { dropped += 1; continue }
+            var values = [Double]()
+            for j in featureIndices {
+                let text = rec[j].trimmingCharacters(in: .whitespaces)
+                if missingMarkers.contains(text) { dropped += 1; continue recordLoop }
+                guard let v = Double(text) else {
+                    throw CSVError(file: table.file, line: table.lines[r], column: j + 1,
+                                   "column '\(table.header[j])' expected a number, found '\(text.prefix(40))'")
+                }
+                guard v.isFinite else {
+                    throw CSVError(file: table.file, line: table.lines[r], column: j + 1,
+                                   "column '\(table.header[j])' holds '\(text.prefix(40))'; expected a finite number (use NA for missing)")
+                }
+                switch transform {
+                case .none: values.append(v)
+                case .log1p:
+                    guard v > -1 else {
+                        throw CSVError(file: table.file, line: table.lines[r], column: j + 1,
+                                       "log(1+x) needs x > -1, found \(text) in column '\(table.header[j])'")
+                    }
+                    values.append(Foundation.log1p(v))
+                }
+            }
+            rows.append(contentsOf: values)
+            labels.append(labelText)
+        }
+        if labels.isEmpty {
+            throw CSVError(file: table.file, line: 2, "no rows left after dropping \(dropped) with missing values")
+        }
+        let classNames = sortedClassNames(Set(labels))
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        let names = featureIndices.map { table.header[$0] }
+        return Dataset(name: name, title: title,
+                       featureNames: transform == .log1p ? names.map { "log(1+\($0))" } : names,
+                       classNames: classNames,
+                       x: Matrix(rows: labels.count, cols: featureIndices.count, data: rows),
+                       y: labels.map { index[$0]! }, droppedRows: dropped)
+    }
+
+    /// Class names in numeric order when all are numbers, else in string order
+    /// (as scikit-learn's `np.unique`).
+    public static func sortedClassNames(_ names: Set<String>) -> [String] {
+        let numeric = names.compactMap { n in Double(n).map { (n, $0) } }
+        if numeric.count == names.count { return numeric.sorted { $0.1 < $1.1 }.map(\.0) }
+        return names.sorted()
+    }
+
+    static func firstNumericColumns(_ table: CSVTable, excluding: Int, count: Int) -> [Int] {
+        var out = [Int]()
+        for j in table.header.indices where j != excluding {
+            let values = table.records.map { $0[j].trimmingCharacters(in: .whitespaces) }
+                .filter { !missingMarkers.contains($0) }
+            if !values.isEmpty && values.allSatisfy({ Double($0) != nil }) { out.append(j) }
+            if out.count == count { break }
+        }
+        return out
+    }
+}

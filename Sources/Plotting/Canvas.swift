@@ -1,0 +1,204 @@
+import CCairo
+import Foundation
+
+/// An RGB colour with components in 0…1.
+public struct Color: Sendable, Equatable {
+    public var r: Double, g: Double, b: Double
+    public init(_ r: Double, _ g: Double, _ b: Double) { self.r = r; self.g = g; self.b = b }
+    public init(hex: UInt32) {
+        self.init(Double((hex >> 16) & 0xFF) / 255, Double((hex >> 8) & 0xFF) / 255, Double(hex & 0xFF) / 255)
+    }
+    /// Mixes toward `other` by `t` (0 = self, 1 = other).
+    public func mixed(with other: Color, _ t: Double) -> Color {
+        Color(r + (other.r - r) * t, g + (other.g - g) * t, b + (other.b - b) * t)
+    }
+    public static let white = Color(1, 1, 1)
+    public static let black = Color(0, 0, 0)
+}
+
+/// Errors from drawing or encoding a figure.
+public struct PlotError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A thin, non-Sendable wrapper around one Cairo image surface and context.
+/// Create it inside the task that draws with it; never share it across threads.
+public final class Canvas {
+    public let width: Int
+    public let height: Int
+    let surface: OpaquePointer
+    let cr: OpaquePointer
+
+    /// A canvas of `width × height` logical pixels drawn at `scale` device pixels each.
+    public init(width: Int, height: Int, scale: Double = 1) throws {
+        self.width = width
+        self.height = height
+        let w = Int32((Double(width) * scale).rounded()), h = Int32((Double(height) * scale).rounded())
+        guard let s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h),
+              cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
+            throw PlotError("cannot create a \(w)×\(h) image surface")
+        }
+        surface = s
+        cr = cairo_create(s)
+        cairo_scale(cr, scale, scale)
+        // Fixed font rendering so output is identical on every machine with the font.
+        let options = cairo_font_options_create()
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_set_font_options(cr, options)
+        cairo_font_options_destroy(options)
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    // MARK: state
+
+    public func setColor(_ c: Color, alpha: Double = 1) {
+        if alpha >= 1 { cairo_set_source_rgb(cr, c.r, c.g, c.b) } else { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha) }
+    }
+    public func setLineWidth(_ w: Double) { cairo_set_line_width(cr, w) }
+    public func setDash(_ pattern: [Double]) {
+        pattern.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32(pattern.count), 0) }
+    }
+    public func setRoundCaps() {
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+    }
+    public func save() { cairo_save(cr) }
+    public func restore() { cairo_restore(cr) }
+    public func clip(x: Double, y: Double, width: Double, height: Double) {
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_clip(cr)
+    }
+
+    // MARK: shapes
+
+    public func fillRect(x: Double, y: Double, width: Double, height: Double) {
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_fill(cr)
+    }
+    public func strokeRect(x: Double, y: Double, width: Double, height: Double) {
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_stroke(cr)
+    }
+    public func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) {
+        cairo_move_to(cr, x0, y0)
+        cairo_line_to(cr, x1, y1)
+        cairo_stroke(cr)
+    }
+    /// Strokes polylines (each an array of points) as one path.
+    public func strokePolylines(_ lines: [[(Double, Double)]]) {
+        for l in lines {
+            guard let first = l.first else { continue }
+            cairo_move_to(cr, first.0, first.1)
+            for p in l.dropFirst() { cairo_line_to(cr, p.0, p.1) }
+        }
+        cairo_stroke(cr)
+    }
+    public func circle(x: Double, y: Double, radius: Double) {
+        cairo_new_sub_path(cr)
+        cairo_arc(cr, x, y, radius, 0, 2 * Double.pi)
+    }
+    public func fill() { cairo_fill(cr) }
+    public func fillPreserve() { cairo_fill_preserve(cr) }
+    public func stroke() { cairo_stroke(cr) }
+    public func moveTo(_ x: Double, _ y: Double) { cairo_move_to(cr, x, y) }
+    public func lineTo(_ x: Double, _ y: Double) { cairo_line_to(cr, x, y) }
+
+    /// Paints RGB pixels (row-major, top row first) scaled into a rectangle.
+    /// `smooth` selects bilinear filtering; otherwise each pixel is a sharp cell.
+    public func drawImage(pixels: [UInt32], width w: Int, height h: Int,
+                          into x: Double, _ y: Double, _ width: Double, _ height: Double, smooth: Bool) {
+        guard let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else { return }
+        defer { cairo_surface_destroy(img) }
+        cairo_surface_flush(img)
+        let stride = Int(cairo_image_surface_get_stride(img))
+        if let base = cairo_image_surface_get_data(img) {
+            for row in 0..<h {
+                let dst = UnsafeMutableRawPointer(base + row * stride).assumingMemoryBound(to: UInt32.self)
+                for col in 0..<w { dst[col] = pixels[row * w + col] }
+            }
+        }
+        cairo_surface_mark_dirty(img)
+        cairo_save(cr)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_clip(cr)
+        cairo_translate(cr, x, y)
+        cairo_scale(cr, width / Double(w), height / Double(h))
+        cairo_set_source_surface(cr, img, 0, 0)
+        let pattern = cairo_get_source(cr)
+        cairo_pattern_set_filter(pattern, smooth ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_NEAREST)
+        cairo_pattern_set_extend(pattern, CAIRO_EXTEND_PAD)
+        cairo_paint(cr)
+        cairo_restore(cr)
+    }
+
+    // MARK: text
+
+    public enum Anchor { case start, middle, end }
+
+    /// Draws text with its baseline at `y`, anchored horizontally at `x`.
+    public func text(_ s: String, x: Double, y: Double, size: Double, bold: Bool = false,
+                     anchor: Anchor = .start, rotated: Bool = false) {
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, size)
+        var ext = cairo_text_extents_t()
+        cairo_text_extents(cr, s, &ext)
+        let dx: Double
+        switch anchor {
+        case .start: dx = 0
+        case .middle: dx = -ext.x_advance / 2
+        case .end: dx = -ext.x_advance
+        }
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        if rotated { cairo_rotate(cr, -Double.pi / 2) }
+        cairo_move_to(cr, dx, 0)
+        cairo_show_text(cr, s)
+        cairo_restore(cr)
+    }
+
+    /// The advance width of a string at a size.
+    public func textWidth(_ s: String, size: Double, bold: Bool = false) -> Double {
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, size)
+        var ext = cairo_text_extents_t()
+        cairo_text_extents(cr, s, &ext)
+        return ext.x_advance
+    }
+
+    /// Cuts a string with "…" so it fits in `maxWidth`.
+    public func fitted(_ s: String, size: Double, maxWidth: Double, bold: Bool = false) -> String {
+        if textWidth(s, size: size, bold: bold) <= maxWidth { return s }
+        var chars = Array(s)
+        while !chars.isEmpty && textWidth(String(chars) + "…", size: size, bold: bold) > maxWidth { chars.removeLast() }
+        return String(chars) + "…"
+    }
+
+    // MARK: output
+
+    /// The canvas as PNG bytes.
+    public func pngData() throws -> Data {
+        cairo_surface_flush(surface)
+        final class Sink { var data = Data() }
+        let sink = Sink()
+        let status = cairo_surface_write_to_png_stream(surface, { closure, bytes, length in
+            guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+            let sink = Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue()
+            sink.data.append(bytes, count: Int(length))
+            return CAIRO_STATUS_SUCCESS
+        }, Unmanaged.passUnretained(sink).toOpaque())
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError("PNG encoding failed: \(String(cString: cairo_status_to_string(status)))")
+        }
+        return sink.data
+    }
+}
