@@ -25,6 +25,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
+        // One system call Swift's Glibc module does not expose (atomic swap of two folders).
+        .target(name: "CSystem"),
+
         // Matrices over BLAS/LAPACK, seeded random numbers, an optimiser.
         .target(name: "Numerics", dependencies: ["CBLAS"]),
         // CSV reading, built-in and synthetic datasets, stratified splits.
@@ -35,6 +38,7 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["CCairo", "Numerics"]),
         // HTML pages from Mustache templates and Markdown content.
         .target(name: "Site", dependencies: [
+            "CSystem",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Ink", package: "Ink"),
         ]),

@@ -1,0 +1,134 @@
+import Datasets
+import Foundation
+import Models
+import Numerics
+import Plotting
+
+/// What a job produces.
+public enum Artifact: Sendable {
+    case data(DataArtifact)
+    case fit(FitArtifact)
+    case figure(FigureArtifact)
+    case page(PageArtifact)
+
+    var data: DataArtifact { if case .data(let d) = self { return d }; preconditionFailure("not a data artifact") }
+    var fit: FitArtifact { if case .fit(let f) = self { return f }; preconditionFailure("not a fit artifact") }
+    var figure: FigureArtifact { if case .figure(let f) = self { return f }; preconditionFailure("not a figure artifact") }
+    var page: PageArtifact { if case .page(let p) = self { return p }; preconditionFailure("not a page artifact") }
+}
+
+/// A dataset with its train/test split and the plotting window shared by every model.
+public struct DataArtifact: Sendable {
+    public let spec: DatasetSpec
+    public let dataset: Dataset
+    public let split: Split
+    public let grid: Grid
+
+    public var train: Dataset { dataset.subset(split.train) }
+    public var test: Dataset { dataset.subset(split.test) }
+}
+
+/// What the generative lens adds: class-conditional densities and samples.
+public struct GenerativeView: Sendable {
+    /// log p(x | y = k) on the grid, one array per class.
+    public let classLogDensity: [[Double]]
+    /// Per class, the (mass, log-density threshold) pairs of the highest-density regions.
+    public let regions: [[(mass: Double, threshold: Double)]]
+    /// Points drawn from the fitted p(x, y).
+    public let samples: [PlotPoint]
+}
+
+/// A fitted model's numbers and its evaluation on the shared grid.
+public struct FitArtifact: Sendable {
+    public let dataset: String
+    public let kind: String
+    public let displayName: String
+    public let lens: ModelCatalogue.Lens
+    public let settings: [String: SettingValue]
+    public let boundaryShape: String
+    public let seed: UInt64
+    public let nTrain: Int
+    public let nTest: Int
+    public let testAccuracy: Double
+    public let testLogLoss: Double
+    public let convergence: Convergence?
+    /// P(y | x) on the grid, class-major within each cell.
+    public let gridProba: [Double]
+    public let generative: GenerativeView?
+
+    /// "C=1, max_iter=1000" in key order.
+    public var settingsText: String {
+        settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: ", ")
+    }
+}
+
+/// A rendered figure with everything the page shows around it.
+public struct FigureArtifact: Sendable {
+    public let path: String
+    public let png: Data
+    public let width: Int
+    public let height: Int
+    public let title: String
+    public let alt: String
+    public let caption: String
+    public let provenance: [(String, String)]
+    public let metrics: MetricsEntry
+}
+
+/// One row of `metrics.json`'s `figures`.
+public struct MetricsEntry: Sendable, Encodable {
+    public var file: String
+    public var page: String
+    public var pages: [String]
+    public var dataset: String
+    public var model: String
+    public var kind: String
+    public var view: String
+    public var lens: String
+    public var testAccuracy: Double
+    public var testLogLoss: Double
+    public var nTrain: Int
+    public var nTest: Int
+    public var seed: UInt64
+    public var settings: [String: SettingValue]
+    public var converged: Bool?
+    public var iterations: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case file, page, pages, dataset, model, kind, view, lens, seed, settings, converged, iterations
+        case testAccuracy = "test_accuracy", testLogLoss = "test_log_loss", nTrain = "n_train", nTest = "n_test"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file); try c.encode(page, forKey: .page); try c.encode(pages, forKey: .pages)
+        try c.encode(dataset, forKey: .dataset); try c.encode(model, forKey: .model); try c.encode(kind, forKey: .kind)
+        try c.encode(view, forKey: .view); try c.encode(lens, forKey: .lens)
+        try c.encode(testAccuracy, forKey: .testAccuracy); try c.encode(testLogLoss, forKey: .testLogLoss)
+        try c.encode(nTrain, forKey: .nTrain); try c.encode(nTest, forKey: .nTest); try c.encode(seed, forKey: .seed)
+        var s = c.nestedContainer(keyedBy: AnyKey.self, forKey: .settings)
+        for (k, v) in settings {
+            switch v {
+            case .number(let d): try s.encode(d, forKey: AnyKey(k))
+            case .integer(let i): try s.encode(i, forKey: AnyKey(k))
+            case .text(let t): try s.encode(t, forKey: AnyKey(k))
+            case .flag(let b): try s.encode(b, forKey: AnyKey(k))
+            }
+        }
+        try c.encodeIfPresent(converged, forKey: .converged); try c.encodeIfPresent(iterations, forKey: .iterations)
+    }
+}
+
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A rendered page.
+public struct PageArtifact: Sendable {
+    public let path: String
+    public let html: Data
+}

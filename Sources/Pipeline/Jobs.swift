@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+
+/// The inputs that fully determine a job's output. Two jobs with equal keys
+/// produce equal bytes; the key of a job folds in the keys of the jobs it
+/// depends on, so a change upstream changes every key downstream.
+public struct JobKey: Sendable, Hashable, CustomStringConvertible {
+    public let hex: String
+
+    /// `inputs` are named values (dataset bytes' hash, model kind and settings,
+    /// seed, figure settings, …); `upstream` the keys of the dependencies.
+    public init(kind: String, inputs: [String: String], upstream: [JobKey]) {
+        var text = "lenses-job/1\nkind=\(kind)\ncode=\(BuildInfo.codeVersion)\n"
+        for k in inputs.keys.sorted() { text += "\(k)=\(inputs[k]!)\n" }
+        for u in upstream.map(\.hex).sorted() { text += "upstream=\(u)\n" }
+        hex = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public var description: String { String(hex.prefix(12)) }
+
+    public static func hash(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public enum BuildInfo {
+    /// Changes whenever the code that produces outputs changes.
+    public static let codeVersion = "0.1.0"
+}
+
+/// One node of the build graph.
+public struct Job: Sendable {
+    public enum Stage: String, Sendable, CaseIterable, Codable {
+        case data, train, render, page
+    }
+    public let id: String
+    public let stage: Stage
+    public let key: JobKey
+    public let dependencies: [String]
+    public let run: @Sendable ([String: Artifact]) throws -> Artifact
+
+    public init(id: String, stage: Stage, key: JobKey, dependencies: [String],
+                run: @escaping @Sendable ([String: Artifact]) throws -> Artifact) {
+        self.id = id; self.stage = stage; self.key = key; self.dependencies = dependencies; self.run = run
+    }
+}
+
+/// A failure inside one job, named by the job.
+public struct JobError: Error, CustomStringConvertible {
+    public let job: String
+    public let underlying: Error
+    public var description: String { "\(underlying)" }
+}
+
+/// Runs a job graph with at most `parallelism` jobs at a time. Jobs start in id
+/// order as their dependencies finish; each job sees only its dependencies'
+/// artifacts, so the results never depend on the order or the parallelism.
+public enum JobRunner {
+    public struct Finished: Sendable {
+        public let id: String
+        public let stage: Job.Stage
+        public let seconds: Double
+    }
+
+    public static func run(_ jobs: [Job], parallelism: Int,
+                           onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> [String: Artifact] {
+        let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
+        for job in jobs {
+            for d in job.dependencies where byID[d] == nil {
+                preconditionFailure("job \(job.id) depends on unknown job \(d)")
+            }
+        }
+        var results = [String: Artifact]()
+        var waiting = Set(jobs.map(\.id))
+        var running = 0
+        let limit = max(1, parallelism)
+        var done = 0
+
+        return try await withThrowingTaskGroup(of: (String, Artifact, Double).self) { group in
+            func startReady() {
+                let ready = waiting.filter { id in byID[id]!.dependencies.allSatisfy { results[$0] != nil } }.sorted()
+                for id in ready where running < limit {
+                    let job = byID[id]!
+                    let inputs = Dictionary(uniqueKeysWithValues: job.dependencies.map { ($0, results[$0]!) })
+                    waiting.remove(id)
+                    running += 1
+                    group.addTask {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        do {
+                            let artifact = try job.run(inputs)
+                            return (id, artifact, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                        } catch {
+                            throw JobError(job: id, underlying: error)
+                        }
+                    }
+                }
+            }
+            startReady()
+            while let (id, artifact, seconds) = try await group.next() {
+                running -= 1
+                results[id] = artifact
+                done += 1
+                onFinish(Finished(id: id, stage: byID[id]!.stage, seconds: seconds), done, jobs.count)
+                startReady()
+            }
+            if !waiting.isEmpty { preconditionFailure("job graph has a cycle among \(waiting.sorted())") }
+            return results
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Datasets
+import Foundation
+import Models
+
+/// Where a dataset comes from.
+public enum DatasetSource: Sendable, Equatable {
+    /// Generated from the project seed: `kind` is `two_moons`, `circles`, `blobs` or `xor`.
+    case synthetic(kind: String, n: Int, noise: Double)
+    /// A CSV file under the project root.
+    case csv(file: String, label: String, features: [String]?, transform: FeatureTransform)
+}
+
+public struct DatasetSpec: Sendable, Equatable {
+    public var name: String
+    public var title: String
+    public var source: DatasetSource
+    public init(name: String, title: String, source: DatasetSource) {
+        self.name = name; self.title = title; self.source = source
+    }
+}
+
+public struct ModelSpec: Sendable, Equatable {
+    public var kind: String
+    public var settings: [String: SettingValue]
+    public init(kind: String, settings: [String: SettingValue] = [:]) { self.kind = kind; self.settings = settings }
+}
+
+public struct PageSpec: Sendable, Equatable {
+    /// Output name without `.html` (`index` is the home page).
+    public var slug: String
+    /// Markdown source, relative to the project root.
+    public var file: String
+    public init(slug: String, file: String) { self.slug = slug; self.file = file }
+}
+
+public struct FigureSettings: Sendable, Equatable {
+    public var width = 800
+    public var height = 600
+    /// Cells per side of the P(y|x) grid.
+    public var grid = 200
+    /// Samples drawn from each generative model for its density figure.
+    public var samples = 200
+    /// Monte Carlo draws per class used to place the highest-density contours.
+    public var contourDraws = 4000
+    public init() {}
+}
+
+/// Everything a build needs to know: the project folder, datasets, models, pages,
+/// the seed and the figure settings. (A later `lenses.yml` fills this in; this
+/// release uses `ProjectSpec.standard`.)
+public struct ProjectSpec: Sendable {
+    public var root: URL
+    public var siteTitle = "TwoLenses"
+    public var seed: UInt64 = 42
+    public var testFraction = 0.3
+    public var datasets: [DatasetSpec]
+    public var models: [ModelSpec]
+    public var pages: [PageSpec]
+    public var figures = FigureSettings()
+
+    public init(root: URL, datasets: [DatasetSpec], models: [ModelSpec], pages: [PageSpec]) {
+        self.root = root; self.datasets = datasets; self.models = models; self.pages = pages
+    }
+
+    /// The built-in project: the synthetic sets and iris/spam7, logistic regression
+    /// and Gaussian naive Bayes, a home page and "Two lenses on the same data".
+    public static func standard(root: URL) -> ProjectSpec {
+        ProjectSpec(
+            root: root,
+            datasets: [
+                DatasetSpec(name: "two_moons", title: "Two moons", source: .synthetic(kind: "two_moons", n: 500, noise: 0.25)),
+                DatasetSpec(name: "circles", title: "Circles", source: .synthetic(kind: "circles", n: 500, noise: 0.1)),
+                DatasetSpec(name: "blobs", title: "Blobs", source: .synthetic(kind: "blobs", n: 500, noise: 1)),
+                DatasetSpec(name: "xor", title: "XOR", source: .synthetic(kind: "xor", n: 500, noise: 0.3)),
+                DatasetSpec(name: "iris", title: "Iris (petal length × width)",
+                            source: .csv(file: "data/iris.csv", label: "species",
+                                         features: ["petal_length", "petal_width"], transform: .none)),
+                DatasetSpec(name: "spam7", title: "Spam (log dollar × log bang)",
+                            source: .csv(file: "data/spam7.csv", label: "spam",
+                                         features: ["dollar", "bang"], transform: .log1p)),
+            ],
+            models: [
+                ModelSpec(kind: LogisticRegression.kind, settings: ["C": .number(1)]),
+                ModelSpec(kind: GaussianNaiveBayes.kind, settings: ["var_smoothing": .number(1e-9)]),
+            ],
+            pages: [
+                PageSpec(slug: "index", file: "content/index.md"),
+                PageSpec(slug: "two-lenses", file: "content/two-lenses.md"),
+            ])
+    }
+
+    public func dataset(_ name: String) -> DatasetSpec? { datasets.first { $0.name == name } }
+    public func model(_ kind: String) -> ModelSpec? { models.first { $0.kind == kind } }
+}

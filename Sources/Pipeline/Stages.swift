@@ -1,0 +1,179 @@
+import Datasets
+import Foundation
+import Models
+import Numerics
+import Plotting
+
+/// The work of each kind of job, as plain functions of their inputs.
+enum Stages {
+    // MARK: data
+
+    static func loadData(_ spec: DatasetSpec, bytes: Data?, seed: UInt64, testFraction: Double,
+                         gridSize: Int) throws -> DataArtifact {
+        let dataset: Dataset
+        switch spec.source {
+        case .synthetic(let kind, let n, let noise):
+            switch kind {
+            case "two_moons": dataset = Synthetic.twoMoons(n: n, noise: noise, seed: seed)
+            case "circles": dataset = Synthetic.circles(n: n, noise: noise, seed: seed)
+            case "blobs": dataset = Synthetic.blobs(n: n, std: noise, seed: seed)
+            case "xor": dataset = Synthetic.xor(n: n, noise: noise, seed: seed)
+            default: throw PipelineError("dataset '\(spec.name)': unknown synthetic kind '\(kind)'")
+            }
+        case .csv(let file, let label, let features, let transform):
+            let table = try CSVReader.parse(bytes ?? Data(), file: file)
+            dataset = try DatasetLoader.load(table: table, name: spec.name, title: spec.title, label: label,
+                                             features: features, transform: transform)
+        }
+        let named = Dataset(name: spec.name, title: spec.title, featureNames: dataset.featureNames,
+                            classNames: dataset.classNames, x: dataset.x, y: dataset.y,
+                            droppedRows: dataset.droppedRows)
+        let split = Splitter.stratified(labels: named.y, classCount: named.classCount,
+                                        testFraction: testFraction, seed: seed)
+        return DataArtifact(spec: spec, dataset: named, split: split, grid: plotGrid(named.x, size: gridSize))
+    }
+
+    /// The plotting window: the data's range on each axis plus 8 % on every side.
+    static func plotGrid(_ x: Matrix, size: Int) -> Grid {
+        let lo = x.columnMin(), hi = x.columnMax()
+        func padded(_ j: Int) -> (Double, Double) {
+            var span = hi[j] - lo[j]
+            if !(span > 0) { span = 1 }
+            return (lo[j] - 0.08 * span, hi[j] + 0.08 * span)
+        }
+        let (x0, x1) = padded(0), (y0, y1) = padded(1)
+        return Grid(nx: size, ny: size, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
+    }
+
+    // MARK: train
+
+    static func fit(_ data: DataArtifact, model spec: ModelSpec, seed: UInt64,
+                    figures: FigureSettings) throws -> FitArtifact {
+        guard let entry = ModelCatalogue.entry(spec.kind) else {
+            throw PipelineError("unknown model kind '\(spec.kind)'")
+        }
+        var model = try ModelCatalogue.make(kind: spec.kind, settings: spec.settings)
+        let train = data.train, test = data.test
+        let K = data.dataset.classCount
+        try model.fit(train.x, train.y, classCount: K)
+        let testProba = model.predictProba(test.x)
+        let gridX = Matrix(rows: data.grid.nx * data.grid.ny, cols: 2, data: data.grid.points)
+        let gridProba = model.predictProba(gridX)
+        guard testProba.allFinite, gridProba.allFinite else {
+            throw PipelineError("\(entry.displayName) on \(data.spec.title): the fitted model gives NaN probabilities; check its settings")
+        }
+        var generative: GenerativeView? = nil
+        if let g = model as? any GenerativeClassifier {
+            generative = generativeView(g, data: data, gridX: gridX, seed: seed, figures: figures)
+        }
+        let convergence = (model as? LogisticRegression)?.convergence
+        return FitArtifact(
+            dataset: data.spec.name, kind: spec.kind, displayName: entry.displayName, lens: entry.lens,
+            settings: model.settings, boundaryShape: model.boundaryShape, seed: seed,
+            nTrain: train.count, nTest: test.count,
+            testAccuracy: test.count > 0 ? Metrics.accuracy(testProba, test.y) : .nan,
+            testLogLoss: test.count > 0 ? Metrics.logLoss(testProba, test.y) : .nan,
+            convergence: convergence, gridProba: gridProba.data, generative: generative)
+    }
+
+    /// The highest-density region holding mass m of p(x|y=k) is {x : log p(x|y=k) ≥ t},
+    /// with t the (1 − m)-quantile of log p(X|y=k) for X ~ p(x|y=k) (Hyndman 1996,
+    /// "Computing and graphing highest density regions"); estimated from seeded draws.
+    static let regionMasses = [0.5, 0.8, 0.95]
+
+    static func generativeView(_ g: any GenerativeClassifier, data: DataArtifact, gridX: Matrix,
+                               seed: UInt64, figures: FigureSettings) -> GenerativeView {
+        let K = g.classCount
+        let gridDensity = g.classLogDensity(gridX)
+        var regions = [[(mass: Double, threshold: Double)]]()
+        for k in 0..<K {
+            var rng = SeededRandom(seed: seed, stream: "regions/\(data.spec.name)/\(type(of: g).kind)/\(k)")
+            let draws = g.sample(figures.contourDraws, ofClass: k, using: &rng)
+            let logp = g.classLogDensity(draws).column(k)
+            regions.append(regionMasses.map { ($0, Special.quantile(logp, 1 - $0)) })
+        }
+        var rng = SeededRandom(seed: seed, stream: "samples/\(data.spec.name)/\(type(of: g).kind)")
+        let (sx, sy) = g.sample(figures.samples, using: &rng)
+        let samples = (0..<sx.rows).map { PlotPoint(x: sx[$0, 0], y: sx[$0, 1], label: sy[$0]) }
+        return GenerativeView(classLogDensity: (0..<K).map { gridDensity.column($0) },
+                              regions: regions, samples: samples)
+    }
+
+    // MARK: render
+
+    enum View: String, Sendable, CaseIterable {
+        case map, density
+    }
+
+    static func figurePath(dataset: String, model: String, view: View) -> String {
+        "figures/\(dataset)--\(model)--\(view.rawValue).png"
+    }
+
+    static func render(_ data: DataArtifact, _ fit: FitArtifact, view: View, figures: FigureSettings,
+                       pages: [String]) throws -> FigureArtifact {
+        let ds = data.dataset
+        let points = { (d: Dataset) in (0..<d.count).map { PlotPoint(x: d.x[$0, 0], y: d.x[$0, 1], label: d.y[$0]) } }
+        let acc = format(fit.testAccuracy, 2), loss = format(fit.testLogLoss, 3)
+        let g = data.grid
+        var fig = ScatterFigure(
+            title: view == .map ? "\(fit.displayName): P(y|x)" : "\(fit.displayName): p(x|y) and samples",
+            subtitle: "\(ds.title) · test accuracy \(acc) · log loss \(loss) · \(fit.boundaryShape)",
+            xLabel: ds.featureNames[0], yLabel: ds.featureNames[1], classNames: ds.classNames,
+            xRange: g.xMin...g.xMax, yRange: g.yMin...g.yMax)
+        fig.width = figures.width
+        fig.height = figures.height
+        fig.train = points(data.train)
+        fig.test = points(data.test)
+        let alt: String, caption: String
+        switch view {
+        case .map:
+            fig.probability = ProbabilityLayer(grid: g, classCount: ds.classCount, proba: fit.gridProba)
+            alt = "\(fit.displayName) on \(ds.title): \(fit.boundaryShape), test accuracy \(acc)"
+            caption = fit.lens == .discriminative
+                ? "\(fit.displayName) learns P(y|x) directly. The tint shows the predicted class probabilities, the black line is the decision boundary where two classes are equally likely; dots are training data, rings are held-out test data."
+                : "\(fit.displayName) classifies through Bayes' rule: P(y|x) ∝ p(x|y)p(y). The tint shows the resulting class probabilities and the black line the decision boundary; dots are training data, rings are held-out test data."
+        case .density:
+            guard let gen = fit.generative else {
+                throw PipelineError("\(fit.displayName) is discriminative: it has no p(x|y) to draw or sample")
+            }
+            fig.contours = (0..<ds.classCount).map { k in
+                ContourLayer(label: k, grid: g, logDensity: gen.classLogDensity[k], levels: gen.regions[k])
+            }
+            fig.samples = gen.samples
+            fig.fadeData = true
+            fig.subtitle = "\(ds.title) · contours enclose 50 / 80 / 95 % of each class · × = \(gen.samples.count) samples"
+            alt = "\(fit.displayName) on \(ds.title): density contours of p(x|y) for \(ds.classCount) classes (50, 80 and 95 % regions) and \(gen.samples.count) new points sampled from the model"
+            caption = "What \(fit.displayName) believes each class looks like. Lines enclose the 50, 80 and 95 % highest-density regions of p(x|y); crosses are \(gen.samples.count) new points the model generated, drawn over the faded real data. A discriminative model has no such picture to give."
+        }
+        let png = try fig.renderPNG()
+        var provenance: [(String, String)] = [
+            ("Dataset", "\(ds.title) (\(data.spec.name))"),
+            ("Model", "\(fit.displayName) (\(fit.kind), \(fit.lens.rawValue))"),
+            ("Settings", fit.settingsText.isEmpty ? "defaults" : fit.settingsText),
+            ("Train / test", "\(fit.nTrain) / \(fit.nTest) rows, stratified split"),
+            ("Seed", "\(fit.seed)"),
+            ("Test accuracy", format(fit.testAccuracy, 3)),
+            ("Test log loss", format(fit.testLogLoss, 3)),
+        ]
+        if let c = fit.convergence {
+            provenance.append(("Optimiser", c.converged
+                ? "converged in \(c.iterations) L-BFGS iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"
+                : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"))
+        }
+        if ds.droppedRows > 0 { provenance.append(("Rows dropped", "\(ds.droppedRows) with missing values")) }
+        let path = figurePath(dataset: data.spec.name, model: fit.kind, view: view)
+        let entry = MetricsEntry(
+            file: path, page: pages.first ?? "", pages: pages, dataset: data.spec.name, model: fit.displayName,
+            kind: fit.kind, view: view.rawValue, lens: fit.lens.rawValue,
+            testAccuracy: fit.testAccuracy, testLogLoss: fit.testLogLoss, nTrain: fit.nTrain, nTest: fit.nTest,
+            seed: fit.seed, settings: fit.settings, converged: fit.convergence?.converged,
+            iterations: fit.convergence?.iterations)
+        return FigureArtifact(path: path, png: png, width: figures.width, height: figures.height,
+                              title: fig.title, alt: alt, caption: caption, provenance: provenance, metrics: entry)
+    }
+
+    static func format(_ v: Double, _ decimals: Int) -> String {
+        v.isFinite ? String(format: "%.\(decimals)f", v) : "n/a"
+    }
+}
+

@@ -1,0 +1,103 @@
+import Foundation
+
+/// A problem in a content file or template, located to file and line.
+public struct ContentError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let line: Int?
+    public let message: String
+    public init(file: String, line: Int?, _ message: String) { self.file = file; self.line = line; self.message = message }
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
+}
+
+/// A directive line in a content file, such as `@pair two_moons logistic_regression gaussian_nb`.
+public struct Directive: Sendable, Equatable {
+    public let name: String
+    public let arguments: [String]
+    public let line: Int
+}
+
+public enum ContentBlock: Sendable, Equatable {
+    case markdown(String)
+    case directive(Directive)
+}
+
+/// A Markdown page: front matter (`key: value` lines between `---` fences) and
+/// a body of Markdown blocks interleaved with directive lines.
+///
+/// A directive is a line that starts with `@` outside fenced code:
+/// - `@pair DATASET LEFT_MODEL RIGHT_MODEL`: two models' P(y|x) maps side by side;
+/// - `@figure DATASET MODEL VIEW` with VIEW `map` or `density`;
+/// - `@table DATASET`: the test metrics of every model shown on the page for that dataset.
+public struct ContentDocument: Sendable {
+    public let file: String
+    public let metadata: [String: String]
+    public let blocks: [ContentBlock]
+
+    public var title: String? { metadata["title"] }
+
+    public static let directiveNames: Set<String> = ["pair", "figure", "table"]
+
+    public static func parse(_ text: String, file: String) throws -> ContentDocument {
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        var metadata = [String: String]()
+        var firstBodyLine = 1
+        if lines.first == "---" {
+            guard let end = lines.dropFirst().firstIndex(of: "---") else {
+                throw ContentError(file: file, line: 1, "front matter opened with '---' is never closed; add a '---' line after it")
+            }
+            for (offset, raw) in lines[1..<end].enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("#") { continue }
+                guard let colon = line.firstIndex(of: ":") else {
+                    throw ContentError(file: file, line: offset + 2, "front matter lines are 'key: value', found '\(line.prefix(60))'")
+                }
+                let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                metadata[key] = value
+            }
+            firstBodyLine = end + 2
+            lines = Array(lines[(end + 1)...])
+        }
+        var blocks = [ContentBlock]()
+        var buffer = [String]()
+        var fence: String? = nil
+        func flush() {
+            let md = buffer.joined(separator: "\n")
+            if !md.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { blocks.append(.markdown(md)) }
+            buffer.removeAll()
+        }
+        for (offset, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if let f = fence {
+                if trimmed.hasPrefix(f) { fence = nil }
+                buffer.append(line)
+                continue
+            }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                fence = String(trimmed.prefix(3))
+                buffer.append(line)
+                continue
+            }
+            if trimmed.hasPrefix("@") {
+                let parts = trimmed.dropFirst().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                let lineNo = firstBodyLine + offset
+                guard let name = parts.first, directiveNames.contains(name) else {
+                    throw ContentError(file: file, line: lineNo,
+                                       "unknown directive '\(trimmed.prefix(40))'; known: @pair, @figure, @table")
+                }
+                flush()
+                blocks.append(.directive(Directive(name: name, arguments: Array(parts.dropFirst()), line: lineNo)))
+                continue
+            }
+            buffer.append(line)
+        }
+        if fence != nil {
+            throw ContentError(file: file, line: nil, "a fenced code block is never closed; add the closing fence")
+        }
+        flush()
+        return ContentDocument(file: file, metadata: metadata, blocks: blocks)
+    }
+}

@@ -1,0 +1,83 @@
+import CSystem
+import Foundation
+
+/// Writes a whole site at once: every file goes into a temporary folder beside
+/// the target, which then replaces the target in one step. A build that fails
+/// before the swap leaves the previous site untouched, byte for byte.
+public enum SiteWriter {
+    /// A file in the target folder that marks it as built by `lenses`; a folder
+    /// without it (and not empty) is never replaced, so a mistyped `--out` cannot
+    /// wipe someone's documents.
+    public static let marker = ".lenses-site"
+
+    public static func write(files: [String: Data], to target: URL) throws {
+        let fm = FileManager.default
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        try checkReplaceable(target)
+        removeLeftovers(in: parent, siteName: name)
+
+        let temp = parent.appendingPathComponent(".\(name).tmp-\(getpid())")
+        try? fm.removeItem(at: temp)
+        try fm.createDirectory(at: temp, withIntermediateDirectories: false)
+        do {
+            var all = files
+            all[marker] = Data("Built by lenses. This folder is replaced as a whole on every build.\n".utf8)
+            for path in all.keys.sorted() {
+                guard isSafeRelativePath(path) else { throw ContentError(file: path, line: nil, "refusing to write outside the site folder") }
+                let url = temp.appendingPathComponent(path)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try all[path]!.write(to: url)
+            }
+            try swapIn(temp, target)
+        } catch {
+            try? fm.removeItem(at: temp)
+            throw error
+        }
+    }
+
+    static func swapIn(_ temp: URL, _ target: URL) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: target.path) {
+            if lenses_exchange_paths(temp.path, target.path) == 0 {
+                try fm.removeItem(at: temp)  // now the old site
+                return
+            }
+            // No atomic exchange on this system: two renames, with a short window.
+            let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
+            try fm.moveItem(at: target, to: old)
+            try fm.moveItem(at: temp, to: target)
+            try? fm.removeItem(at: old)
+        } else {
+            try fm.moveItem(at: temp, to: target)
+        }
+    }
+
+    static func checkReplaceable(_ target: URL) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: target.path, isDirectory: &isDir) else { return }
+        guard isDir.boolValue else {
+            throw ContentError(file: target.path, line: nil, "is a file, not a folder; choose another --out")
+        }
+        let contents = (try? fm.contentsOfDirectory(atPath: target.path)) ?? []
+        if !contents.isEmpty && !contents.contains(marker) {
+            throw ContentError(file: target.path, line: nil,
+                               "is a folder lenses did not build (no \(marker) inside); refusing to replace it. Choose an empty or new --out folder")
+        }
+    }
+
+    /// Removes temporary folders that a killed build left behind.
+    static func removeLeftovers(in parent: URL, siteName: String) {
+        let fm = FileManager.default
+        guard let items = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
+        for item in items where item.hasPrefix(".\(siteName).tmp-") || item.hasPrefix(".\(siteName).old-") {
+            try? fm.removeItem(at: parent.appendingPathComponent(item))
+        }
+    }
+
+    static func isSafeRelativePath(_ p: String) -> Bool {
+        !p.isEmpty && !p.hasPrefix("/") && !p.split(separator: "/").contains { $0 == ".." || $0 == "." || $0.isEmpty }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Ink
+import Mustache
+
+/// The site's Mustache templates (`templates/*.mustache`) and Markdown renderer.
+///
+/// Variables rendered with `{{name}}` are HTML-escaped; only our own template
+/// text and our own Markdown renderer's output use `{{{name}}}`.
+public struct TemplateSet: Sendable {
+    public let library: MustacheLibrary
+    public let names: Set<String>
+
+    /// Loads every `.mustache` file in a folder; a syntax error names the file and line.
+    public static func load(folder: URL, displayFolder: String = "templates") throws -> TemplateSet {
+        let fm = FileManager.default
+        guard let files = try? fm.contentsOfDirectory(atPath: folder.path) else {
+            throw ContentError(file: displayFolder, line: nil, "template folder not found")
+        }
+        var library = MustacheLibrary()
+        var names = Set<String>()
+        for file in files.sorted() where file.hasSuffix(".mustache") {
+            let name = String(file.dropLast(".mustache".count))
+            let display = "\(displayFolder)/\(file)"
+            guard let data = fm.contents(atPath: folder.appendingPathComponent(file).path),
+                  let text = String(data: data, encoding: .utf8) else {
+                throw ContentError(file: display, line: nil, "cannot be read as UTF-8 text")
+            }
+            do {
+                library.register(try MustacheTemplate(string: text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                throw ContentError(file: display, line: error.context.lineNumber,
+                                   "template syntax error (\(error.error)) near '\(error.context.line.trimmingCharacters(in: .whitespaces).prefix(60))'")
+            }
+            names.insert(name)
+        }
+        return TemplateSet(library: library, names: names)
+    }
+
+    public func render(_ name: String, _ context: [String: Any]) throws -> String {
+        guard names.contains(name), let out = library.render(context, withTemplate: name) else {
+            throw ContentError(file: "templates/\(name).mustache", line: nil, "template is missing; the site needs it")
+        }
+        return out
+    }
+}
+
+public enum MarkdownRenderer {
+    /// Markdown to HTML through Ink.
+    public static func html(_ markdown: String) -> String {
+        MarkdownParser().html(from: markdown)
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+public func escapeHTML(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.count)
+    for ch in s {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(ch)
+        }
+    }
+    return out
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+@main
+struct Lenses: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lenses",
+        abstract: "Build the TwoLenses site: discriminative vs generative models, proved with figures from models it trains.",
+        discussion: """
+        Run from the project folder (the one with content/, templates/ and data/).
+        `lenses build` trains every model the pages show, renders each figure with
+        Cairo, fills the templates and writes a static site that works offline.
+        The same inputs always give the same bytes, whatever --jobs is.
+        """,
+        version: BuildInfo.codeVersion,
+        subcommands: [Build.self],
+        defaultSubcommand: nil)
+}
+
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The project folder (holds content/, templates/, data/).", valueName: "dir"))
+    var project: String = "."
+
+    func root() throws -> URL {
+        let url = URL(fileURLWithPath: project, isDirectory: true).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("templates").path, isDirectory: &isDir),
+              isDir.boolValue else {
+            throw ValidationError("\(url.path) has no templates/ folder: run lenses from the project folder or pass --project DIR")
+        }
+        return url
+    }
+}
+
+struct Build: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the models, render the figures and write the site.",
+        discussion: """
+        The site is built in a temporary folder beside --out and swapped in only
+        when complete: a failed build leaves the previous site exactly as it was.
+        Timings go to .lenses/last-build.json in the project, never into the site.
+        """)
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the site (default: site/ in the project).", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("How many jobs to run at once (default: the number of cores). The output does not depend on it.", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
+    }
+
+    func run() async throws {
+        let root = try project.root()
+        let output = out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? root.appendingPathComponent("site")
+        let progress = Progress(interactive: isatty(STDERR_FILENO) == 1)
+        do {
+            let report = try await SiteBuilder.build(ProjectSpec.standard(root: root),
+                                                     options: BuildOptions(output: output, parallelism: jobs, report: progress.handle))
+            progress.summary(report, root: root)
+        } catch {
+            progress.fail(error)
+            throw ExitCode(1)
+        }
+    }
+}
