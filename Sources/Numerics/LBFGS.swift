@@ -1,5 +1,6 @@
 /// Limited-memory BFGS (Nocedal & Wright, *Numerical Optimization*, 2nd ed.,
-/// Algorithm 7.4 two-loop recursion) with a backtracking Armijo line search.
+/// Algorithm 7.4 two-loop recursion) with a backtracking Armijo line search that
+/// also accepts Hager–Zhang approximate-Wolfe steps where f is flat to rounding.
 ///
 /// Minimises a smooth function f: ℝⁿ → ℝ given f and ∇f. Stops when
 /// ‖∇f‖∞ ≤ `gradientTolerance` (converged) or after `maxIterations`.
@@ -65,7 +66,15 @@ public struct LBFGS: Sendable {
             for _ in 0..<60 {
                 for j in x.indices { xNew[j] = x[j] + step * d[j] }
                 (fNew, gNew) = f(xNew)
-                if fNew.isFinite && fNew <= fx + 1e-4 * step * slope { accepted = true; break }
+                guard fNew.isFinite else { step *= 0.5; continue }
+                if fNew <= fx + 1e-4 * step * slope { accepted = true; break }
+                // Near the optimum f's decrease drowns in rounding; accept on the
+                // approximate Wolfe conditions instead (Hager & Zhang 2005, §4):
+                // f barely rises and the slope along d has flattened.
+                let newSlope = BLAS.dot(gNew, d)
+                if fNew <= fx + 1e-12 * abs(fx) && newSlope >= 0.9 * slope && newSlope <= (2e-4 - 1) * slope {
+                    accepted = true; break
+                }
                 step *= 0.5
             }
             if !accepted { break }

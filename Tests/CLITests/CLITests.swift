@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// Runs the real `lenses` binary, as a user or CI would.
+@Suite("The lenses command")
+struct CLITests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = beside.deletingLastPathComponent()
+        // The test binary may sit inside a .xctest bundle folder.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("lenses")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return repoRoot.appendingPathComponent(".build/debug/lenses")
+    }
+
+    struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    func lenses(_ args: [String], in dir: URL) throws -> Run {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func tempProject() throws -> URL {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("lenses-cli-\(UUID().uuidString)")
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        for folder in ["templates", "content", "data"] {
+            try fm.copyItem(at: Self.repoRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        }
+        return root
+    }
+
+    @Test("--help explains the build command")
+    func help() throws {
+        let r = try lenses(["--help"], in: Self.repoRoot)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("build"))
+        let b = try lenses(["build", "--help"], in: Self.repoRoot)
+        #expect(b.stdout.contains("--jobs") && b.stdout.contains("--out"))
+    }
+
+    @Test("build exits 0 and writes the site; a corrupt CSV exits non-zero with file and line and keeps the old site")
+    func buildAndFail() throws {
+        let root = try tempProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ok = try lenses(["build", "--jobs", "2"], in: root)
+        #expect(ok.status == 0, "stderr: \(ok.stderr)")
+        #expect(ok.stderr.contains("Wrote"))
+        let index = root.appendingPathComponent("site/index.html")
+        let before = try Data(contentsOf: index)
+
+        let csv = root.appendingPathComponent("data/iris.csv")
+        let broken = try String(contentsOf: csv, encoding: .utf8) + "1.0,2.0,3.0\n"
+        try broken.write(to: csv, atomically: true, encoding: .utf8)
+        let bad = try lenses(["build"], in: root)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("error: data/iris.csv:152:4: row has 3 fields, expected 5"))
+        #expect(!bad.stderr.contains("Fatal error"))
+        #expect(try Data(contentsOf: index) == before)
+    }
+
+    @Test("A bad --jobs value is refused with a message")
+    func badJobs() throws {
+        let r = try lenses(["build", "--jobs", "0"], in: Self.repoRoot)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--jobs must be between 1 and 256"))
+    }
+
+    @Test("Running outside a project says what to do")
+    func notAProject() throws {
+        let r = try lenses(["build"], in: FileManager.default.temporaryDirectory)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("no templates/ folder"))
+    }
+}
