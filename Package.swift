@@ -58,6 +58,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Site"]),
+        // Models against scikit-learn on the site's own datasets and splits.
+        .testTarget(name: "ReferenceTests", dependencies: ["Models", "Datasets", "Pipeline"], exclude: ["Fixtures"]),
         // Runs the built `lenses` binary as a user would (exit codes, messages).
         .testTarget(name: "CLITests", dependencies: ["lenses"]),
     ]

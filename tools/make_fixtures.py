@@ -3,73 +3,44 @@
 
 A developer tool, not a runtime dependency:
     pip install scikit-learn==1.9.1 numpy
-    python3 tools/make_fixtures.py
+    python3 tools/make_fixtures.py            # all fixture modules
+    python3 tools/make_fixtures.py svm gmm    # only these
 
-The data are small and generated here with a fixed numpy seed, so the fixture
-is self-contained: the Swift tests read X and y from the JSON and compare their
-own fits with scikit-learn's numbers stored beside them.
+1. Runs `lenses export-splits` so scikit-learn sees exactly the train/test rows
+   that lenses uses for every dataset (same seed, same stratified split).
+2. Runs `make(splits_dir)` of every module in tools/fixtures/; each writes its
+   JSON under Tests/<Target>/Fixtures/.
 """
-import json
+import importlib
 import pathlib
+import subprocess
+import sys
+import tempfile
 
-import numpy as np
-import sklearn
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import GaussianNB
-
-OUT = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "ModelsTests" / "Fixtures"
-
-
-def problem(seed, n_per_class, centres, scale):
-    rng = np.random.default_rng(seed)
-    xs, ys = [], []
-    for k, c in enumerate(centres):
-        xs.append(rng.normal(loc=c, scale=scale, size=(n_per_class, len(c))))
-        ys += [k] * n_per_class
-    return np.vstack(xs), np.array(ys)
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
 
 
-def logistic_case(name, X, y, C):
-    # Tight tolerances so the reference is the optimum itself, not an early stop.
-    lr = LogisticRegression(C=C, tol=1e-12, max_iter=100000).fit(X, y)
-    intercept = lr.intercept_.copy()
-    if intercept.size > 1:
-        intercept = intercept - intercept.mean()  # softmax is shift-invariant; compare centred
-    probe = np.array([[0.0, 0.0], [1.0, -1.0], [-2.0, 0.5], [2.5, 2.5]])[:, : X.shape[1]]
-    return {
-        "name": name, "C": C, "X": X.tolist(), "y": y.tolist(),
-        "coef": lr.coef_.tolist(), "intercept": intercept.tolist(),
-        "probe": probe.tolist(), "probe_proba": lr.predict_proba(probe).tolist(),
-        "train_proba": lr.predict_proba(X).tolist(),
-    }
+def export_splits(folder):
+    subprocess.run(["swift", "build", "--product", "lenses"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    binary = ROOT / ".build" / "debug" / "lenses"
+    subprocess.run([str(binary), "export-splits", "--project", str(ROOT), "--out", str(folder)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
-def gnb_case(name, X, y):
-    nb = GaussianNB().fit(X, y)
-    return {
-        "name": name, "X": X.tolist(), "y": y.tolist(),
-        "theta": nb.theta_.tolist(), "var": nb.var_.tolist(), "prior": nb.class_prior_.tolist(),
-        "epsilon": float(nb.epsilon_), "proba": nb.predict_proba(X).tolist(),
-    }
-
-
-def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    Xb, yb = problem(7, 20, [(-1.0, 0.5), (1.0, -0.5)], 1.2)
-    X3, y3 = problem(11, 15, [(-2.0, 0.0), (1.5, 1.5), (1.0, -2.0)], 1.0)
-    fixture = {
-        "generator": f"tools/make_fixtures.py, scikit-learn {sklearn.__version__}, numpy {np.__version__}",
-        "logistic": [
-            logistic_case("binary_C1", Xb, yb, 1.0),
-            logistic_case("binary_C0.1", Xb, yb, 0.1),
-            logistic_case("multinomial_C1", X3, y3, 1.0),
-        ],
-        "gaussian_nb": [gnb_case("binary", Xb, yb), gnb_case("three_class", X3, y3)],
-    }
-    path = OUT / "sklearn_reference.json"
-    path.write_text(json.dumps(fixture, indent=1) + "\n")
-    print(f"wrote {path}")
+def main(names):
+    modules = sorted(p.stem for p in (ROOT / "tools" / "fixtures").glob("*.py") if not p.stem.startswith("_"))
+    if names:
+        unknown = [n for n in names if n not in modules]
+        if unknown:
+            sys.exit(f"unknown fixture module(s) {unknown}; known: {modules}")
+        modules = names
+    with tempfile.TemporaryDirectory() as tmp:
+        export_splits(tmp)
+        for name in modules:
+            print(f"== {name}")
+            importlib.import_module(f"fixtures.{name}").make(pathlib.Path(tmp))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

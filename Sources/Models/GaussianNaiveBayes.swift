@@ -36,6 +36,11 @@ public struct GaussianNaiveBayes: GenerativeClassifier {
         self.varSmoothing = varSmoothing
     }
 
+    public init(settings s: Settings) throws {
+        try s.allow(["var_smoothing"])
+        self.init(varSmoothing: try s.number("var_smoothing", default: 1e-9, in: 0...1))
+    }
+
     public var settings: [String: SettingValue] { ["var_smoothing": .number(varSmoothing)] }
     public var boundaryShape: String { "quadratic boundary from axis-aligned Gaussians" }
     public var logPriors: [Double] { priors.map { log($0) } }

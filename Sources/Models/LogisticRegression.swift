@@ -40,6 +40,13 @@ public struct LogisticRegression: Classifier {
         self.tolerance = tolerance
     }
 
+    public init(settings s: Settings) throws {
+        try s.allow(["C", "max_iter", "tol"])
+        self.init(c: try s.number("C", default: 1, in: 0...1e12, exclusiveLower: true),
+                  maxIterations: try s.integer("max_iter", default: 1000, in: 1...1_000_000),
+                  tolerance: try s.number("tol", default: 1e-8, in: 0...1, exclusiveLower: true))
+    }
+
     public var settings: [String: SettingValue] {
         ["C": .number(c), "max_iter": .integer(maxIterations), "tol": .number(tolerance), "solver": .text("lbfgs")]
     }

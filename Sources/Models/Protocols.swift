@@ -52,6 +52,8 @@ public protocol Classifier: Sendable, Codable {
     static var kind: String { get }
     /// A human name such as "Logistic regression".
     static var displayName: String { get }
+    /// Builds the model from settings, refusing unknown keys and bad values.
+    init(settings: Settings) throws
     /// The settings that determine the fit, for provenance.
     var settings: [String: SettingValue] { get }
     /// What the decision boundary looks like, in a few words ("linear boundary").
@@ -132,4 +134,25 @@ enum FitChecks {
             throw ModelError(model: model, "the training set holds only one class; a classifier needs at least two")
         }
     }
+}
+
+/// Regression: the continuous case of the discriminative lens. It learns
+/// E[y | x] (and a noise level), nothing about how x is distributed.
+public protocol Regressor: Sendable {
+    static var kind: String { get }
+    static var displayName: String { get }
+    var settings: [String: SettingValue] { get }
+    mutating func fit(_ x: Matrix, _ y: [Double]) throws
+    func predict(_ x: Matrix) -> [Double]
+}
+
+/// A model of p(x) with no labels, such as a Gaussian mixture on Old Faithful.
+public protocol DensityModel: Sendable {
+    static var kind: String { get }
+    static var displayName: String { get }
+    var settings: [String: SettingValue] { get }
+    mutating func fit(_ x: Matrix) throws
+    /// log p(x) for every row.
+    func logDensity(_ x: Matrix) -> [Double]
+    func sample(_ n: Int, using rng: inout SeededRandom) -> Matrix
 }

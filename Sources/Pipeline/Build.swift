@@ -115,3 +115,44 @@ final class Timings: @unchecked Sendable {
         return Dictionary(uniqueKeysWithValues: items.sorted { $0.seconds > $1.seconds }.prefix(n).map { ($0.id, $0.seconds) })
     }
 }
+
+/// Datasets as the build sees them, for tools and reference tests.
+public enum ProjectData {
+    /// Loads one dataset of the spec with its stratified split (the same rows
+    /// every build and every figure uses).
+    public static func load(_ name: String, spec: ProjectSpec) throws -> DataArtifact {
+        guard let ds = spec.dataset(name) else {
+            throw PipelineError("unknown dataset '\(name)'; known: \(spec.datasets.map(\.name).joined(separator: ", "))")
+        }
+        var bytes: Data? = nil
+        if case .csv(let file, _, _, _) = ds.source {
+            guard let d = FileManager.default.contents(atPath: spec.root.appendingPathComponent(file).path) else {
+                throw PipelineError("\(file): data file for dataset '\(name)' not found")
+            }
+            bytes = d
+        }
+        return try Stages.loadData(ds, bytes: bytes, seed: spec.seed, testFraction: spec.testFraction,
+                                   gridSize: spec.figures.grid)
+    }
+
+    /// Writes every dataset's train and test rows as JSON files
+    /// `{name, feature_names, class_names, X_train, y_train, X_test, y_test}`.
+    public static func exportSplits(spec: ProjectSpec, to folder: URL) throws -> [String] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var written = [String]()
+        for ds in spec.datasets {
+            let data = try load(ds.name, spec: spec)
+            let train = data.train, test = data.test
+            func rows(_ d: Dataset) -> [[Double]] { (0..<d.count).map { d.x.row($0) } }
+            let doc: [String: Any] = [
+                "name": ds.name, "feature_names": data.dataset.featureNames, "class_names": data.dataset.classNames,
+                "seed": spec.seed, "X_train": rows(train), "y_train": train.y, "X_test": rows(test), "y_test": test.y,
+            ]
+            let json = try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys])
+            let url = folder.appendingPathComponent("\(ds.name).json")
+            try json.write(to: url)
+            written.append(url.path)
+        }
+        return written
+    }
+}

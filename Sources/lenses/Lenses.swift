@@ -14,7 +14,7 @@ struct Lenses: AsyncParsableCommand {
         The same inputs always give the same bytes, whatever --jobs is.
         """,
         version: BuildInfo.codeVersion,
-        subcommands: [Build.self],
+        subcommands: [Build.self, ExportSplits.self],
         defaultSubcommand: nil)
 }
 
@@ -65,6 +65,25 @@ struct Build: AsyncParsableCommand {
         } catch {
             progress.fail(error)
             throw ExitCode(1)
+        }
+    }
+}
+
+struct ExportSplits: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-splits",
+        abstract: "Write every dataset's train/test rows as JSON (for reference fixtures).",
+        discussion: "A developer tool: tools/make_fixtures.py runs it so scikit-learn sees exactly the rows lenses trains and tests on.")
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .long, help: ArgumentHelp("Folder to write <dataset>.json files into.", valueName: "dir"))
+    var out: String
+
+    func run() throws {
+        let root = try project.root()
+        for path in try ProjectData.exportSplits(spec: ProjectSpec.standard(root: root), to: URL(fileURLWithPath: out)) {
+            print(path)
         }
     }
 }
