@@ -36,6 +36,17 @@ public struct GenerativeView: Sendable {
     public let regions: [[(mass: Double, threshold: Double)]]
     /// Points drawn from the fitted p(x, y).
     public let samples: [PlotPoint]
+    /// log p(y = k).
+    public let logPriors: [Double]
+    /// A few test points with log p(x|y=k) and the model's P(y|x) there, for Bayes' flip.
+    public let probes: [Probe]
+}
+
+/// One point where Bayes' rule is shown at work.
+public struct Probe: Sendable {
+    public let x: [Double]
+    public let classLogDensity: [Double]
+    public let proba: [Double]
 }
 
 /// A fitted model's numbers and its evaluation on the shared grid.

@@ -1,62 +1,51 @@
 import Foundation
 import Site
 
-/// Renders one content page: Markdown blocks through Ink, directives through the
-/// `figure`, `pair` and `table` templates, all inside `layout`.
+/// Renders one content page: Markdown blocks through Ink, resolved directives
+/// through the `figure`, `pair`, `table` and `bayes` templates, inside `layout`.
 enum PageRenderer {
     struct Context: Sendable {
         let siteTitle: String
-        let page: PageSpec
-        let document: ContentDocument
+        let slug: String
+        let title: String
+        let metadata: [String: String]
+        let blocks: [ResolvedBlock]
         let nav: [(slug: String, title: String)]
         let index: Int
-        let tables: [(dataset: String, models: [String])]
         let datasetTitles: [String: String]
     }
 
     static func render(_ ctx: Context, templates: TemplateSet, artifacts: [String: Artifact]) throws -> PageArtifact {
         var body = ""
-        var tableIndex = 0
-        for block in ctx.document.blocks {
+        for block in ctx.blocks {
             switch block {
             case .markdown(let md):
                 body += MarkdownRenderer.html(md) + "\n"
-            case .directive(let d):
-                switch d.name {
-                case "pair":
-                    let figs = d.arguments[1...].map { artifacts["render/\(d.arguments[0])/\($0)/map"]!.figure }
-                    body += try templates.render("pair", [
-                        "dataset": ctx.datasetTitles[d.arguments[0]] ?? d.arguments[0],
-                        "figures": figs.map(figureContext),
-                    ]) + "\n"
-                case "figure":
-                    let fig = artifacts["render/\(d.arguments[0])/\(d.arguments[1])/\(d.arguments[2])"]!.figure
-                    body += try templates.render("figure", figureContext(fig)) + "\n"
-                case "table":
-                    let table = ctx.tables[tableIndex]
-                    tableIndex += 1
-                    let rows: [[String: Any]] = table.models.map { m in
-                        let f = artifacts["train/\(table.dataset)/\(m)"]!.fit
-                        return ["model": f.displayName, "lens": f.lens.rawValue,
-                                "accuracy": Stages.format(f.testAccuracy, 3), "log_loss": Stages.format(f.testLogLoss, 3),
-                                "n_train": "\(f.nTrain)", "n_test": "\(f.nTest)"]
-                    }
-                    body += try templates.render("table", [
-                        "dataset": ctx.datasetTitles[table.dataset] ?? table.dataset, "rows": rows,
-                    ]) + "\n"
-                default:
-                    break
+            case .figures(let ids):
+                let figs = ids.map { artifacts[$0]!.figure }
+                if figs.count == 1 {
+                    body += try templates.render("figure", figureContext(figs[0])) + "\n"
+                } else {
+                    body += try templates.render("pair", ["figures": figs.map(figureContext)]) + "\n"
                 }
+            case .table(let dataset, let fits):
+                let rows: [[String: Any]] = fits.map { id in
+                    let f = artifacts[id]!.fit
+                    return ["model": f.displayName, "lens": f.lens.rawValue,
+                            "accuracy": Stages.format(f.testAccuracy, 3), "log_loss": Stages.format(f.testLogLoss, 3),
+                            "n_train": "\(f.nTrain)", "n_test": "\(f.nTest)"]
+                }
+                body += try templates.render("table", ["dataset": ctx.datasetTitles[dataset] ?? dataset, "rows": rows]) + "\n"
+            case .bayesTable(let id):
+                body += try templates.render("bayes", bayesContext(artifacts[id]!.fit)) + "\n"
             }
         }
-        let title = ctx.document.title ?? ctx.page.slug
         var layout: [String: Any] = [
             "site_title": ctx.siteTitle,
-            "title": title,
-            "is_home": ctx.page.slug == "index",
-            "description": ctx.document.metadata["description"] ?? title,
+            "title": ctx.title,
+            "description": ctx.metadata["description"] ?? ctx.title,
             "body": body,
-            "nav": ctx.nav.map { ["href": "\($0.slug).html", "title": $0.title, "current": $0.slug == ctx.page.slug] },
+            "nav": ctx.nav.map { ["href": "\($0.slug).html", "title": $0.title, "current": $0.slug == ctx.slug] },
         ]
         if ctx.index > 0 {
             let p = ctx.nav[ctx.index - 1]
@@ -67,7 +56,7 @@ enum PageRenderer {
             layout["next"] = ["href": "\(n.slug).html", "title": n.title]
         }
         let html = try templates.render("layout", layout)
-        return PageArtifact(path: "\(ctx.page.slug).html", html: Data(html.utf8))
+        return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8))
     }
 
     static func figureContext(_ f: FigureArtifact) -> [String: Any] {
@@ -77,5 +66,28 @@ enum PageRenderer {
             "anchor": f.path.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".png", with: ""),
             "provenance": f.provenance.map { ["name": $0.0, "value": $0.1] },
         ]
+    }
+
+    /// Bayes' rule at the probe points, computed here in linear space from the
+    /// model's class densities and priors, beside the model's own P(y|x).
+    static func bayesContext(_ f: FitArtifact) -> [String: Any] {
+        guard let g = f.generative else { return [:] }
+        let K = g.logPriors.count
+        var worst = 0.0
+        let rows: [[String: Any]] = g.probes.map { p in
+            let joint = (0..<K).map { exp(p.classLogDensity[$0] + g.logPriors[$0]) }
+            let total = joint.reduce(0, +)
+            let flipped = joint.map { $0 / total }
+            for k in 0..<K { worst = max(worst, abs(flipped[k] - p.proba[k])) }
+            return [
+                "x": p.x.map { String(format: "%.2f", $0) }.joined(separator: ", "),
+                "joint": joint.map { String(format: "%.4g", $0) }.joined(separator: " · "),
+                "sum": String(format: "%.4g", total),
+                "flipped": flipped.map { String(format: "%.4f", $0) }.joined(separator: " · "),
+                "model": p.proba.map { String(format: "%.4f", $0) }.joined(separator: " · "),
+            ]
+        }
+        return ["model": f.displayName, "rows": rows, "worst": String(format: "%.1e", worst),
+                "priors": g.logPriors.map { String(format: "%.3f", exp($0)) }.joined(separator: " · ")]
     }
 }

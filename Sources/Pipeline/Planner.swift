@@ -3,6 +3,17 @@ import Foundation
 import Models
 import Site
 
+/// A content block after its directive has been checked and tied to jobs.
+enum ResolvedBlock: Sendable {
+    case markdown(String)
+    /// Figures by render-job id, shown side by side when there are two.
+    case figures([String])
+    /// Test scores of the given training jobs on one dataset.
+    case table(dataset: String, fits: [String])
+    /// Bayes' rule at a few points, from one generative training job.
+    case bayesTable(fit: String)
+}
+
 /// Turns the project spec and its content into a job graph. Everything that can
 /// be checked before training (templates, content, names, files) is checked here,
 /// and problems are reported with the file and line that caused them.
@@ -18,78 +29,40 @@ enum Planner {
         let model: String
         let view: Stages.View
         var jobID: String { "render/\(dataset)/\(model)/\(view.rawValue)" }
+        var fitID: String { "train/\(dataset)/\(model)" }
         static func < (a: FigureRef, b: FigureRef) -> Bool { a.jobID < b.jobID }
+    }
+
+    struct ResolvedPage {
+        let spec: PageSpec
+        let document: ContentDocument
+        let contentHash: String
+        let title: String
+        let blocks: [ResolvedBlock]
+        let figures: [FigureRef]
+        let fits: [String]
     }
 
     static func plan(_ spec: ProjectSpec) throws -> Plan {
         let fm = FileManager.default
         let templates = try TemplateSet.load(folder: spec.root.appendingPathComponent("templates"))
-        for needed in ["layout", "figure", "pair", "table"] where !templates.names.contains(needed) {
+        for needed in ["layout", "figure", "pair", "table", "bayes"] where !templates.names.contains(needed) {
             throw PipelineError("templates/\(needed).mustache is missing; the site needs it")
         }
         let templateDigest = try digestOfFolder(spec.root.appendingPathComponent("templates"))
 
-        // Content pages and the figures they ask for.
-        var documents = [(PageSpec, ContentDocument, String)]()
-        var figurePages = [FigureRef: [String]]()
-        var pageFigures = [String: [FigureRef]]()
-        var pageTables = [String: [(dataset: String, models: [String])]]()
+        var pages = [ResolvedPage]()
         for page in spec.pages {
             let url = spec.root.appendingPathComponent(page.file)
             guard let data = fm.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
                 throw PipelineError("\(page.file): content file not found or not UTF-8 text")
             }
             let doc = try ContentDocument.parse(text, file: page.file)
-            documents.append((page, doc, JobKey.hash(data)))
-            var refs = [FigureRef]()
-            var modelsByDataset = [String: [String]]()
-            var tables = [String]()
-            for case .directive(let d) in doc.blocks {
-                func fail(_ m: String) -> ContentError { ContentError(file: page.file, line: d.line, m) }
-                func dataset(_ name: String) throws -> String {
-                    guard spec.dataset(name) != nil else {
-                        throw fail("unknown dataset '\(name)'; known: \(spec.datasets.map(\.name).joined(separator: ", "))")
-                    }
-                    return name
-                }
-                func model(_ kind: String) throws -> String {
-                    guard spec.model(kind) != nil else {
-                        throw fail("unknown model '\(kind)'; known: \(spec.models.map(\.kind).joined(separator: ", "))")
-                    }
-                    return kind
-                }
-                switch d.name {
-                case "pair":
-                    guard d.arguments.count == 3 else { throw fail("@pair takes DATASET LEFT_MODEL RIGHT_MODEL") }
-                    let ds = try dataset(d.arguments[0])
-                    for m in d.arguments[1...] {
-                        refs.append(FigureRef(dataset: ds, model: try model(m), view: .map))
-                        modelsByDataset[ds, default: []].append(m)
-                    }
-                case "figure":
-                    guard d.arguments.count == 3, let view = Stages.View(rawValue: d.arguments[2]) else {
-                        throw fail("@figure takes DATASET MODEL VIEW, with VIEW one of: map, density")
-                    }
-                    let ds = try dataset(d.arguments[0]), m = try model(d.arguments[1])
-                    if view == .density, ModelCatalogue.entry(m)?.lens != .generative {
-                        throw fail("'\(m)' is a discriminative model: it has no p(x|y), so there is no density view; use 'map'")
-                    }
-                    refs.append(FigureRef(dataset: ds, model: m, view: view))
-                    modelsByDataset[ds, default: []].append(m)
-                case "table":
-                    guard d.arguments.count == 1 else { throw fail("@table takes DATASET") }
-                    tables.append(try dataset(d.arguments[0]))
-                default:
-                    throw fail("unknown directive @\(d.name)")
-                }
-            }
-            for ds in tables where modelsByDataset[ds] == nil {
-                throw ContentError(file: page.file, line: nil,
-                                   "@table \(ds) needs at least one @pair or @figure of '\(ds)' on the same page")
-            }
-            pageTables[page.slug] = tables.map { ds in (ds, unique(modelsByDataset[ds]!)) }
-            pageFigures[page.slug] = refs
-            for r in refs where !(figurePages[r]?.contains(page.slug) ?? false) { figurePages[r, default: []].append(page.slug) }
+            pages.append(try resolve(page, doc, contentHash: JobKey.hash(data), spec: spec))
+        }
+        var figurePages = [FigureRef: [String]]()
+        for p in pages {
+            for r in p.figures where !(figurePages[r]?.contains(p.spec.slug) ?? false) { figurePages[r, default: []].append(p.spec.slug) }
         }
 
         var jobs = [Job]()
@@ -98,7 +71,8 @@ enum Planner {
         let seed = spec.seed, figures = spec.figures
 
         // Data jobs.
-        let neededDatasets = Set(figurePages.keys.map(\.dataset))
+        let neededFits = Set(pages.flatMap(\.fits) + figurePages.keys.map(\.fitID))
+        let neededDatasets = Set(neededFits.map { $0.split(separator: "/")[1] }.map(String.init))
         for ds in spec.datasets where neededDatasets.contains(ds.name) {
             var bytes: Data? = nil
             var inputs = ["seed": "\(seed)", "test_fraction": "\(spec.testFraction)", "grid": "\(figures.grid)"]
@@ -126,16 +100,15 @@ enum Planner {
         }
 
         // Training jobs: one per (dataset, model) shown anywhere.
-        let fitPairs = Set(figurePages.keys.map { "\($0.dataset)/\($0.model)" })
-        for pair in fitPairs.sorted() {
-            let parts = pair.split(separator: "/").map(String.init)
-            let (ds, kind) = (parts[0], parts[1])
+        for fitID in neededFits.sorted() {
+            let parts = fitID.split(separator: "/").map(String.init)
+            let (ds, kind) = (parts[1], parts[2])
             let model = spec.model(kind)!
             _ = try ModelCatalogue.make(kind: kind, settings: model.settings)  // settings checked before any work
             let inputs = ["model": kind, "settings": canonical(model.settings), "seed": "\(seed)",
                           "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
             let dataID = "data/\(ds)"
-            add(Job(id: "train/\(pair)", stage: .train,
+            add(Job(id: fitID, stage: .train,
                     key: JobKey(kind: "train", inputs: inputs, upstream: [keys[dataID]!]),
                     dependencies: [dataID]) { deps in
                 .fit(try Stages.fit(deps[dataID]!.data, model: model, seed: seed, figures: figures))
@@ -144,31 +117,36 @@ enum Planner {
 
         // Render jobs.
         for ref in figurePages.keys.sorted() {
-            let pages = figurePages[ref]!
-            let dataID = "data/\(ref.dataset)", fitID = "train/\(ref.dataset)/\(ref.model)"
+            let pagesShowing = figurePages[ref]!
+            let dataID = "data/\(ref.dataset)", fitID = ref.fitID
             let inputs = ["view": ref.view.rawValue, "width": "\(figures.width)", "height": "\(figures.height)",
-                          "pages": pages.joined(separator: ",")]
+                          "pages": pagesShowing.joined(separator: ",")]
             add(Job(id: ref.jobID, stage: .render,
                     key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID]!, keys[fitID]!]),
                     dependencies: [dataID, fitID]) { deps in
                 .figure(try Stages.render(deps[dataID]!.data, deps[fitID]!.fit, view: ref.view,
-                                          figures: figures, pages: pages))
+                                          figures: figures, pages: pagesShowing))
             })
         }
 
         // Page jobs.
-        let nav = documents.map { (slug: $0.0.slug, title: $0.1.metadata["nav"] ?? $0.1.title ?? $0.0.slug) }
-        for (index, (page, doc, contentHash)) in documents.enumerated() {
-            let figureIDs = unique(pageFigures[page.slug]!.map(\.jobID))
-            let tableFitIDs = unique(pageTables[page.slug]!.flatMap { t in t.models.map { "train/\(t.dataset)/\($0)" } })
-            let deps = unique(figureIDs + tableFitIDs)
-            let inputs = ["content": contentHash, "templates": templateDigest, "slug": page.slug,
+        let nav = pages.map { page -> (slug: String, title: String) in
+            guard var label = page.document.metadata["nav"] else { return (page.spec.slug, page.title) }
+            if let ds = page.spec.dataset, let dsTitle = spec.dataset(ds)?.title { label += ": \(dsTitle)" }
+            return (page.spec.slug, label)
+        }
+        let datasetTitles = Dictionary(uniqueKeysWithValues: spec.datasets.map { ($0.name, $0.title) })
+        for (index, page) in pages.enumerated() {
+            let deps = unique(page.figures.map(\.jobID) + page.fits)
+            let inputs = ["content": page.contentHash, "templates": templateDigest, "slug": page.spec.slug,
+                          "dataset": page.spec.dataset ?? "",
                           "nav": nav.map { "\($0.slug)=\($0.title)" }.joined(separator: "|"),
                           "site_title": spec.siteTitle]
             let context = PageRenderer.Context(
-                siteTitle: spec.siteTitle, page: page, document: doc, nav: nav, index: index,
-                tables: pageTables[page.slug]!, datasetTitles: Dictionary(uniqueKeysWithValues: spec.datasets.map { ($0.name, $0.title) }))
-            add(Job(id: "page/\(page.slug)", stage: .page,
+                siteTitle: spec.siteTitle, slug: page.spec.slug, title: page.title,
+                metadata: page.document.metadata, blocks: page.blocks, nav: nav, index: index,
+                datasetTitles: datasetTitles)
+            add(Job(id: "page/\(page.spec.slug)", stage: .page,
                     key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
                     dependencies: deps) { artifacts in
                 .page(try PageRenderer.render(context, templates: templates, artifacts: artifacts))
@@ -182,6 +160,106 @@ enum Planner {
             if let d = fm.contents(atPath: assets.appendingPathComponent(name).path) { staticFiles["assets/\(name)"] = d }
         }
         return Plan(jobs: jobs, staticFiles: staticFiles)
+    }
+
+    /// Checks a page's directives against the spec and ties them to jobs.
+    static func resolve(_ page: PageSpec, _ doc: ContentDocument, contentHash: String, spec: ProjectSpec) throws -> ResolvedPage {
+        var blocks = [ResolvedBlock]()
+        var refs = [FigureRef]()
+        var fits = [String]()
+        var shownModels = [String: [String]]()  // dataset → models with a figure on this page
+        var pendingTables = [(dataset: String, index: Int, line: Int)]()
+
+        for block in doc.blocks {
+            guard case .directive(let d) = block else {
+                if case .markdown(let md) = block { blocks.append(.markdown(md)) }
+                continue
+            }
+            func fail(_ m: String) -> ContentError { ContentError(file: page.file, line: d.line, m) }
+            func dataset(_ name: String) throws -> String {
+                guard spec.dataset(name) != nil else {
+                    throw fail("unknown dataset '\(name)'; known: \(spec.datasets.map(\.name).joined(separator: ", "))")
+                }
+                return name
+            }
+            func model(_ kind: String, generative: Bool = false) throws -> String {
+                guard spec.model(kind) != nil, let entry = ModelCatalogue.entry(kind) else {
+                    throw fail("unknown model '\(kind)'; known: \(spec.models.map(\.kind).joined(separator: ", "))")
+                }
+                if generative && entry.lens != .generative {
+                    throw fail("'\(kind)' is a discriminative model: it has no p(x|y), so it cannot be drawn this way; use a generative model")
+                }
+                return kind
+            }
+            func figure(_ ds: String, _ m: String, _ view: Stages.View) -> String {
+                let ref = FigureRef(dataset: ds, model: m, view: view)
+                refs.append(ref)
+                shownModels[ds, default: []].append(m)
+                return ref.jobID
+            }
+            func datasetArgument(_ args: ArraySlice<String>, usage: String) throws -> String {
+                if let first = args.first { return try dataset(first) }
+                guard let ds = page.dataset else { throw fail("\(usage): name the dataset (this page has none of its own)") }
+                return try dataset(ds)
+            }
+            switch d.name {
+            case "pair":
+                guard d.arguments.count == 3 else { throw fail("@pair takes DATASET LEFT_MODEL RIGHT_MODEL") }
+                let ds = try dataset(d.arguments[0])
+                blocks.append(.figures(try d.arguments[1...].map { figure(ds, try model($0), .map) }))
+            case "figure":
+                guard d.arguments.count == 3, let view = Stages.View(rawValue: d.arguments[2]) else {
+                    throw fail("@figure takes DATASET MODEL VIEW, with VIEW one of: map, density, joint-0, joint-1, …")
+                }
+                let ds = try dataset(d.arguments[0])
+                let m = try model(d.arguments[1], generative: view.needsGenerative)
+                blocks.append(.figures([figure(ds, m, view)]))
+            case "table":
+                guard d.arguments.count <= 1 else { throw fail("@table takes DATASET (or none on a dataset's own page)") }
+                let ds = try datasetArgument(d.arguments[...], usage: "@table")
+                pendingTables.append((ds, blocks.count, d.line))
+                blocks.append(.table(dataset: ds, fits: []))
+            case "gallery":
+                guard d.arguments.count <= 1 else { throw fail("@gallery takes DATASET (or none on a dataset's own page)") }
+                let ds = try datasetArgument(d.arguments[...], usage: "@gallery")
+                var generative = [String]()
+                for (left, right) in spec.galleryPairs {
+                    blocks.append(.figures([figure(ds, try model(left), .map), figure(ds, try model(right), .map)]))
+                    for m in [left, right] where ModelCatalogue.entry(m)?.lens == .generative && !generative.contains(m) {
+                        generative.append(m)
+                    }
+                }
+                for chunk in stride(from: 0, to: generative.count, by: 2) {
+                    blocks.append(.figures(generative[chunk..<min(chunk + 2, generative.count)].map { figure(ds, $0, .density) }))
+                }
+                pendingTables.append((ds, blocks.count, d.line))
+                blocks.append(.table(dataset: ds, fits: []))
+            case "bayes-flip":
+                guard (1...2).contains(d.arguments.count) else { throw fail("@bayes-flip takes DATASET GENERATIVE_MODEL") }
+                let ds = try dataset(d.arguments[0])
+                let m = try model(d.arguments.count == 2 ? d.arguments[1] : GaussianNaiveBayes.kind, generative: true)
+                blocks.append(.figures([figure(ds, m, .joint(0)), figure(ds, m, .joint(1))]))
+                blocks.append(.figures([figure(ds, m, .map)]))
+                let fit = "train/\(ds)/\(m)"
+                fits.append(fit)
+                blocks.append(.bayesTable(fit: fit))
+            default:
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip")
+            }
+        }
+        for t in pendingTables {
+            guard let models = shownModels[t.dataset] else {
+                throw ContentError(file: page.file, line: t.line,
+                                   "@table \(t.dataset) needs at least one figure of '\(t.dataset)' on the same page")
+            }
+            let ids = unique(models).map { "train/\(t.dataset)/\($0)" }
+            blocks[t.index] = .table(dataset: t.dataset, fits: ids)
+            fits += ids
+        }
+        var title = doc.title ?? page.slug
+        if let ds = page.dataset, let dsTitle = spec.dataset(ds)?.title { title += ": \(dsTitle)" }
+        return ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
+                            blocks: blocks, figures: refs, fits: unique(fits))
     }
 
     static func canonical(_ settings: [String: SettingValue]) -> String {

@@ -30,7 +30,10 @@ public struct PageSpec: Sendable, Equatable {
     public var slug: String
     /// Markdown source, relative to the project root.
     public var file: String
-    public init(slug: String, file: String) { self.slug = slug; self.file = file }
+    /// The page's own dataset, for pages made from one template per dataset
+    /// (the gallery): directives without a dataset use it, and the title names it.
+    public var dataset: String?
+    public init(slug: String, file: String, dataset: String? = nil) { self.slug = slug; self.file = file; self.dataset = dataset }
 }
 
 public struct FigureSettings: Sendable, Equatable {
@@ -57,6 +60,10 @@ public struct ProjectSpec: Sendable {
     public var models: [ModelSpec]
     public var pages: [PageSpec]
     public var figures = FigureSettings()
+    /// The model pairs of the gallery, (discriminative, generative), each shown side by side.
+    public var galleryPairs: [(String, String)] = [
+        ("logistic_regression", "gaussian_nb"),
+    ]
 
     public init(root: URL, datasets: [DatasetSpec], models: [ModelSpec], pages: [PageSpec]) {
         self.root = root; self.datasets = datasets; self.models = models; self.pages = pages
@@ -86,7 +93,10 @@ public struct ProjectSpec: Sendable {
             pages: [
                 PageSpec(slug: "index", file: "content/index.md"),
                 PageSpec(slug: "two-lenses", file: "content/two-lenses.md"),
-            ])
+                PageSpec(slug: "bayes-flip", file: "content/bayes-flip.md"),
+            ] + ["two_moons", "circles", "blobs", "xor", "iris", "spam7"].map {
+                PageSpec(slug: "gallery-\($0.replacingOccurrences(of: "_", with: "-"))", file: "content/gallery.md", dataset: $0)
+            })
     }
 
     public func dataset(_ name: String) -> DatasetSpec? { datasets.first { $0.name == name } }

@@ -95,14 +95,49 @@ enum Stages {
         var rng = SeededRandom(seed: seed, stream: "samples/\(data.spec.name)/\(type(of: g).kind)")
         let (sx, sy) = g.sample(figures.samples, using: &rng)
         let samples = (0..<sx.rows).map { PlotPoint(x: sx[$0, 0], y: sx[$0, 1], label: sy[$0]) }
+        // Probes: four test points spread along the first feature.
+        let test = data.test
+        let order = (0..<test.count).sorted { test.x[$0, 0] < test.x[$1, 0] || (test.x[$0, 0] == test.x[$1, 0] && $0 < $1) }
+        let picks = test.count >= 4 ? [1, 3, 5, 7].map { order[$0 * (test.count - 1) / 8] } : Array(order)
+        let probeX = test.x.rows(picks)
+        let probeDensity = g.classLogDensity(probeX), probeProba = g.predictProba(probeX)
+        let probes = (0..<picks.count).map {
+            Probe(x: probeX.row($0), classLogDensity: probeDensity.row($0), proba: probeProba.row($0))
+        }
         return GenerativeView(classLogDensity: (0..<K).map { gridDensity.column($0) },
-                              regions: regions, samples: samples)
+                              regions: regions, samples: samples, logPriors: g.logPriors, probes: probes)
     }
 
     // MARK: render
 
-    enum View: String, Sendable, CaseIterable {
-        case map, density
+    /// What a 2-D model figure shows.
+    enum View: Hashable, Sendable {
+        /// P(y|x) with the decision boundary.
+        case map
+        /// p(x|y) contours and samples (generative models only).
+        case density
+        /// p(x|y=k) p(y=k) as a colour map (generative models only): one panel of Bayes' flip.
+        case joint(Int)
+
+        var rawValue: String {
+            switch self {
+            case .map: return "map"
+            case .density: return "density"
+            case .joint(let k): return "joint-\(k)"
+            }
+        }
+
+        init?(rawValue: String) {
+            switch rawValue {
+            case "map": self = .map
+            case "density": self = .density
+            default:
+                guard rawValue.hasPrefix("joint-"), let k = Int(rawValue.dropFirst(6)), (0..<10).contains(k) else { return nil }
+                self = .joint(k)
+            }
+        }
+
+        var needsGenerative: Bool { self != .map }
     }
 
     static func figurePath(dataset: String, model: String, view: View) -> String {
@@ -144,6 +179,24 @@ enum Stages {
             fig.subtitle = "\(ds.title) · contours enclose 50 / 80 / 95 % of each class · × = \(gen.samples.count) samples"
             alt = "\(fit.displayName) on \(ds.title): density contours of p(x|y) for \(ds.classCount) classes (50, 80 and 95 % regions) and \(gen.samples.count) new points sampled from the model"
             caption = "What \(fit.displayName) believes each class looks like. Lines enclose the 50, 80 and 95 % highest-density regions of p(x|y); crosses are \(gen.samples.count) new points the model generated, drawn over the faded real data. A discriminative model has no such picture to give."
+        case .joint(let k):
+            guard let gen = fit.generative else {
+                throw PipelineError("\(fit.displayName) is discriminative: it has no p(x|y) to draw")
+            }
+            guard k < ds.classCount else {
+                throw PipelineError("\(ds.title) has \(ds.classCount) classes; there is no class \(k) to draw p(x|y=\(k))p(y=\(k)) for")
+            }
+            let values = gen.classLogDensity[k].map { exp($0 + gen.logPriors[k]) }
+            // Both panels share one colour scale so their heights compare honestly.
+            let top = (0..<ds.classCount).map { j in gen.classLogDensity[j].map { exp($0 + gen.logPriors[j]) }.max() ?? 0 }.max() ?? 1
+            let name = ds.classNames[k]
+            fig.title = "p(x | y = \(name)) · p(y = \(name))"
+            fig.subtitle = "\(fit.displayName) on \(ds.title) · prior p(y = \(name)) = \(format(exp(gen.logPriors[k]), 3))"
+            fig.scalar = ScalarLayer(grid: g, values: values, label: "density", maximum: top)
+            fig.train = fig.train.filter { $0.label == k }
+            fig.test = []
+            alt = "\(fit.displayName) on \(ds.title): the joint density p(x, y = \(name)) = p(x|y)p(y) as a colour map, highest near the \(name) training points"
+            caption = "The generative model's belief about where points of class “\(name)” lie, weighted by how common the class is: p(x | y = \(name)) p(y = \(name)). Dots are the class's training points. The colour scale is shared with the other class's panel."
         }
         let png = try fig.renderPNG()
         var provenance: [(String, String)] = [

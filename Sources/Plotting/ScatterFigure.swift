@@ -52,6 +52,14 @@ public struct ScatterFigure: Sendable {
     /// Draw the data faintly, so samples or contours stand out.
     public var fadeData = false
     public var samples: [PlotPoint] = []
+    /// A colour-mapped scalar field under everything else (instead of P(y|x)).
+    public var scalar: ScalarLayer?
+    /// Curves such as regression lines, drawn above the data.
+    public var curves: [CurveLayer] = []
+    /// Legend text for the data marks when points are unlabelled (label −1).
+    public var dataLabel = "training data"
+    /// Legend text for the samples.
+    public var samplesLabel = "samples from the model"
 
     public init(title: String, subtitle: String, xLabel: String, yLabel: String, classNames: [String],
                 xRange: ClosedRange<Double>, yRange: ClosedRange<Double>) {
@@ -89,6 +97,9 @@ public struct ScatterFigure: Sendable {
         if let p = probability {
             drawProbability(p, on: c, x: px, y: py, w: pw, h: ph)
         }
+        if let s = scalar {
+            drawScalar(s, on: c, x: px, y: py, w: pw, h: ph)
+        }
 
         c.save()
         c.clip(x: px, y: py, width: pw, height: ph)
@@ -99,7 +110,7 @@ public struct ScatterFigure: Sendable {
             for line in boundaryLines(p) { c.strokePolylines([line.map { (sx($0.0), sy($0.1)) }]) }
         }
         for layer in contours {
-            let col = Palette.classColor(layer.label).mixed(with: .black, 0.25)
+            let col = layer.label < 0 ? Color(hex: 0xB3261E) : Palette.classColor(layer.label).mixed(with: .black, 0.25)
             for (n, level) in layer.levels.enumerated() {
                 c.setColor(col)
                 c.setLineWidth([2.4, 1.6, 1.1][min(n, 2)])
@@ -111,24 +122,50 @@ public struct ScatterFigure: Sendable {
         }
         let dataAlpha = fadeData ? 0.35 : 1.0
         for p in train {
-            let col = Palette.classColor(p.label)
+            let col = pointColor(p.label)
             c.circle(x: sx(p.x), y: sy(p.y), radius: 3.4)
             c.setColor(col, alpha: dataAlpha); c.fillPreserve()
             c.setColor(col.mixed(with: .black, 0.45), alpha: dataAlpha); c.setLineWidth(0.8); c.stroke()
         }
         for p in test {
-            let col = Palette.classColor(p.label).mixed(with: .black, 0.15)
+            let col = pointColor(p.label).mixed(with: .black, 0.15)
             c.circle(x: sx(p.x), y: sy(p.y), radius: 3.6)
             c.setColor(.white, alpha: dataAlpha * 0.8); c.fillPreserve()
             c.setColor(col, alpha: dataAlpha); c.setLineWidth(1.6); c.stroke()
         }
         for s in samples {
-            drawCross(on: c, x: sx(s.x), y: sy(s.y), color: Palette.classColor(s.label).mixed(with: .black, 0.35))
+            drawCross(on: c, x: sx(s.x), y: sy(s.y), color: pointColor(s.label).mixed(with: .black, 0.35))
+        }
+        for curve in curves {
+            c.setColor(.white, alpha: 0.85); c.setLineWidth(curve.width + 2.4); c.setDash([])
+            c.strokePolylines([curve.points.map { (sx($0.0), sy($0.1)) }])
+            c.setColor(curve.color); c.setLineWidth(curve.width); c.setDash(curve.dash)
+            c.strokePolylines([curve.points.map { (sx($0.0), sy($0.1)) }])
+            c.setDash([])
         }
         c.restore()
 
         drawAxes(on: c, x: px, y: py, w: pw, h: ph, sx: sx, sy: sy)
         drawLegend(on: c, x: px + pw + 18, y: py)
+    }
+
+    /// Class colour, or a neutral ink for unlabelled points (label −1).
+    func pointColor(_ label: Int) -> Color { label < 0 ? Color(hex: 0x333333) : Palette.classColor(label) }
+
+    private func drawScalar(_ s: ScalarLayer, on c: Canvas, x: Double, y: Double, w: Double, h: Double) {
+        let g = s.grid
+        let span = s.maximum - s.minimum
+        var pixels = [UInt32](repeating: 0, count: g.nx * g.ny)
+        for j in 0..<g.ny {
+            let row = g.ny - 1 - j
+            for i in 0..<g.nx {
+                let v = s.values[j * g.nx + i]
+                let col = Colormap.viridis(span > 0 ? (v - s.minimum) / span : 0).mixed(with: .white, 0.12)
+                func byte(_ v: Double) -> UInt32 { UInt32(min(max((v * 255).rounded(), 0), 255)) }
+                pixels[row * g.nx + i] = (byte(col.r) << 16) | (byte(col.g) << 8) | byte(col.b)
+            }
+        }
+        c.drawImage(pixels: pixels, width: g.nx, height: g.ny, into: x, y, w, h, smooth: true)
     }
 
     private func drawCross(on c: Canvas, x: Double, y: Double, color: Color) {
@@ -210,7 +247,7 @@ public struct ScatterFigure: Sendable {
             c.text(s, x: x, y: row + 4, size: 11.5, bold: true)
             row += 20
         }
-        heading("Classes")
+        if !classNames.isEmpty { heading("Classes") }
         for (k, name) in classNames.enumerated() {
             let col = Palette.classColor(k)
             c.setColor(col.mixed(with: .white, 0.55)); c.fillRect(x: x, y: row - 7, width: 18, height: 14)
@@ -220,7 +257,19 @@ public struct ScatterFigure: Sendable {
             c.text(c.fitted(name, size: 12, maxWidth: maxText), x: x + 26, y: row + 4, size: 12)
             row += 21
         }
-        row += 8
+        if !classNames.isEmpty { row += 8 }
+        if let s = scalar {
+            heading(s.label)
+            let barH = 90.0
+            for step in 0..<Int(barH) {
+                c.setColor(Colormap.viridis(1 - Double(step) / barH).mixed(with: .white, 0.12))
+                c.fillRect(x: x, y: row - 6 + Double(step), width: 14, height: 1.2)
+            }
+            c.setColor(Palette.ink)
+            c.text(Ticks.compact(s.maximum), x: x + 20, y: row + 2, size: 11)
+            c.text(Ticks.compact(s.minimum), x: x + 20, y: row - 6 + barH, size: 11)
+            row += barH + 14
+        }
         heading("Marks")
         func entry(_ s: String, _ drawMark: (Double, Double) -> Void) {
             drawMark(x + 9, row)
@@ -229,7 +278,7 @@ public struct ScatterFigure: Sendable {
             row += 21
         }
         if !train.isEmpty {
-            entry(fadeData ? "training data (faded)" : "training data") { mx, my in
+            entry(fadeData ? "\(dataLabel) (faded)" : dataLabel) { mx, my in
                 c.circle(x: mx, y: my, radius: 3.4)
                 c.setColor(Palette.muted, alpha: fadeData ? 0.35 : 1); c.fill()
             }
@@ -255,8 +304,8 @@ public struct ScatterFigure: Sendable {
         }
         if let first = contours.first {
             for (n, level) in first.levels.enumerated() {
-                entry("\(Int((level.mass * 100).rounded())) % of p(x|y)") { mx, my in
-                    c.setColor(Palette.muted)
+                entry("\(Int((level.mass * 100).rounded())) % of \(first.label < 0 ? "p(x)" : "p(x|y)")") { mx, my in
+                    c.setColor(first.label < 0 ? Color(hex: 0xB3261E) : Palette.muted)
                     c.setLineWidth([2.4, 1.6, 1.1][min(n, 2)])
                     c.setDash(n == 2 ? [5, 4] : [])
                     c.line(mx - 9, my, mx + 9, my)
@@ -265,7 +314,13 @@ public struct ScatterFigure: Sendable {
             }
         }
         if !samples.isEmpty {
-            entry("samples from the model") { mx, my in drawCross(on: c, x: mx, y: my, color: Palette.ink) }
+            entry(samplesLabel) { mx, my in drawCross(on: c, x: mx, y: my, color: Palette.ink) }
+        }
+        for curve in curves {
+            entry(curve.label) { mx, my in
+                c.setColor(curve.color); c.setLineWidth(curve.width); c.setDash(curve.dash)
+                c.line(mx - 9, my, mx + 9, my); c.setDash([])
+            }
         }
     }
 }

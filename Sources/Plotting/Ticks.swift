@@ -17,6 +17,13 @@ public enum Ticks {
         return (values, step)
     }
 
+    /// A short label for a single value (colour-bar ends): 3 significant digits.
+    public static func compact(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        if abs(v) >= 1e4 || abs(v) < 1e-3 { return String(format: "%.2g", v) }
+        return String(format: "%.3g", v)
+    }
+
     /// Labels with as many decimals as the step needs.
     public static func label(_ v: Double, step: Double) -> String {
         let decimals = max(0, Int(-floor(log10(step) + 1e-9)))

@@ -27,18 +27,15 @@ public enum ContentBlock: Sendable, Equatable {
 /// A Markdown page: front matter (`key: value` lines between `---` fences) and
 /// a body of Markdown blocks interleaved with directive lines.
 ///
-/// A directive is a line that starts with `@` outside fenced code:
-/// - `@pair DATASET LEFT_MODEL RIGHT_MODEL`: two models' P(y|x) maps side by side;
-/// - `@figure DATASET MODEL VIEW` with VIEW `map` or `density`;
-/// - `@table DATASET`: the test metrics of every model shown on the page for that dataset.
+/// A directive is a line that starts with `@name` outside fenced code; the
+/// pipeline checks the name and its arguments (`@pair`, `@figure`, `@table`,
+/// `@gallery`, `@bayes-flip`, …). A line starting `\@` is ordinary text.
 public struct ContentDocument: Sendable {
     public let file: String
     public let metadata: [String: String]
     public let blocks: [ContentBlock]
 
     public var title: String? { metadata["title"] }
-
-    public static let directiveNames: Set<String> = ["pair", "figure", "table"]
 
     public static func parse(_ text: String, file: String) throws -> ContentDocument {
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
@@ -84,9 +81,10 @@ public struct ContentDocument: Sendable {
             if trimmed.hasPrefix("@") {
                 let parts = trimmed.dropFirst().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
                 let lineNo = firstBodyLine + offset
-                guard let name = parts.first, directiveNames.contains(name) else {
+                guard let name = parts.first, let first = name.first, first.isLetter,
+                      name.allSatisfy({ $0.isLetter || $0 == "-" }) else {
                     throw ContentError(file: file, line: lineNo,
-                                       "unknown directive '\(trimmed.prefix(40))'; known: @pair, @figure, @table")
+                                       "'\(trimmed.prefix(40))' looks like a directive but has no name; write @name arguments, or start the line with \\@ for a literal @")
                 }
                 flush()
                 blocks.append(.directive(Directive(name: name, arguments: Array(parts.dropFirst()), line: lineNo)))

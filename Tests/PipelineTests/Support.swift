@@ -18,7 +18,13 @@ struct TempProject {
         }
     }
 
-    var spec: ProjectSpec { ProjectSpec.standard(root: root) }
+    /// The standard project restricted to its first pages, so the debug-build tests
+    /// stay fast; CI also builds the whole site in release (scripts/check-site).
+    var spec: ProjectSpec {
+        var s = ProjectSpec.standard(root: root)
+        s.pages = s.pages.filter { ["index", "two-lenses", "bayes-flip"].contains($0.slug) }
+        return s
+    }
 
     func build(to out: String = "site", jobs: Int = 2) async throws -> URL {
         let url = root.appendingPathComponent(out)

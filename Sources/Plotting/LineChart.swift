@@ -1,0 +1,160 @@
+import Foundation
+
+/// One line of a line chart, optionally with a shaded band (e.g. a 95 % interval).
+public struct Series: Sendable {
+    public var label: String
+    public var x: [Double]
+    public var y: [Double]
+    public var lower: [Double]?
+    public var upper: [Double]?
+    public var color: Color
+    public var dash: [Double]
+    public var markers: Bool
+    public init(label: String, x: [Double], y: [Double], color: Color, dash: [Double] = [], markers: Bool = true,
+                lower: [Double]? = nil, upper: [Double]? = nil) {
+        precondition(x.count == y.count, "a series needs one y per x")
+        self.label = label; self.x = x; self.y = y; self.color = color; self.dash = dash; self.markers = markers
+        self.lower = lower; self.upper = upper
+    }
+}
+
+/// A vertical mark on a chart (a chosen k, a crossover point) with a short note.
+public struct VerticalMark: Sendable {
+    public var x: Double
+    public var note: String
+    public init(x: Double, note: String) { self.x = x; self.note = note }
+}
+
+/// Lines over a numeric x axis (linear or log10): information criteria against k,
+/// learning curves, training losses.
+public struct LineChart: Sendable {
+    public var width = 800
+    public var height = 600
+    public var scale = 1.0
+    public var title: String
+    public var subtitle: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+    public var marks: [VerticalMark] = []
+    public var logX = false
+    /// Put ticks on whole numbers only (e.g. k = 1…5).
+    public var integerX = false
+
+    public init(title: String, subtitle: String, xLabel: String, yLabel: String, series: [Series]) {
+        self.title = title; self.subtitle = subtitle; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
+    }
+
+    public func renderPNG() throws -> Data {
+        let canvas = try Canvas(width: width, height: height, scale: scale)
+        draw(on: canvas)
+        return try canvas.pngData()
+    }
+
+    public func draw(on c: Canvas) {
+        let W = Double(width), H = Double(height)
+        let px = 78.0, py = 64.0, legendW = 190.0
+        let pw = W - px - legendW - 16, ph = H - py - 58
+        let xs = series.flatMap(\.x).map { logX ? log10($0) : $0 }.filter(\.isFinite)
+        let ys = series.flatMap { s in s.y + (s.lower ?? []) + (s.upper ?? []) }.filter(\.isFinite)
+        var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
+        var (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
+        if x1 <= x0 { x0 -= 0.5; x1 += 0.5 }
+        if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
+        let xpad = (x1 - x0) * 0.04, ypad = (y1 - y0) * 0.08
+        x0 -= xpad; x1 += xpad; y0 -= ypad; y1 += ypad
+        func sx(_ v: Double) -> Double { px + ((logX ? log10(v) : v) - x0) / (x1 - x0) * pw }
+        func sy(_ v: Double) -> Double { py + ph - (v - y0) / (y1 - y0) * ph }
+
+        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(Palette.ink)
+        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
+        c.setColor(Palette.muted)
+        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+
+        // Grid lines and ticks.
+        let yt = Ticks.nice(y0, y1)
+        c.setLineWidth(1)
+        for v in yt.values {
+            let Y = sy(v).rounded() + 0.5
+            c.setColor(Color(hex: 0xECECEC)); c.line(px, Y, px + pw, Y)
+            c.setColor(Palette.ink); c.text(Ticks.label(v, step: yt.step), x: px - 8, y: Y + 4, size: 11.5, anchor: .end)
+        }
+        var xTicks: [(Double, String)]
+        if logX {
+            xTicks = []
+            var e = floor(x0)
+            while e <= x1 {
+                for m in [1.0, 2, 5] where log10(m) + e >= x0 && log10(m) + e <= x1 {
+                    let v = m * pow(10, e)
+                    xTicks.append((v, v >= 1 ? String(Int(v.rounded())) : Ticks.compact(v)))
+                }
+                e += 1
+            }
+        } else if integerX {
+            xTicks = stride(from: ceil(x0), through: floor(x1), by: 1).map { ($0, String(Int($0))) }
+        } else {
+            let t = Ticks.nice(x0, x1)
+            xTicks = t.values.map { ($0, Ticks.label($0, step: t.step)) }
+        }
+        for (v, label) in xTicks {
+            let X = sx(v).rounded() + 0.5
+            c.setColor(Color(hex: 0xECECEC)); c.line(X, py, X, py + ph)
+            c.setColor(Palette.frame); c.line(X, py + ph, X, py + ph + 5)
+            c.setColor(Palette.ink); c.text(label, x: X, y: py + ph + 19, size: 11.5, anchor: .middle)
+        }
+        c.setColor(Palette.frame); c.strokeRect(x: px + 0.5, y: py + 0.5, width: pw - 1, height: ph - 1)
+        c.setColor(Palette.ink)
+        c.text(c.fitted(xLabel, size: 13, maxWidth: pw), x: px + pw / 2, y: py + ph + 42, size: 13, anchor: .middle)
+        c.text(c.fitted(yLabel, size: 13, maxWidth: ph), x: px - 56, y: py + ph / 2, size: 13, anchor: .middle, rotated: true)
+
+        c.save()
+        c.clip(x: px, y: py, width: pw, height: ph)
+        c.setRoundCaps()
+        for s in series {
+            if let lo = s.lower, let hi = s.upper, lo.count == s.x.count, hi.count == s.x.count, !s.x.isEmpty {
+                c.setColor(s.color, alpha: 0.18)
+                c.moveTo(sx(s.x[0]), sy(hi[0]))
+                for i in 1..<s.x.count { c.lineTo(sx(s.x[i]), sy(hi[i])) }
+                for i in stride(from: s.x.count - 1, through: 0, by: -1) { c.lineTo(sx(s.x[i]), sy(lo[i])) }
+                c.fill()
+            }
+        }
+        for mark in marks {
+            c.setColor(Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
+            c.line(sx(mark.x), py, sx(mark.x), py + ph); c.setDash([])
+            c.setColor(Palette.ink)
+            c.text(mark.note, x: sx(mark.x) + 6, y: py + 16, size: 12, bold: true)
+        }
+        for s in series {
+            let pts = zip(s.x, s.y).filter { $0.1.isFinite }.map { (sx($0.0), sy($0.1)) }
+            c.setColor(s.color); c.setLineWidth(2.2); c.setDash(s.dash)
+            c.strokePolylines([pts]); c.setDash([])
+            if s.markers {
+                for p in pts {
+                    c.circle(x: p.0, y: p.1, radius: 3.6)
+                    c.setColor(.white); c.fillPreserve()
+                    c.setColor(s.color); c.setLineWidth(1.8); c.stroke()
+                }
+            }
+        }
+        c.restore()
+
+        // Legend.
+        var row = py + 10
+        let lx = px + pw + 18
+        c.setColor(Palette.muted); c.text("Lines", x: lx, y: row + 4, size: 11.5, bold: true)
+        row += 22
+        for s in series {
+            c.setColor(s.color); c.setLineWidth(2.2); c.setDash(s.dash)
+            c.line(lx, row, lx + 18, row); c.setDash([])
+            c.setColor(Palette.ink)
+            c.text(c.fitted(s.label, size: 12, maxWidth: legendW - 34), x: lx + 26, y: row + 4, size: 12)
+            row += 21
+        }
+        if series.contains(where: { $0.lower != nil }) {
+            c.setColor(Palette.muted, alpha: 0.25); c.fillRect(x: lx, y: row - 6, width: 18, height: 12)
+            c.setColor(Palette.ink); c.text("95 % interval", x: lx + 26, y: row + 4, size: 12)
+        }
+    }
+}
