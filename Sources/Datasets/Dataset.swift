@@ -111,6 +111,30 @@ public enum DatasetLoader {
                        y: labels.map { index[$0]! }, droppedRows: dropped)
     }
 
+    /// Numeric columns with no label (Old Faithful, regression inputs and targets):
+    /// rows with a missing value in any named column are dropped and counted.
+    public static func loadColumns(table: CSVTable, columns: [String]) throws -> (x: Matrix, names: [String], droppedRows: Int) {
+        guard !columns.isEmpty else { throw CSVError(file: table.file, line: 1, "no columns named to read") }
+        let indices = try columns.map { try table.columnIndex($0, role: "numeric") }
+        var values = [Double](), rows = 0, dropped = 0
+        recordLoop: for (r, rec) in table.records.enumerated() {
+            var row = [Double]()
+            for j in indices {
+                let text = rec[j].trimmingCharacters(in: .whitespaces)
+                if missingMarkers.contains(text) { dropped += 1; continue recordLoop }
+                guard let v = Double(text), v.isFinite else {
+                    throw CSVError(file: table.file, line: table.lines[r], column: j + 1,
+                                   "column '\(table.header[j])' expected a finite number, found '\(text.prefix(40))'")
+                }
+                row.append(v)
+            }
+            values += row
+            rows += 1
+        }
+        guard rows > 0 else { throw CSVError(file: table.file, line: 2, "no rows left after dropping \(dropped) with missing values") }
+        return (Matrix(rows: rows, cols: indices.count, data: values), columns, dropped)
+    }
+
     /// Class names in numeric order when all are numbers, else in string order
     /// (as scikit-learn's `np.unique`).
     public static func sortedClassNames(_ names: Set<String>) -> [String] {

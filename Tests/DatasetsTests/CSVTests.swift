@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Datasets
+import Numerics
 
 @Suite("CSV reader")
 struct CSVTests {
@@ -130,6 +131,18 @@ struct DatasetLoaderTests {
         #expect(d.featureNames == ["a", "b"])
         #expect(d.count == 2)
         #expect(d.droppedRows == 2)
+    }
+
+    @Test("Unlabelled numeric columns load in the order asked, dropping rows with missing values")
+    func columns() throws {
+        let t = try table("a,b,c\n1,2,3\n4,NA,6\n7,8,9\n")
+        let (x, names, dropped) = try DatasetLoader.loadColumns(table: t, columns: ["c", "a"])
+        #expect(names == ["c", "a"] && dropped == 0)
+        #expect(x == Matrix([[3, 1], [6, 4], [9, 7]]))
+        let (x2, _, dropped2) = try DatasetLoader.loadColumns(table: t, columns: ["b"])
+        #expect(x2.rows == 2 && dropped2 == 1)
+        let e = #expect(throws: CSVError.self) { try DatasetLoader.loadColumns(table: t, columns: ["z"]) }
+        #expect(e?.message.contains("no numeric column named 'z'") == true)
     }
 
     @Test("log(1+x) transform is applied and named")
