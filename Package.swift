@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries, through pkg-config.
@@ -46,6 +47,7 @@ let package = Package(
         .target(name: "Pipeline", dependencies: [
             "Numerics", "Datasets", "Models", "Plotting", "Site",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // The thin command-line interface.
         .executableTarget(name: "lenses", dependencies: [

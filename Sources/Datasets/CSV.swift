@@ -29,6 +29,10 @@ public struct CSVTable: Sendable {
     public let records: [[String]]
     public let lines: [Int]
 
+    public init(file: String, header: [String], records: [[String]], lines: [Int]) {
+        self.file = file; self.header = header; self.records = records; self.lines = lines
+    }
+
     /// The index of a header column, or an error that lists the columns there are.
     public func columnIndex(_ name: String, role: String) throws -> Int {
         if let i = header.firstIndex(of: name) { return i }
@@ -54,7 +58,32 @@ public enum CSVReader {
         return try parse(data, file: name)
     }
 
+    /// The header row only (for checking column names without reading the data).
+    public static func header(path: String, displayName: String? = nil) throws -> [String] {
+        let name = displayName ?? path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw CSVError(file: name, line: 0, "file not found")
+        }
+        if isDir.boolValue { throw CSVError(file: name, line: 0, "is a directory, expected a CSV file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CSVError(file: name, line: 0, "cannot be read (check its permissions)")
+        }
+        defer { try? handle.close() }
+        var head = Data()
+        while head.count < 1 << 20, let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
+            head.append(chunk)
+            if let lf = head.firstIndex(of: 0x0A) { head = head.prefix(upTo: lf); break }
+        }
+        guard !head.isEmpty else { throw CSVError(file: name, line: 1, "is empty; expected a header row and data rows") }
+        return try parse(head, file: name, requireRows: false).header
+    }
+
     public static func parse(_ data: Data, file: String) throws -> CSVTable {
+        try parse(data, file: file, requireRows: true)
+    }
+
+    static func parse(_ data: Data, file: String, requireRows: Bool) throws -> CSVTable {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard String(validating: bytes, as: UTF8.self) != nil else {
@@ -133,11 +162,11 @@ public enum CSVReader {
         if let dup = firstDuplicate(header) {
             throw CSVError(file: file, line: 1, "the header names column '\(dup)' twice")
         }
-        for (r, rec) in body.enumerated() where rec.count != header.count {
+        for (r, rec) in body.enumerated() where rec.count != header.count && requireRows {
             throw CSVError(file: file, line: bodyLines[r], column: min(rec.count, header.count) + 1,
                            "row has \(rec.count) fields, expected \(header.count) like the header")
         }
-        if body.isEmpty { throw CSVError(file: file, line: 2, "has a header but no data rows") }
+        if body.isEmpty && requireRows { throw CSVError(file: file, line: 2, "has a header but no data rows") }
         return CSVTable(file: file, header: header, records: body, lines: bodyLines)
     }
 

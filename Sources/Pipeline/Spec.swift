@@ -49,8 +49,7 @@ public struct FigureSettings: Sendable, Equatable {
 }
 
 /// Everything a build needs to know: the project folder, datasets, models, pages,
-/// the seed and the figure settings. (A later `lenses.yml` fills this in; this
-/// release uses `ProjectSpec.standard`.)
+/// the seed and the figure settings, as read from `lenses.yml` by `ConfigLoader`.
 public struct ProjectSpec: Sendable {
     public var root: URL
     public var siteTitle = "TwoLenses"
@@ -67,36 +66,6 @@ public struct ProjectSpec: Sendable {
 
     public init(root: URL, datasets: [DatasetSpec], models: [ModelSpec], pages: [PageSpec]) {
         self.root = root; self.datasets = datasets; self.models = models; self.pages = pages
-    }
-
-    /// The built-in project: the synthetic sets and iris/spam7, logistic regression
-    /// and Gaussian naive Bayes, a home page and "Two lenses on the same data".
-    public static func standard(root: URL) -> ProjectSpec {
-        ProjectSpec(
-            root: root,
-            datasets: [
-                DatasetSpec(name: "two_moons", title: "Two moons", source: .synthetic(kind: "two_moons", n: 500, noise: 0.25)),
-                DatasetSpec(name: "circles", title: "Circles", source: .synthetic(kind: "circles", n: 500, noise: 0.1)),
-                DatasetSpec(name: "blobs", title: "Blobs", source: .synthetic(kind: "blobs", n: 500, noise: 1)),
-                DatasetSpec(name: "xor", title: "XOR", source: .synthetic(kind: "xor", n: 500, noise: 0.3)),
-                DatasetSpec(name: "iris", title: "Iris (petal length × width)",
-                            source: .csv(file: "data/iris.csv", label: "species",
-                                         features: ["petal_length", "petal_width"], transform: .none)),
-                DatasetSpec(name: "spam7", title: "Spam (log dollar × log bang)",
-                            source: .csv(file: "data/spam7.csv", label: "spam",
-                                         features: ["dollar", "bang"], transform: .log1p)),
-            ],
-            models: [
-                ModelSpec(kind: LogisticRegression.kind, settings: ["C": .number(1)]),
-                ModelSpec(kind: GaussianNaiveBayes.kind, settings: ["var_smoothing": .number(1e-9)]),
-            ],
-            pages: [
-                PageSpec(slug: "index", file: "content/index.md"),
-                PageSpec(slug: "two-lenses", file: "content/two-lenses.md"),
-                PageSpec(slug: "bayes-flip", file: "content/bayes-flip.md"),
-            ] + ["two_moons", "circles", "blobs", "xor", "iris", "spam7"].map {
-                PageSpec(slug: "gallery-\($0.replacingOccurrences(of: "_", with: "-"))", file: "content/gallery.md", dataset: $0)
-            })
     }
 
     public func dataset(_ name: String) -> DatasetSpec? { datasets.first { $0.name == name } }

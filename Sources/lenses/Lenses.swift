@@ -8,7 +8,7 @@ struct Lenses: AsyncParsableCommand {
         commandName: "lenses",
         abstract: "Build the TwoLenses site: discriminative vs generative models, proved with figures from models it trains.",
         discussion: """
-        Run from the project folder (the one with content/, templates/ and data/).
+        Run from the project folder (the one with lenses.yml, content/, templates/ and data/).
         `lenses build` trains every model the pages show, renders each figure with
         Cairo, fills the templates and writes a static site that works offline.
         The same inputs always give the same bytes, whatever --jobs is.
@@ -19,15 +19,13 @@ struct Lenses: AsyncParsableCommand {
 }
 
 struct ProjectOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The project folder (holds content/, templates/, data/).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The project folder (holds lenses.yml, content/, templates/, data/).", valueName: "dir"))
     var project: String = "."
 
     func root() throws -> URL {
         let url = URL(fileURLWithPath: project, isDirectory: true).standardizedFileURL
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("templates").path, isDirectory: &isDir),
-              isDir.boolValue else {
-            throw ValidationError("\(url.path) has no templates/ folder: run lenses from the project folder or pass --project DIR")
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent(ConfigLoader.fileName).path) else {
+            throw ValidationError("\(url.path) has no \(ConfigLoader.fileName): run lenses from the project folder or pass --project DIR")
         }
         return url
     }
@@ -59,7 +57,7 @@ struct Build: AsyncParsableCommand {
         let output = out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? root.appendingPathComponent("site")
         let progress = Progress(interactive: isatty(STDERR_FILENO) == 1)
         do {
-            let report = try await SiteBuilder.build(ProjectSpec.standard(root: root),
+            let report = try await SiteBuilder.build(try ConfigLoader.load(root: root),
                                                      options: BuildOptions(output: output, parallelism: jobs, report: progress.handle))
             progress.summary(report, root: root)
         } catch {
@@ -82,7 +80,7 @@ struct ExportSplits: ParsableCommand {
 
     func run() throws {
         let root = try project.root()
-        for path in try ProjectData.exportSplits(spec: ProjectSpec.standard(root: root), to: URL(fileURLWithPath: out)) {
+        for path in try ProjectData.exportSplits(spec: try ConfigLoader.load(root: root), to: URL(fileURLWithPath: out)) {
             print(path)
         }
     }

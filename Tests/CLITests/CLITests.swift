@@ -38,8 +38,8 @@ struct CLITests {
         let fm = FileManager.default
         let root = fm.temporaryDirectory.appendingPathComponent("lenses-cli-\(UUID().uuidString)")
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
-        for folder in ["templates", "content", "data"] {
-            try fm.copyItem(at: Self.repoRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        for item in ["templates", "content", "data", "lenses.yml"] {
+            try fm.copyItem(at: Self.repoRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
         }
         return root
     }
@@ -84,6 +84,6 @@ struct CLITests {
     func notAProject() throws {
         let r = try lenses(["build"], in: FileManager.default.temporaryDirectory)
         #expect(r.status != 0)
-        #expect(r.stderr.contains("no templates/ folder"))
+        #expect(r.stderr.contains("has no lenses.yml"))
     }
 }

@@ -13,15 +13,15 @@ struct TempProject {
         let fm = FileManager.default
         root = fm.temporaryDirectory.appendingPathComponent("lenses-test-\(UUID().uuidString)")
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
-        for folder in ["templates", "content", "data"] {
-            try fm.copyItem(at: Self.repoRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        for item in ["templates", "content", "data", "lenses.yml"] {
+            try fm.copyItem(at: Self.repoRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
         }
     }
 
     /// The standard project restricted to its first pages, so the debug-build tests
     /// stay fast; CI also builds the whole site in release (scripts/check-site).
     var spec: ProjectSpec {
-        var s = ProjectSpec.standard(root: root)
+        var s = try! ConfigLoader.load(root: root)
         s.pages = s.pages.filter { ["index", "two-lenses", "bayes-flip"].contains($0.slug) }
         return s
     }

@@ -6,7 +6,7 @@ import Pipeline
 /// the scikit-learn fixtures written by `tools/make_fixtures.py`.
 enum Gallery {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let spec = ProjectSpec.standard(root: repoRoot)
+    static let spec = try! ConfigLoader.load(root: repoRoot)
     static let datasets = ["two_moons", "circles", "blobs", "xor", "iris", "spam7"]
 
     static func split(_ name: String) throws -> (train: Dataset, test: Dataset) {

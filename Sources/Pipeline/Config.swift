@@ -1,0 +1,297 @@
+import Datasets
+import Foundation
+import Models
+import Yams
+
+/// A problem in `lenses.yml`, named by line, key path and what is allowed.
+public struct ConfigError: Error, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let key: String
+    public let message: String
+    public var description: String {
+        let at = line.map { "\(file):\($0)" } ?? file
+        return key.isEmpty ? "\(at): \(message)" : "\(at): \(key): \(message)"
+    }
+}
+
+/// Reads `lenses.yml` into a `ProjectSpec`, checking every key, type and value
+/// (model kinds and settings, dataset files and their columns) before any work.
+public enum ConfigLoader {
+    public static let fileName = "lenses.yml"
+
+    public static func load(root: URL) throws -> ProjectSpec {
+        let url = root.appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ConfigError(file: fileName, line: nil, key: "",
+                              message: "not found in \(root.path); every project has one (see the README)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: fileName, line: nil, key: "", message: "is not UTF-8 text")
+        }
+        return try parse(text, root: root)
+    }
+
+    public static func parse(_ text: String, root: URL) throws -> ProjectSpec {
+        let node: Node
+        do {
+            guard let n = try Yams.compose(yaml: text) else {
+                throw ConfigError(file: fileName, line: 1, key: "", message: "is empty; it needs datasets, models and pages")
+            }
+            node = n
+        } catch let e as YamlError {
+            throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
+        }
+        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "pages"],
+                                                          required: ["datasets", "models", "pages"])
+        var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
+        if let site = top["site"] {
+            let m = try site.mapping(allowed: ["title"])
+            if let t = m["title"] { spec.siteTitle = try t.string() }
+        }
+        if let seed = top["seed"] { spec.seed = UInt64(try seed.integer(in: 0...Int(Int32.max))) }
+        if let f = top["test_fraction"] { spec.testFraction = try f.number(in: 0.05...0.95) }
+        if let figs = top["figures"] {
+            let m = try figs.mapping(allowed: ["width", "height", "grid", "samples", "contour_draws"])
+            if let v = m["width"] { spec.figures.width = try v.integer(in: 320...4000) }
+            if let v = m["height"] { spec.figures.height = try v.integer(in: 240...3000) }
+            if let v = m["grid"] { spec.figures.grid = try v.integer(in: 20...1000) }
+            if let v = m["samples"] { spec.figures.samples = try v.integer(in: 0...5000) }
+            if let v = m["contour_draws"] { spec.figures.contourDraws = try v.integer(in: 100...100_000) }
+        }
+
+        // Datasets.
+        var names = Set<String>()
+        for item in try top["datasets"]!.sequence(nonEmpty: true) {
+            let m = try item.mapping(allowed: ["name", "title", "file", "label", "features", "transform", "generate", "n", "noise"],
+                                     required: ["name"])
+            let name = try m["name"]!.identifier()
+            guard names.insert(name).inserted else { throw m["name"]!.error("dataset '\(name)' is defined twice") }
+            let title = try m["title"]?.string() ?? name
+            let source: DatasetSource
+            if let gen = m["generate"] {
+                for k in ["file", "label", "features", "transform"] where m[k] != nil {
+                    throw m[k]!.error("a generated dataset takes generate, n and noise, not '\(k)'")
+                }
+                let kind = try gen.choice(["two_moons", "circles", "blobs", "xor"])
+                let defaults = ["two_moons": 0.25, "circles": 0.1, "blobs": 1.0, "xor": 0.3]
+                source = .synthetic(kind: kind, n: try m["n"]?.integer(in: 10...100_000) ?? 500,
+                                    noise: try m["noise"]?.number(in: 0...10) ?? defaults[kind]!)
+            } else {
+                guard let fileField = m["file"] else {
+                    throw item.error("dataset '\(name)' needs either file (a CSV under the project) or generate")
+                }
+                for k in ["n", "noise"] where m[k] != nil { throw m[k]!.error("'\(k)' is only for generated datasets") }
+                let file = try fileField.relativePath(root: root)
+                guard let labelField = m["label"] else { throw item.error("dataset '\(name)' needs label: the class column") }
+                let label = try labelField.string()
+                let features = try m["features"].map { f -> [String] in
+                    let list = try f.stringList()
+                    guard list.count == 2 else { throw f.error("list exactly two feature columns (the figures are 2-D), got \(list.count)") }
+                    return list
+                }
+                let transform = try m["transform"].map { FeatureTransform(rawValue: try $0.choice(["none", "log1p"]))! } ?? FeatureTransform.none
+                // The CSV must exist and have the columns named (its rows are checked when loaded).
+                let header: [String]
+                do { header = try CSVReader.header(path: root.appendingPathComponent(file).path, displayName: file) } catch let e as CSVError {
+                    throw fileField.error("\(e)")
+                }
+                let table = CSVTable(file: file, header: header, records: [], lines: [])
+                _ = try check(labelField) { try table.columnIndex(label, role: "label") }
+                if let features, let f = m["features"] {
+                    for column in features { _ = try check(f) { try table.columnIndex(column, role: "feature") } }
+                }
+                source = .csv(file: file, label: label, features: features, transform: transform)
+            }
+            spec.datasets.append(DatasetSpec(name: name, title: title, source: source))
+        }
+
+        // Models: kind → settings.
+        let models = try top["models"]!.mappingInOrder()
+        guard !models.isEmpty else { throw top["models"]!.error("list at least one model") }
+        for (kindField, settingsField) in models {
+            let kind = try kindField.string()
+            var settings = [String: SettingValue]()
+            if case .mapping = settingsField.node {
+                for (k, v) in try settingsField.mappingInOrder() { settings[try k.string()] = try v.settingValue() }
+            } else if !settingsField.isNull {
+                throw settingsField.error("settings are a mapping such as {C: 1}, or empty")
+            }
+            do { _ = try ModelCatalogue.make(kind: kind, settings: settings) } catch let e as ModelError {
+                throw (settings.isEmpty ? kindField : settingsField).error(e.message)
+            }
+            spec.models.append(ModelSpec(kind: kind, settings: settings))
+        }
+
+        // Gallery: model pairs and which datasets get a page.
+        var galleryDatasets = spec.datasets.map(\.name)
+        var galleryFile = "content/gallery.md"
+        if let g = top["gallery"] {
+            let m = try g.mapping(allowed: ["pairs", "datasets", "file"])
+            if let pairs = m["pairs"] {
+                spec.galleryPairs = try pairs.sequence(nonEmpty: true).map { p in
+                    let two = try p.stringList()
+                    guard two.count == 2 else { throw p.error("a pair is [discriminative_model, generative_model]") }
+                    for kind in two where spec.model(kind) == nil {
+                        throw p.error("model '\(kind)' is not listed under models; listed: \(spec.models.map(\.kind).joined(separator: ", "))")
+                    }
+                    return (two[0], two[1])
+                }
+            }
+            if let ds = m["datasets"] {
+                if case .scalar = ds.node, try ds.string() == "all" { } else {
+                    galleryDatasets = try ds.stringList()
+                    for n in galleryDatasets where spec.dataset(n) == nil { throw ds.error("unknown dataset '\(n)'") }
+                }
+            }
+            if let f = m["file"] { galleryFile = try f.relativePath(root: root) }
+        }
+
+        // Pages, in reading order; the entry `gallery` places one page per gallery dataset.
+        var slugs = Set<String>()
+        for item in try top["pages"]!.sequence(nonEmpty: true) {
+            if case .scalar = item.node, try item.string() == "gallery" {
+                for ds in galleryDatasets {
+                    let slug = "gallery-\(ds.replacingOccurrences(of: "_", with: "-"))"
+                    guard slugs.insert(slug).inserted else { throw item.error("page '\(slug)' appears twice") }
+                    spec.pages.append(PageSpec(slug: slug, file: galleryFile, dataset: ds))
+                }
+                continue
+            }
+            let m = try item.mapping(allowed: ["slug", "file"], required: ["slug", "file"])
+            let slug = try m["slug"]!.identifier(allowDash: true)
+            guard slugs.insert(slug).inserted else { throw m["slug"]!.error("page '\(slug)' appears twice") }
+            let file = try m["file"]!.relativePath(root: root)
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path) else {
+                throw m["file"]!.error("content file '\(file)' not found")
+            }
+            spec.pages.append(PageSpec(slug: slug, file: file))
+        }
+        guard spec.pages.contains(where: { $0.slug == "index" }) else {
+            throw top["pages"]!.error("one page must have slug: index (the home page)")
+        }
+        return spec
+    }
+
+    private static func check<T>(_ field: Field, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as CSVError { throw field.error(e.message) }
+    }
+
+    static func yamlLine(_ e: YamlError) -> Int? {
+        switch e {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    static func yamlProblem(_ e: YamlError) -> String {
+        switch e {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        default: return "\(e)"
+        }
+    }
+}
+
+/// A YAML node with the key path that led to it, for precise errors.
+struct Field {
+    let node: Node
+    let path: String
+
+    var line: Int? { node.mark?.line }
+    var isNull: Bool { if case .scalar(let s) = node { return s.string.isEmpty || s.string == "~" || s.string == "null" }; return false }
+
+    func error(_ message: String) -> ConfigError {
+        ConfigError(file: ConfigLoader.fileName, line: line, key: path, message: message)
+    }
+
+    func mapping(allowed: [String], required: [String] = []) throws -> [String: Field] {
+        guard case .mapping(let m) = node else { throw error("expected a mapping (key: value lines)") }
+        var out = [String: Field]()
+        for (k, v) in m {
+            let key = k.string ?? "?"
+            let child = Field(node: v, path: path.isEmpty ? key : "\(path).\(key)")
+            guard allowed.contains(key) else {
+                throw Field(node: k, path: child.path).error("unknown key; allowed here: \(allowed.joined(separator: ", "))")
+            }
+            guard out[key] == nil else { throw Field(node: k, path: child.path).error("key appears twice") }
+            out[key] = child
+        }
+        for r in required where out[r] == nil { throw error("missing required key '\(r)'") }
+        return out
+    }
+
+    func mappingInOrder() throws -> [(Field, Field)] {
+        guard case .mapping(let m) = node else { throw error("expected a mapping (key: value lines)") }
+        return m.map { k, v in
+            let key = k.string ?? "?"
+            let p = path.isEmpty ? key : "\(path).\(key)"
+            return (Field(node: k, path: p), Field(node: v, path: p))
+        }
+    }
+
+    func sequence(nonEmpty: Bool = false) throws -> [Field] {
+        guard case .sequence(let s) = node else { throw error("expected a list (lines starting with '- ')") }
+        if nonEmpty && s.isEmpty { throw error("the list is empty") }
+        return s.enumerated().map { Field(node: $1, path: "\(path)[\($0)]") }
+    }
+
+    func string() throws -> String {
+        guard case .scalar(let s) = node else { throw error("expected a single value") }
+        return s.string
+    }
+
+    func identifier(allowDash: Bool = false) throws -> String {
+        let s = try string()
+        let ok = !s.isEmpty && s.count <= 64 && s.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || (allowDash && $0 == "-")
+        }
+        guard ok else { throw error("'\(s)' must be lower-case letters, digits\(allowDash ? ", - " : "") and _ (it names files)") }
+        return s
+    }
+
+    func integer(in range: ClosedRange<Int>) throws -> Int {
+        let s = try string()
+        guard let v = Int(s) else { throw error("expected a whole number, got '\(s)'") }
+        guard range.contains(v) else { throw error("must be between \(range.lowerBound) and \(range.upperBound), got \(v)") }
+        return v
+    }
+
+    func number(in range: ClosedRange<Double>) throws -> Double {
+        let s = try string()
+        guard let v = Double(s), v.isFinite else { throw error("expected a number, got '\(s)'") }
+        guard range.contains(v) else { throw error("must be between \(range.lowerBound) and \(range.upperBound), got \(s)") }
+        return v
+    }
+
+    func choice(_ allowed: [String]) throws -> String {
+        let s = try string()
+        guard allowed.contains(s) else { throw error("'\(s)' is not allowed; use one of: \(allowed.joined(separator: ", "))") }
+        return s
+    }
+
+    func stringList() throws -> [String] { try sequence().map { try $0.string() } }
+
+    /// A path inside the project: relative, without `..`.
+    func relativePath(root: URL) throws -> String {
+        let s = try string()
+        guard !s.isEmpty, !s.hasPrefix("/"), !s.split(separator: "/").contains("..") else {
+            throw error("'\(s)' must be a path inside the project, relative to lenses.yml, without '..'")
+        }
+        return s
+    }
+
+    func settingValue() throws -> SettingValue {
+        guard case .scalar(let s) = node else { throw error("a setting is a single value (number, true/false or text)") }
+        let text = s.string
+        if s.style == .plain {
+            if let i = Int(text) { return .integer(i) }
+            if let d = Double(text) {
+                guard d.isFinite else { throw error("must be a finite number, got '\(text)'") }
+                return .number(d)
+            }
+            if text == "true" { return .flag(true) }
+            if text == "false" { return .flag(false) }
+        }
+        return .text(text)
+    }
+}
