@@ -2,7 +2,7 @@ import Foundation
 import Numerics
 
 /// A labelled data set: a feature matrix and integer class labels `0..<K`.
-public struct Dataset: Sendable {
+public struct Dataset: Sendable, Codable {
     public let name: String
     public let title: String
     public let featureNames: [String]

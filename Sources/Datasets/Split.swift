@@ -1,7 +1,7 @@
 import Numerics
 
 /// Row indices of a train/test split.
-public struct Split: Sendable, Equatable {
+public struct Split: Sendable, Equatable, Codable {
     public let train: [Int]
     public let test: [Int]
 }

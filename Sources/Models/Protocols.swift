@@ -21,6 +21,24 @@ public enum SettingValue: Sendable, Equatable, Codable, CustomStringConvertible 
         }
     }
 
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let v): try c.encode(v)
+        case .integer(let v): try c.encode(v)
+        case .text(let v): try c.encode(v)
+        case .flag(let v): try c.encode(v)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) { self = .flag(b) }
+        else if let i = try? c.decode(Int.self) { self = .integer(i) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else { self = .text(try c.decode(String.self)) }
+    }
+
     /// Shortest round-trip text for a double (`1`, `0.25`, `1e-09`).
     static func format(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }

@@ -9,6 +9,9 @@ import CBLAS
 public enum BLAS {
     public static func useSingleThread() { openblas_set_num_threads(1) }
 
+    /// OpenBLAS's build configuration (version, target), part of every cache key.
+    public static var libraryVersion: String { String(cString: openblas_get_config()) }
+
     /// C = alpha · op(A) · op(B) + beta · C.
     public static func gemm(_ a: Matrix, transA: Bool = false,
                             _ b: Matrix, transB: Bool = false,

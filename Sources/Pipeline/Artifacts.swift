@@ -5,7 +5,7 @@ import Numerics
 import Plotting
 
 /// What a job produces.
-public enum Artifact: Sendable {
+public enum Artifact: Sendable, Codable {
     case data(DataArtifact)
     case fit(FitArtifact)
     case figure(FigureArtifact)
@@ -18,7 +18,7 @@ public enum Artifact: Sendable {
 }
 
 /// A dataset with its train/test split and the plotting window shared by every model.
-public struct DataArtifact: Sendable {
+public struct DataArtifact: Sendable, Codable {
     public let spec: DatasetSpec
     public let dataset: Dataset
     public let split: Split
@@ -29,11 +29,17 @@ public struct DataArtifact: Sendable {
 }
 
 /// What the generative lens adds: class-conditional densities and samples.
-public struct GenerativeView: Sendable {
+/// The highest-density region of p(x|y=k) holding `mass`: {x : log p(x|y=k) ≥ threshold}.
+public struct Region: Sendable, Codable {
+    public let mass: Double
+    public let threshold: Double
+}
+
+public struct GenerativeView: Sendable, Codable {
     /// log p(x | y = k) on the grid, one array per class.
     public let classLogDensity: [[Double]]
     /// Per class, the (mass, log-density threshold) pairs of the highest-density regions.
-    public let regions: [[(mass: Double, threshold: Double)]]
+    public let regions: [[Region]]
     /// Points drawn from the fitted p(x, y).
     public let samples: [PlotPoint]
     /// log p(y = k).
@@ -43,14 +49,14 @@ public struct GenerativeView: Sendable {
 }
 
 /// One point where Bayes' rule is shown at work.
-public struct Probe: Sendable {
+public struct Probe: Sendable, Codable {
     public let x: [Double]
     public let classLogDensity: [Double]
     public let proba: [Double]
 }
 
 /// A fitted model's numbers and its evaluation on the shared grid.
-public struct FitArtifact: Sendable {
+public struct FitArtifact: Sendable, Codable {
     public let dataset: String
     public let kind: String
     public let displayName: String
@@ -74,7 +80,13 @@ public struct FitArtifact: Sendable {
 }
 
 /// A rendered figure with everything the page shows around it.
-public struct FigureArtifact: Sendable {
+/// One line of a figure's provenance block.
+public struct ProvenanceItem: Sendable, Codable {
+    public let name: String
+    public let value: String
+}
+
+public struct FigureArtifact: Sendable, Codable {
     public let path: String
     public let png: Data
     public let width: Int
@@ -82,12 +94,12 @@ public struct FigureArtifact: Sendable {
     public let title: String
     public let alt: String
     public let caption: String
-    public let provenance: [(String, String)]
+    public let provenance: [ProvenanceItem]
     public let metrics: MetricsEntry
 }
 
 /// One row of `metrics.json`'s `figures`.
-public struct MetricsEntry: Sendable, Encodable {
+public struct MetricsEntry: Sendable, Codable {
     public var file: String
     public var page: String
     public var pages: [String]
@@ -109,37 +121,10 @@ public struct MetricsEntry: Sendable, Encodable {
         case file, page, pages, dataset, model, kind, view, lens, seed, settings, converged, iterations
         case testAccuracy = "test_accuracy", testLogLoss = "test_log_loss", nTrain = "n_train", nTest = "n_test"
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(file, forKey: .file); try c.encode(page, forKey: .page); try c.encode(pages, forKey: .pages)
-        try c.encode(dataset, forKey: .dataset); try c.encode(model, forKey: .model); try c.encode(kind, forKey: .kind)
-        try c.encode(view, forKey: .view); try c.encode(lens, forKey: .lens)
-        try c.encode(testAccuracy, forKey: .testAccuracy); try c.encode(testLogLoss, forKey: .testLogLoss)
-        try c.encode(nTrain, forKey: .nTrain); try c.encode(nTest, forKey: .nTest); try c.encode(seed, forKey: .seed)
-        var s = c.nestedContainer(keyedBy: AnyKey.self, forKey: .settings)
-        for (k, v) in settings {
-            switch v {
-            case .number(let d): try s.encode(d, forKey: AnyKey(k))
-            case .integer(let i): try s.encode(i, forKey: AnyKey(k))
-            case .text(let t): try s.encode(t, forKey: AnyKey(k))
-            case .flag(let b): try s.encode(b, forKey: AnyKey(k))
-            }
-        }
-        try c.encodeIfPresent(converged, forKey: .converged); try c.encodeIfPresent(iterations, forKey: .iterations)
-    }
-}
-
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 /// A rendered page.
-public struct PageArtifact: Sendable {
+public struct PageArtifact: Sendable, Codable {
     public let path: String
     public let html: Data
 }

@@ -6,7 +6,8 @@ import Site
 
 /// Progress, for the command line to show.
 public enum BuildEvent: Sendable {
-    case planned(jobs: Int, perStage: [Job.Stage: Int])
+    /// `perStage` counts the jobs that will run; `reused` those served from the cache.
+    case planned(jobs: Int, perStage: [Job.Stage: Int], reused: [Job.Stage: Int])
     case finished(JobRunner.Finished, done: Int, total: Int)
     case written(folder: String, files: Int)
 }
@@ -14,11 +15,16 @@ public enum BuildEvent: Sendable {
 public struct BuildOptions: Sendable {
     public var output: URL
     public var parallelism: Int
+    /// Use the cache (`.lenses/cache/`). With `force`, nothing is read from it, but results are still stored.
+    public var useCache: Bool
+    public var force: Bool
     public var report: @Sendable (BuildEvent) -> Void
 
     public init(output: URL, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+                useCache: Bool = true, force: Bool = false,
                 report: @escaping @Sendable (BuildEvent) -> Void = { _ in }) {
-        self.output = output; self.parallelism = parallelism; self.report = report
+        self.output = output; self.parallelism = parallelism; self.useCache = useCache; self.force = force
+        self.report = report
     }
 }
 
@@ -32,6 +38,11 @@ public struct BuildReport: Sendable, Codable {
     /// Summed job time per stage (data, train, render, page).
     public var stageSeconds: [String: Double]
     public var slowestJobs: [String: Double]
+    /// Job ids served from the cache, and those that ran.
+    public var reused: [String]
+    public var redone: [String]
+    /// Cache entries that failed their checksum and were recomputed.
+    public var corruptCacheEntries: [String]
 }
 
 /// One problem found while planning, named by file and line.
@@ -47,15 +58,27 @@ public enum SiteBuilder {
         let clock = DispatchTime.now().uptimeNanoseconds
         BLAS.useSingleThread()
         let plan = try Planner.plan(spec)
-        var perStage = [Job.Stage: Int]()
-        for j in plan.jobs { perStage[j.stage, default: 0] += 1 }
-        options.report(.planned(jobs: plan.jobs.count, perStage: perStage))
+        let cache = options.useCache ? BuildCache(root: spec.root) : nil
+        let (toRun, loaded) = resolveWithCache(plan.jobs, cache: options.force ? nil : cache)
+        var perStage = [Job.Stage: Int](), reusedPerStage = [Job.Stage: Int]()
+        for j in toRun { perStage[j.stage, default: 0] += 1 }
+        let stageOf = Dictionary(uniqueKeysWithValues: plan.jobs.map { ($0.id, $0.stage) })
+        for id in loaded.keys { reusedPerStage[stageOf[id]!, default: 0] += 1 }
+        options.report(.planned(jobs: toRun.count, perStage: perStage, reused: reusedPerStage))
 
         let timings = Timings()
-        let results = try await JobRunner.run(plan.jobs, parallelism: options.parallelism) { finished, done, total in
+        let storing = toRun.map { job in
+            Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies) { deps in
+                let artifact = try job.run(deps)
+                try cache?.store(job.key, artifact)
+                return artifact
+            }
+        }
+        var results = try await JobRunner.run(storing, parallelism: options.parallelism, preloaded: loaded) { finished, done, total in
             timings.add(finished)
             options.report(.finished(finished, done: done, total: total))
         }
+        results.merge(loaded) { ran, _ in ran }
 
         var files = plan.staticFiles
         var figures = [FigureArtifact]()
@@ -74,9 +97,34 @@ public enum SiteBuilder {
             output: options.output.path, files: files.count, jobs: plan.jobs.count,
             parallelism: options.parallelism,
             wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9,
-            stageSeconds: timings.perStage(), slowestJobs: timings.slowest(5))
+            stageSeconds: timings.perStage(), slowestJobs: timings.slowest(5),
+            reused: loaded.keys.sorted(), redone: toRun.map(\.id).sorted(),
+            corruptCacheEntries: cache?.corruptEntries ?? [])
         writeReport(report, root: spec.root)
         return report
+    }
+
+    /// Decides what must run. Starting from the jobs whose artifacts go into the
+    /// site (figures and pages), a job is served from the cache when its entry
+    /// is there and intact; otherwise it runs, and so must be able to get every
+    /// one of its dependencies — from the cache or by running them too. Jobs that
+    /// nothing needs (a fit whose figures are all cached) are not even loaded.
+    static func resolveWithCache(_ jobs: [Job], cache: BuildCache?) -> (run: [Job], loaded: [String: Artifact]) {
+        let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
+        var loaded = [String: Artifact]()
+        var run = Set<String>()
+        func resolve(_ id: String) {
+            if loaded[id] != nil || run.contains(id) { return }
+            let job = byID[id]!
+            if let cache, let artifact = cache.load(job.key) {
+                loaded[id] = artifact
+                return
+            }
+            run.insert(id)
+            for d in job.dependencies { resolve(d) }
+        }
+        for job in jobs where job.stage == .render || job.stage == .page { resolve(job.id) }
+        return (jobs.filter { run.contains($0.id) }, loaded)
     }
 
     static func metricsJSON(_ figures: [FigureArtifact]) throws -> Data {

@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import Plotting
+import Numerics
 
 /// The inputs that fully determine a job's output. Two jobs with equal keys
 /// produce equal bytes; the key of a job folds in the keys of the jobs it
@@ -10,7 +12,7 @@ public struct JobKey: Sendable, Hashable, CustomStringConvertible {
     /// `inputs` are named values (dataset bytes' hash, model kind and settings,
     /// seed, figure settings, …); `upstream` the keys of the dependencies.
     public init(kind: String, inputs: [String: String], upstream: [JobKey]) {
-        var text = "lenses-job/1\nkind=\(kind)\ncode=\(BuildInfo.codeVersion)\n"
+        var text = "lenses-job/1\nkind=\(kind)\ncode=\(BuildInfo.fingerprint)\n"
         for k in inputs.keys.sorted() { text += "\(k)=\(inputs[k]!)\n" }
         for u in upstream.map(\.hex).sorted() { text += "upstream=\(u)\n" }
         hex = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -24,8 +26,20 @@ public struct JobKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 public enum BuildInfo {
-    /// Changes whenever the code that produces outputs changes.
     public static let codeVersion = "0.1.0"
+
+    /// What the tool is, for cache keys: the SHA-256 of the running executable
+    /// (so any change to lenses or a statically linked library invalidates the
+    /// cache) and the versions of the shared libraries that shape outputs.
+    /// Unlike an MD5 of the example file, this also catches a changed import or a
+    /// library upgrade.
+    public static let fingerprint: String = {
+        var parts = ["lenses \(codeVersion)", Plotting.libraryVersions, "OpenBLAS \(BLAS.libraryVersion)"]
+        if let exe = FileManager.default.contents(atPath: "/proc/self/exe") ?? Bundle.main.executablePath.flatMap({ FileManager.default.contents(atPath: $0) }) {
+            parts.append("exe=\(JobKey.hash(exe))")
+        }
+        return JobKey.hash(Data(parts.joined(separator: "\n").utf8))
+    }()
 }
 
 /// One node of the build graph.
@@ -62,15 +76,16 @@ public enum JobRunner {
         public let seconds: Double
     }
 
-    public static func run(_ jobs: [Job], parallelism: Int,
+    /// `preloaded` holds artifacts of dependencies that do not need to run (from the cache).
+    public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:],
                            onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> [String: Artifact] {
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
         for job in jobs {
-            for d in job.dependencies where byID[d] == nil {
+            for d in job.dependencies where byID[d] == nil && preloaded[d] == nil {
                 preconditionFailure("job \(job.id) depends on unknown job \(d)")
             }
         }
-        var results = [String: Artifact]()
+        var results = preloaded
         var waiting = Set(jobs.map(\.id))
         var running = 0
         let limit = max(1, parallelism)
@@ -104,7 +119,7 @@ public enum JobRunner {
                 startReady()
             }
             if !waiting.isEmpty { preconditionFailure("job graph has a cycle among \(waiting.sorted())") }
-            return results
+            return results.filter { preloaded[$0.key] == nil }
         }
     }
 }

@@ -64,7 +64,7 @@ enum PageRenderer {
             "src": f.path, "width": f.width, "height": f.height, "alt": f.alt, "caption": f.caption,
             "title": f.title,
             "anchor": f.path.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".png", with: ""),
-            "provenance": f.provenance.map { ["name": $0.0, "value": $0.1] },
+            "provenance": f.provenance.map { ["name": $0.name, "value": $0.value] },
         ]
     }
 

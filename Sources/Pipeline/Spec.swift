@@ -3,14 +3,14 @@ import Foundation
 import Models
 
 /// Where a dataset comes from.
-public enum DatasetSource: Sendable, Equatable {
+public enum DatasetSource: Sendable, Equatable, Codable {
     /// Generated from the project seed: `kind` is `two_moons`, `circles`, `blobs` or `xor`.
     case synthetic(kind: String, n: Int, noise: Double)
     /// A CSV file under the project root.
     case csv(file: String, label: String, features: [String]?, transform: FeatureTransform)
 }
 
-public struct DatasetSpec: Sendable, Equatable {
+public struct DatasetSpec: Sendable, Equatable, Codable {
     public var name: String
     public var title: String
     public var source: DatasetSource

@@ -85,12 +85,12 @@ enum Stages {
                                seed: UInt64, figures: FigureSettings) -> GenerativeView {
         let K = g.classCount
         let gridDensity = g.classLogDensity(gridX)
-        var regions = [[(mass: Double, threshold: Double)]]()
+        var regions = [[Region]]()
         for k in 0..<K {
             var rng = SeededRandom(seed: seed, stream: "regions/\(data.spec.name)/\(type(of: g).kind)/\(k)")
             let draws = g.sample(figures.contourDraws, ofClass: k, using: &rng)
             let logp = g.classLogDensity(draws).column(k)
-            regions.append(regionMasses.map { ($0, Special.quantile(logp, 1 - $0)) })
+            regions.append(regionMasses.map { Region(mass: $0, threshold: Special.quantile(logp, 1 - $0)) })
         }
         var rng = SeededRandom(seed: seed, stream: "samples/\(data.spec.name)/\(type(of: g).kind)")
         let (sx, sy) = g.sample(figures.samples, using: &rng)
@@ -172,7 +172,8 @@ enum Stages {
                 throw PipelineError("\(fit.displayName) is discriminative: it has no p(x|y) to draw or sample")
             }
             fig.contours = (0..<ds.classCount).map { k in
-                ContourLayer(label: k, grid: g, logDensity: gen.classLogDensity[k], levels: gen.regions[k])
+                ContourLayer(label: k, grid: g, logDensity: gen.classLogDensity[k],
+                             levels: gen.regions[k].map { ($0.mass, $0.threshold) })
             }
             fig.samples = gen.samples
             fig.fadeData = true
@@ -199,21 +200,21 @@ enum Stages {
             caption = "The generative model's belief about where points of class “\(name)” lie, weighted by how common the class is: p(x | y = \(name)) p(y = \(name)). Dots are the class's training points. The colour scale is shared with the other class's panel."
         }
         let png = try fig.renderPNG()
-        var provenance: [(String, String)] = [
-            ("Dataset", "\(ds.title) (\(data.spec.name))"),
-            ("Model", "\(fit.displayName) (\(fit.kind), \(fit.lens.rawValue))"),
-            ("Settings", fit.settingsText.isEmpty ? "defaults" : fit.settingsText),
-            ("Train / test", "\(fit.nTrain) / \(fit.nTest) rows, stratified split"),
-            ("Seed", "\(fit.seed)"),
-            ("Test accuracy", format(fit.testAccuracy, 3)),
-            ("Test log loss", format(fit.testLogLoss, 3)),
+        var provenance: [ProvenanceItem] = [
+            .init(name: "Dataset", value: "\(ds.title) (\(data.spec.name))"),
+            .init(name: "Model", value: "\(fit.displayName) (\(fit.kind), \(fit.lens.rawValue))"),
+            .init(name: "Settings", value: fit.settingsText.isEmpty ? "defaults" : fit.settingsText),
+            .init(name: "Train / test", value: "\(fit.nTrain) / \(fit.nTest) rows, stratified split"),
+            .init(name: "Seed", value: "\(fit.seed)"),
+            .init(name: "Test accuracy", value: format(fit.testAccuracy, 3)),
+            .init(name: "Test log loss", value: format(fit.testLogLoss, 3)),
         ]
         if let c = fit.convergence {
-            provenance.append(("Optimiser", c.converged
+            provenance.append(.init(name: "Optimiser", value: c.converged
                 ? "converged in \(c.iterations) L-BFGS iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"
                 : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"))
         }
-        if ds.droppedRows > 0 { provenance.append(("Rows dropped", "\(ds.droppedRows) with missing values")) }
+        if ds.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(ds.droppedRows) with missing values")) }
         let path = figurePath(dataset: data.spec.name, model: fit.kind, view: view)
         let entry = MetricsEntry(
             file: path, page: pages.first ?? "", pages: pages, dataset: data.spec.name, model: fit.displayName,

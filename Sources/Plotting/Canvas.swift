@@ -16,6 +16,9 @@ public struct Color: Sendable, Equatable {
     public static let black = Color(0, 0, 0)
 }
 
+/// The Cairo version drawing the figures (part of every cache key).
+public let libraryVersions = "cairo \(String(cString: cairo_version_string()))"
+
 /// Errors from drawing or encoding a figure.
 public struct PlotError: Error, CustomStringConvertible, Sendable {
     public let message: String

@@ -1,6 +1,6 @@
 /// Values of a function on a regular grid of cell centres:
 /// `values[j * nx + i]` is f(x_i, y_j) with x_i = xMin + (i + ½)(xMax − xMin)/nx.
-public struct Grid: Sendable, Equatable {
+public struct Grid: Sendable, Equatable, Codable {
     public let nx: Int, ny: Int
     public let xMin: Double, xMax: Double, yMin: Double, yMax: Double
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One labelled point of a scatter layer.
-public struct PlotPoint: Sendable, Equatable {
+public struct PlotPoint: Sendable, Equatable, Codable {
     public var x: Double, y: Double, label: Int
     public init(x: Double, y: Double, label: Int) { self.x = x; self.y = y; self.label = label }
 }

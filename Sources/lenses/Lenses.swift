@@ -14,7 +14,7 @@ struct Lenses: AsyncParsableCommand {
         The same inputs always give the same bytes, whatever --jobs is.
         """,
         version: BuildInfo.codeVersion,
-        subcommands: [Build.self, ExportSplits.self],
+        subcommands: [Build.self, Clean.self, ExportSplits.self],
         defaultSubcommand: nil)
 }
 
@@ -35,6 +35,12 @@ struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train the models, render the figures and write the site.",
         discussion: """
+        Only what changed is redone: every job (load a dataset, train a model, draw a
+        figure, render a page) has a key — a SHA-256 of its inputs: data bytes, model
+        kind and settings, seed, figure settings, content and templates, and the
+        lenses binary itself — and its result is kept in .lenses/cache/. A rebuild
+        with nothing changed trains and draws nothing.
+
         The site is built in a temporary folder beside --out and swapped in only
         when complete: a failed build leaves the previous site exactly as it was.
         Timings go to .lenses/last-build.json in the project, never into the site.
@@ -48,6 +54,12 @@ struct Build: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many jobs to run at once (default: the number of cores). The output does not depend on it.", valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(name: .long, help: "Ignore the cache: retrain and redraw everything (results are still stored in the cache).")
+    var force = false
+
+    @Flag(name: .long, help: "Neither read nor write the cache in .lenses/cache/.")
+    var noCache = false
+
     func validate() throws {
         guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
     }
@@ -58,7 +70,8 @@ struct Build: AsyncParsableCommand {
         let progress = Progress(interactive: isatty(STDERR_FILENO) == 1)
         do {
             let report = try await SiteBuilder.build(try ConfigLoader.load(root: root),
-                                                     options: BuildOptions(output: output, parallelism: jobs, report: progress.handle))
+                                                     options: BuildOptions(output: output, parallelism: jobs, useCache: !noCache,
+                                                                                   force: force, report: progress.handle))
             progress.summary(report, root: root)
         } catch {
             progress.fail(error)
@@ -83,5 +96,18 @@ struct ExportSplits: ParsableCommand {
         for path in try ProjectData.exportSplits(spec: try ConfigLoader.load(root: root), to: URL(fileURLWithPath: out)) {
             print(path)
         }
+    }
+}
+
+struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove the build cache (.lenses/cache/); the next build redoes everything.")
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() throws {
+        let root = try project.root()
+        let removed = try BuildCache(root: root).clear()
+        print("Removed \(removed) cache entries from \(root.appendingPathComponent(".lenses/cache").path)")
     }
 }

@@ -20,10 +20,13 @@ final class Progress: @unchecked Sendable {
     private func on(_ event: BuildEvent) {
         lock.lock(); defer { lock.unlock() }
         switch event {
-        case .planned(let jobs, let stages):
+        case .planned(let jobs, let stages, let reused):
             perStage = stages
             let parts = Job.Stage.allCases.compactMap { s in stages[s].map { "\($0) \(s.rawValue)" } }
-            write("Planned \(jobs) jobs: \(parts.joined(separator: ", "))\n")
+            let reusedCount = reused.values.reduce(0, +)
+            let cached = reusedCount > 0 ? "; \(reusedCount) served from the cache" : ""
+            write(jobs == 0 ? "Nothing to redo: every figure and page is in the cache.\n"
+                            : "Planned \(jobs) jobs to run: \(parts.joined(separator: ", "))\(cached)\n")
         case .finished(let f, let done, let total):
             donePerStage[f.stage, default: 0] += 1
             secondsPerStage[f.stage, default: 0] += f.seconds
@@ -50,6 +53,18 @@ final class Progress: @unchecked Sendable {
     private func pad(_ s: String) -> String { s.padding(toLength: 6, withPad: " ", startingAt: 0) }
 
     func summary(_ r: BuildReport, root: URL) {
+        func count(_ ids: [String], _ prefix: String) -> Int { ids.filter { $0.hasPrefix(prefix) }.count }
+        let figuresRedone = r.redone.filter { $0.hasPrefix("render/") }
+        var line = "\(count(r.reused, "render/")) figures reused, \(figuresRedone.count) redone"
+        if !figuresRedone.isEmpty {
+            let shown = figuresRedone.prefix(6).map { String($0.dropFirst("render/".count)) }
+            line += ": " + shown.joined(separator: ", ") + (figuresRedone.count > 6 ? ", …" : "")
+        }
+        line += "; \(count(r.redone, "train/")) models trained, \(count(r.redone, "page/")) pages rendered."
+        write(line + "\n")
+        if !r.corruptCacheEntries.isEmpty {
+            write("warning: \(r.corruptCacheEntries.count) damaged cache entries were found, discarded and recomputed.\n")
+        }
         let stages = Job.Stage.allCases.compactMap { s in
             r.stageSeconds[s.rawValue].map { "\(s.rawValue) \(String(format: "%.2f", $0)) s" }
         }

@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+
+/// A content-addressed store of job artifacts under `.lenses/cache/`, keyed by
+/// `JobKey` (SHA-256 of everything that determines the output).
+///
+/// Each entry is `magic · SHA-256(payload) · payload`, written to a temporary
+/// file and renamed into place, so a killed build never leaves a half-written
+/// entry under a valid name; an entry whose checksum or decoding fails is
+/// reported as corrupt and recomputed, never served.
+public final class BuildCache: @unchecked Sendable {
+    public let folder: URL
+    private static let magic = Data("LENSES-CACHE-1\n".utf8)
+    private let lock = NSLock()
+    private var corrupt = [String]()
+
+    public init(root: URL) {
+        folder = root.appendingPathComponent(".lenses/cache")
+    }
+
+    func url(_ key: JobKey) -> URL {
+        folder.appendingPathComponent(String(key.hex.prefix(2))).appendingPathComponent("\(key.hex).bin")
+    }
+
+    /// The cached artifact, or nil when absent or corrupt (a corrupt entry is deleted and recorded).
+    func load(_ key: JobKey) -> Artifact? {
+        let url = url(key)
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        let header = Self.magic.count, digestSize = 32
+        guard data.count > header + digestSize, data.prefix(header) == Self.magic else { return discard(url) }
+        let digest = data.subdata(in: header..<(header + digestSize))
+        let payload = data.subdata(in: (header + digestSize)..<data.count)
+        guard Data(SHA256.hash(data: payload)) == digest,
+              let artifact = try? PropertyListDecoder().decode(Artifact.self, from: payload) else { return discard(url) }
+        return artifact
+    }
+
+    func store(_ key: JobKey, _ artifact: Artifact) throws {
+        let encoder = PropertyListEncoder()
+        encoder.outputFormat = .binary
+        let payload = try encoder.encode(artifact)
+        var data = Self.magic
+        data.append(Data(SHA256.hash(data: payload)))
+        data.append(payload)
+        let url = url(key)
+        let dir = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let temp = dir.appendingPathComponent(".\(key.hex).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp")
+        try data.write(to: temp)
+        if rename(temp.path, url.path) != 0 {
+            try? FileManager.default.removeItem(at: temp)
+            throw PipelineError("cannot write the cache entry \(url.path) (errno \(errno))")
+        }
+    }
+
+    /// Paths of entries found corrupt during this build.
+    var corruptEntries: [String] { lock.lock(); defer { lock.unlock() }; return corrupt.sorted() }
+
+    private func discard(_ url: URL) -> Artifact? {
+        try? FileManager.default.removeItem(at: url)
+        lock.lock(); corrupt.append(url.lastPathComponent); lock.unlock()
+        return nil
+    }
+
+    /// Removes the whole cache. Returns the number of entries removed.
+    @discardableResult
+    public func clear() throws -> Int {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: folder.path) else { return 0 }
+        let count = (fm.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".bin") }.count
+        try fm.removeItem(at: folder)
+        return count
+    }
+}
