@@ -43,6 +43,8 @@ public struct BuildReport: Sendable, Codable {
     public var redone: [String]
     /// Cache entries that failed their checksum and were recomputed.
     public var corruptCacheEntries: [String]
+    /// Things the author should know, such as rows dropped for missing values.
+    public var notes: [String]
 }
 
 /// One problem found while planning, named by file and line.
@@ -99,7 +101,11 @@ public enum SiteBuilder {
             wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9,
             stageSeconds: timings.perStage(), slowestJobs: timings.slowest(5),
             reused: loaded.keys.sorted(), redone: toRun.map(\.id).sorted(),
-            corruptCacheEntries: cache?.corruptEntries ?? [])
+            corruptCacheEntries: cache?.corruptEntries ?? [],
+            notes: results.keys.sorted().compactMap { id -> String? in
+                guard case .data(let d) = results[id]!, d.dataset.droppedRows > 0 else { return nil }
+                return "dataset '\(d.spec.name)': \(d.dataset.droppedRows) rows with missing values (NA or empty) were dropped; \(d.dataset.count) remain"
+            })
         writeReport(report, root: spec.root)
         return report
     }

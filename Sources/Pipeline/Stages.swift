@@ -202,6 +202,7 @@ enum Stages {
         let png = try fig.renderPNG()
         var provenance: [ProvenanceItem] = [
             .init(name: "Dataset", value: "\(ds.title) (\(data.spec.name))"),
+            .init(name: "Features", value: ds.featureNames.joined(separator: " × ")),
             .init(name: "Model", value: "\(fit.displayName) (\(fit.kind), \(fit.lens.rawValue))"),
             .init(name: "Settings", value: fit.settingsText.isEmpty ? "defaults" : fit.settingsText),
             .init(name: "Train / test", value: "\(fit.nTrain) / \(fit.nTest) rows, stratified split"),

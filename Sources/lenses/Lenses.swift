@@ -14,7 +14,7 @@ struct Lenses: AsyncParsableCommand {
         The same inputs always give the same bytes, whatever --jobs is.
         """,
         version: BuildInfo.codeVersion,
-        subcommands: [Build.self, Clean.self, ExportSplits.self],
+        subcommands: [Build.self, Check.self, Clean.self, ExportSplits.self],
         defaultSubcommand: nil)
 }
 
@@ -109,5 +109,26 @@ struct Clean: ParsableCommand {
         let root = try project.root()
         let removed = try BuildCache(root: root).clear()
         print("Removed \(removed) cache entries from \(root.appendingPathComponent(".lenses/cache").path)")
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check lenses.yml, the data files, the content pages and the templates without building.",
+        discussion: "Reports every problem found, each with its file and line, and exits non-zero if there is any.")
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() throws {
+        let root = try project.root()
+        let result = ProjectCheck.run(root: root)
+        for line in result.checked { print("ok  \(line)") }
+        if result.problems.isEmpty {
+            print("No problems found.")
+            return
+        }
+        for p in result.problems { FileHandle.standardError.write(Data("error: \(p)\n".utf8)) }
+        FileHandle.standardError.write(Data("\(result.problems.count) problem\(result.problems.count == 1 ? "" : "s") found.\n".utf8))
+        throw ExitCode(1)
     }
 }

@@ -62,6 +62,7 @@ final class Progress: @unchecked Sendable {
         }
         line += "; \(count(r.redone, "train/")) models trained, \(count(r.redone, "page/")) pages rendered."
         write(line + "\n")
+        for note in r.notes { write("note: \(note)\n") }
         if !r.corruptCacheEntries.isEmpty {
             write("warning: \(r.corruptCacheEntries.count) damaged cache entries were found, discarded and recomputed.\n")
         }

@@ -87,3 +87,27 @@ struct CLITests {
         #expect(r.stderr.contains("has no lenses.yml"))
     }
 }
+
+@Suite("lenses check")
+struct CheckCommandTests {
+    @Test("check reports every problem at once, each with its file and line")
+    func manyProblems() throws {
+        let t = CLITests()
+        let root = try t.tempProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let good = try t.lenses(["check"], in: root)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("No problems found."))
+        // Two independent problems: a broken CSV row and an unknown dataset on a page.
+        let csv = root.appendingPathComponent("data/iris.csv")
+        try (try String(contentsOf: csv, encoding: .utf8) + "1.0,2.0\n").write(to: csv, atomically: true, encoding: .utf8)
+        let md = root.appendingPathComponent("content/two-lenses.md")
+        try (try String(contentsOf: md, encoding: .utf8).replacingOccurrences(of: "@table iris", with: "@table irises"))
+            .write(to: md, atomically: true, encoding: .utf8)
+        let bad = try t.lenses(["check"], in: root)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("data/iris.csv:152:3: row has 2 fields, expected 5"))
+        #expect(bad.stderr.contains("content/two-lenses.md:"))
+        #expect(bad.stderr.contains("2 problems found."))
+    }
+}
