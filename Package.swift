@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
     ],
     targets: [
         // C libraries, through pkg-config.
@@ -49,9 +50,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // `lenses serve`: a loopback-only preview server that rebuilds on change and live-reloads.
+        .target(name: "Preview", dependencies: [
+            "Pipeline",
+            .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
         // The thin command-line interface.
         .executableTarget(name: "lenses", dependencies: [
-            "Pipeline",
+            "Pipeline", "Preview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,6 +66,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Site"]),
+        .testTarget(name: "PreviewTests", dependencies: ["Preview", "Pipeline"]),
         // Models against scikit-learn on the site's own datasets and splits.
         .testTarget(name: "ReferenceTests", dependencies: ["Models", "Datasets", "Pipeline"], exclude: ["Fixtures"]),
         // Runs the built `lenses` binary as a user would (exit codes, messages).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Preview
 
 @main
 struct Lenses: AsyncParsableCommand {
@@ -14,7 +15,7 @@ struct Lenses: AsyncParsableCommand {
         The same inputs always give the same bytes, whatever --jobs is.
         """,
         version: BuildInfo.codeVersion,
-        subcommands: [Build.self, Check.self, Clean.self, ExportSplits.self],
+        subcommands: [Build.self, Serve.self, Publish.self, Check.self, Clean.self, ExportSplits.self],
         defaultSubcommand: nil)
 }
 
@@ -130,5 +131,98 @@ struct Check: ParsableCommand {
         for p in result.problems { FileHandle.standardError.write(Data("error: \(p)\n".utf8)) }
         FileHandle.standardError.write(Data("\(result.problems.count) problem\(result.problems.count == 1 ? "" : "s") found.\n".utf8))
         throw ExitCode(1)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build, serve the site on 127.0.0.1, rebuild on every change and reload open pages.",
+        discussion: """
+        Watches lenses.yml, content/, templates/ and data/. Each change rebuilds
+        through the cache, so only what changed is redone; open pages reload by
+        themselves (a small script added only while serving, never in the built
+        site). A failed build is shown on the page and the previous site stays up.
+        Only this machine can connect (127.0.0.1). Stop with Ctrl-C.
+        """)
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .long, help: ArgumentHelp("Port on 127.0.0.1 (0 picks a free one).", valueName: "n"))
+    var port: Int = 8000
+
+    @Option(name: .long, help: ArgumentHelp("Parallel jobs per rebuild.", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
+    }
+
+    func run() async throws {
+        let root = try project.root()
+        let session = PreviewSession(root: root, output: root.appendingPathComponent("site"), parallelism: jobs) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        do {
+            try await session.run(port: UInt16(port)) { actual in
+                FileHandle.standardError.write(Data("Serving http://127.0.0.1:\(actual)/ (watching lenses.yml, content/, templates/, data/; Ctrl-C stops)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot serve on 127.0.0.1:\(port): \(error)\n  (is the port in use? try --port 0)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Publish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the site and publish it to a folder or to a git branch (e.g. gh-pages).",
+        discussion: """
+        --to DIR copies the built site to DIR, byte for byte.
+        --branch NAME commits it to that branch of the git repository around the
+        project, through a temporary git worktree: your working tree and other
+        branches are not touched. A .nojekyll file is added for GitHub Pages.
+        Every link in the site is relative, so it works under any sub-path;
+        --base-url /repo/ checks that this holds for your templates too.
+        """)
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .long, help: ArgumentHelp("Copy the built site to this folder.", valueName: "dir"))
+    var to: String?
+
+    @Option(name: .long, help: ArgumentHelp("Commit the built site to this branch (created if new).", valueName: "name"))
+    var branch: String?
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("The sub-path the site will be served under, e.g. /my-repo/.", valueName: "path"))
+    var baseURL: String?
+
+    func validate() throws {
+        guard (to == nil) != (branch == nil) else { throw ValidationError("give exactly one of --to DIR or --branch NAME") }
+    }
+
+    func run() async throws {
+        let root = try project.root()
+        let site = root.appendingPathComponent("site")
+        let progress = Progress(interactive: false, quiet: true)
+        do {
+            _ = try await SiteBuilder.build(try ConfigLoader.load(root: root),
+                                            options: BuildOptions(output: site, report: progress.handle))
+            if let baseURL { try Publisher.checkBaseURL(baseURL, site: site) }
+            if let to {
+                let dest = URL(fileURLWithPath: to).standardizedFileURL
+                try Publisher.toFolder(site: site, destination: dest)
+                print("Published to \(dest.path)")
+            } else if let branch {
+                if let commit = try Publisher.toBranch(site: site, branch: branch, repository: root) {
+                    print("Published to branch \(branch) (commit \(commit.prefix(12)))")
+                } else {
+                    print("Branch \(branch) already holds this site; nothing to commit")
+                }
+            }
+        } catch {
+            progress.fail(error)
+            throw ExitCode(1)
+        }
     }
 }

@@ -5,15 +5,17 @@ import Pipeline
 /// one plain line per job otherwise (CI logs, pipes).
 final class Progress: @unchecked Sendable {
     private let interactive: Bool
+    private let quiet: Bool
     private let lock = NSLock()
     private var perStage = [Job.Stage: Int]()
     private var donePerStage = [Job.Stage: Int]()
     private var secondsPerStage = [Job.Stage: Double]()
     private var lineOpen = false
 
-    init(interactive: Bool) { self.interactive = interactive }
+    init(interactive: Bool, quiet: Bool = false) { self.interactive = interactive; self.quiet = quiet }
 
     private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    private func progressLine(_ s: String) { if !quiet { write(s) } }
 
     var handle: @Sendable (BuildEvent) -> Void { { [self] event in self.on(event) } }
 
@@ -33,16 +35,16 @@ final class Progress: @unchecked Sendable {
             let n = donePerStage[f.stage]!, of = perStage[f.stage] ?? 0
             let ms = String(format: "%6.0f ms", f.seconds * 1000)
             if interactive {
-                write("\r\u{1B}[K\(pad(f.stage.rawValue)) \(n)/\(of)  \(f.id)")
+                progressLine("\r\u{1B}[K\(pad(f.stage.rawValue)) \(n)/\(of)  \(f.id)")
                 lineOpen = true
                 if n == of {
-                    write("\r\u{1B}[K\(pad(f.stage.rawValue)) \(of)/\(of) done, \(String(format: "%.2f", secondsPerStage[f.stage]!)) s of job time\n")
+                    progressLine("\r\u{1B}[K\(pad(f.stage.rawValue)) \(of)/\(of) done, \(String(format: "%.2f", secondsPerStage[f.stage]!)) s of job time\n")
                     lineOpen = false
                 }
             } else {
                 let width = String(total).count
                 let counter = String(repeating: " ", count: width - String(done).count) + "\(done)/\(total)"
-                write("[\(counter)] \(pad(f.stage.rawValue)) \(ms)  \(f.id)\n")
+                progressLine("[\(counter)] \(pad(f.stage.rawValue)) \(ms)  \(f.id)\n")
             }
         case .written(let folder, let files):
             if lineOpen { write("\n"); lineOpen = false }
