@@ -67,8 +67,6 @@ final class KernelRowCache {
     private var lastUse: [UInt64]
     private var clock: UInt64 = 0
     private var used = 0
-    /// Rows computed (misses), for diagnostics.
-    private(set) var rowsComputed = 0
 
     init(x: Matrix, y: [Double], kernel: SVMKernel, budgetBytes: Int) {
         n = x.rows
@@ -105,7 +103,6 @@ final class KernelRowCache {
         slotOfRow[i] = slot
         rowOfSlot[slot] = i
         lastUse[slot] = clock
-        rowsComputed += 1
         let out = storage + slot * n
         let dots = BLAS.gemv(x, x.row(i))
         let yi = y[i]

@@ -119,7 +119,6 @@ struct SVMReferenceTests {
         let widen = max(Self.accuracyTolerance, 1 / Double(test.y.count)) + 1e-12
         #expect(probaAccuracy >= ref.proba_accuracy_range[0] - widen && probaAccuracy <= ref.proba_accuracy_range[1] + widen,
                 "\(dataset) \(kernel): P(y|x) accuracy \(probaAccuracy) vs scikit-learn's \(ref.proba_accuracy_range)")
-        print("SVMREF \(dataset) \(kernel) vote \(voteAccuracy) proba \(probaAccuracy) sk \(ref.accuracy) skproba \(ref.proba_accuracy) sv \(m.core.supportVectors.rows)/\(ref.n_sv) iter \(m.core.convergence.iterations) duals \(zip(m.core.machines, ref.pairs).map { (-$0.objective - $1.dual) / abs($1.dual) })")
     }
 }
 
