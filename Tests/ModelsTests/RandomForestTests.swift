@@ -34,38 +34,48 @@ struct DecisionTreeTests {
         for i in 0..<x.rows { #expect(p[i, y[i]] == 1) }
     }
 
-    @Test("The root split is the best one over every feature and midpoint (brute force, weighted)")
-    func exactBestSplit() {
-        var rng = SeededRandom(seed: 3)
+    @Test("Every split is the best over all features and midpoints of its node's rows (brute force, weighted)",
+          arguments: [3, 4, 5, 6] as [UInt64])
+    func exactBestSplit(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
         let n = 40, d = 3
         let x = Matrix(rows: n, cols: d, data: (0..<(n * d)).map { _ in (rng.uniform(0, 5) * 4).rounded() / 4 })
         let y = (0..<n).map { i in x[i, 0] + 0.5 * x[i, 2] + rng.normal(mean: 0, std: 1) > 3.5 ? 1 : 0 }
         let w = (0..<n).map { _ in Double(rng.index(below: 3)) }   // bootstrap-like weights 0, 1, 2
-        // Weighted child impurity w_L G_L + w_R G_R for "x_f ≤ t", over rows of positive weight.
-        func childImpurity(_ f: Int, _ t: Double) -> Double? {
+        // Weighted child impurity w_L G_L + w_R G_R of "x_f ≤ t" over the given rows.
+        func childImpurity(_ rows: [Int], _ f: Int, _ t: Double) -> Double? {
             var l = [0.0, 0.0], r = [0.0, 0.0], nl = 0, nr = 0
-            for i in 0..<n where w[i] > 0 {
+            for i in rows {
                 if x[i, f] <= t { l[y[i]] += w[i]; nl += 1 } else { r[y[i]] += w[i]; nr += 1 }
             }
             guard nl > 0, nr > 0 else { return nil }
             return (l[0] + l[1]) * DecisionTree.gini(l) + (r[0] + r[1]) * DecisionTree.gini(r)
         }
-        var best = Double.infinity
-        for f in 0..<d {
-            let values = Set((0..<n).filter { w[$0] > 0 }.map { x[$0, f] }).sorted()
-            for (a, b) in zip(values, values.dropFirst()) {
-                if let g = childImpurity(f, (a + b) / 2) { best = min(best, g) }
-            }
-        }
         var treeRNG = SeededRandom(seed: 0)
-        let tree = DecisionTree(fitting: x, y, classCount: 2, weights: w, options: .init(maxDepth: 1), using: &treeRNG)
-        let chosen = childImpurity(Int(tree.feature[0]), tree.threshold[0])
-        #expect(chosen != nil)
-        #expect(abs((chosen ?? .infinity) - best) < 1e-12, "tree's split \(chosen ?? .nan) vs best \(best)")
-        // The threshold is a midpoint between consecutive distinct values of that feature.
-        let f = Int(tree.feature[0])
-        let values = Set((0..<n).filter { w[$0] > 0 }.map { x[$0, f] }).sorted()
-        #expect(zip(values, values.dropFirst()).contains { ($0 + $1) / 2 == tree.threshold[0] })
+        let tree = DecisionTree(fitting: x, y, classCount: 2, weights: w, options: .init(maxDepth: 4), using: &treeRNG)
+        #expect(tree.nodeCount > 3)
+        var checked = 0
+        func visit(_ node: Int, _ rows: [Int]) {
+            guard tree.feature[node] >= 0 else { return }
+            let f = Int(tree.feature[node]), t = tree.threshold[node]
+            var best = Double.infinity
+            for g in 0..<d {
+                let values = Set(rows.map { x[$0, g] }).sorted()
+                for (a, b) in zip(values, values.dropFirst()) {
+                    if let c = childImpurity(rows, g, (a + b) / 2) { best = min(best, c) }
+                }
+            }
+            let chosen = childImpurity(rows, f, t) ?? .infinity
+            #expect(abs(chosen - best) < 1e-12, "node \(node): split \(chosen) vs best \(best)")
+            // The threshold is a midpoint between consecutive distinct values in the node.
+            let values = Set(rows.map { x[$0, f] }).sorted()
+            #expect(zip(values, values.dropFirst()).contains { ($0 + $1) / 2 == t })
+            checked += 1
+            visit(Int(tree.left[node]), rows.filter { x[$0, f] <= t })
+            visit(Int(tree.right[node]), rows.filter { x[$0, f] > t })
+        }
+        visit(0, (0..<n).filter { w[$0] > 0 })
+        #expect(checked == tree.nodeCount - tree.leafCount)
     }
 
     @Test("A fully grown tree on distinct points has training accuracy 1 (all features and one per split)",
