@@ -18,6 +18,8 @@ public enum ModelCatalogue {
         generative(GaussianNaiveBayes.self),
         discriminative(RBFSupportVectorMachine.self),
         discriminative(LinearSupportVectorMachine.self),
+        discriminative(RandomForest.self),
+        discriminative(MLPClassifier.self),
     ]
 
     static func discriminative<T: Classifier>(_ type: T.Type) -> Entry {
