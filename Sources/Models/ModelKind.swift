@@ -16,6 +16,7 @@ public enum ModelCatalogue {
     public static let entries: [Entry] = [
         discriminative(LogisticRegression.self),
         generative(GaussianNaiveBayes.self),
+        generative(GaussianMixtureClassifier.self),
     ]
 
     static func discriminative<T: Classifier>(_ type: T.Type) -> Entry {
