@@ -227,10 +227,10 @@ public struct GaussianMixture: DensityModel, Codable {
         var resp = Matrix(rows: x.rows, cols: components)
         switch initialisation {
         case .kmeans:
-            let labels = KMeans.labels(x, k: components, using: &rng)
+            let labels = KMeansStart.labels(x, k: components, using: &rng)
             for (i, l) in labels.enumerated() { resp[i, l] = 1 }
         case .kmeansPlusPlus:
-            let seeds = KMeans.plusPlusSeeds(x, k: components, using: &rng)
+            let seeds = KMeansStart.plusPlusSeeds(x, k: components, using: &rng)
             for (k, i) in seeds.enumerated() { resp[i, k] = 1 }
         }
         return resp
@@ -378,7 +378,8 @@ public struct GaussianMixture: DensityModel, Codable {
 
     /// Mean log-likelihood per sample (scikit-learn's `score`).
     public func meanLogLikelihood(_ x: Matrix) -> Double {
-        Self.eStep(x, parameters).0
+        precondition(isFitted, "fit the mixture first")
+        return Self.eStep(x, parameters).0
     }
 
     /// Free parameters, counted as scikit-learn's `_n_parameters`: K·d means,
@@ -427,112 +428,116 @@ public struct GaussianMixture: DensityModel, Codable {
     }
 }
 
-/// k-means as scikit-learn runs it to start a mixture: greedy k-means++ seeding
-/// (Arthur & Vassilvitskii 2007) then Lloyd's iterations.
-enum KMeans {
-    /// Squared Euclidean distance from every row to every centre (n × k).
-    static func squaredDistances(_ x: Matrix, _ centres: Matrix) -> Matrix {
-        let n = x.rows, d = x.cols, k = centres.rows
-        var out = Matrix(rows: n, cols: k)
-        x.data.withUnsafeBufferPointer { px in
-            centres.data.withUnsafeBufferPointer { pc in
-                out.data.withUnsafeMutableBufferPointer { po in
-                    for i in 0..<n {
-                        for c in 0..<k {
-                            var s = 0.0
-                            for j in 0..<d { let v = px[i * d + j] - pc[c * d + j]; s += v * v }
-                            po[i * k + c] = s
+extension GaussianMixture {
+    /// k-means as scikit-learn runs it to start a mixture: greedy k-means++ seeding
+    /// (Arthur & Vassilvitskii 2007) then Lloyd's iterations.
+    enum KMeansStart {
+        /// Squared Euclidean distance from every row to every centre (n × k).
+        static func squaredDistances(_ x: Matrix, _ centres: Matrix) -> Matrix {
+            let n = x.rows, d = x.cols, k = centres.rows
+            var out = Matrix(rows: n, cols: k)
+            x.data.withUnsafeBufferPointer { px in
+                centres.data.withUnsafeBufferPointer { pc in
+                    out.data.withUnsafeMutableBufferPointer { po in
+                        for i in 0..<n {
+                            for c in 0..<k {
+                                var s = 0.0
+                                for j in 0..<d { let v = px[i * d + j] - pc[c * d + j]; s += v * v }
+                                po[i * k + c] = s
+                            }
                         }
                     }
                 }
             }
+            return out
         }
-        return out
-    }
 
-    /// Row indices of k seeds: the first uniformly, each next one the best (lowest
-    /// potential) of 2 + ⌊ln k⌋ candidates drawn with probability ∝ D(x)².
-    static func plusPlusSeeds(_ x: Matrix, k: Int, using rng: inout SeededRandom) -> [Int] {
-        let n = x.rows
-        let trials = 2 + Int(log(Double(k)))
-        var seeds = [rng.index(below: n)]
-        var closest = squaredDistances(x, x.rows([seeds[0]])).data
-        var potential = closest.reduce(0, +)
-        for _ in 1..<max(k, 1) {
-            var cumulative = [Double](repeating: 0, count: n)
-            var s = 0.0
-            for i in 0..<n { s += closest[i]; cumulative[i] = s }
-            var candidates: [Int] = []
-            for _ in 0..<trials {
-                let u = rng.uniform() * potential
-                // numpy.searchsorted(side="left"): the first index with cumulative ≥ u.
-                var lo = 0, hi = n
-                while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
-                candidates.append(min(lo, n - 1))
-            }
-            let dist = squaredDistances(x, x.rows(candidates))
-            var bestPotential = Double.infinity, bestIndex = 0, bestClosest = closest
-            for (t, candidate) in candidates.enumerated() {
-                var updated = closest
-                var pot = 0.0
-                for i in 0..<n { updated[i] = min(updated[i], dist[i, t]); pot += updated[i] }
-                if pot < bestPotential { bestPotential = pot; bestIndex = candidate; bestClosest = updated }
-            }
-            seeds.append(bestIndex)
-            closest = bestClosest
-            potential = bestPotential
-        }
-        return seeds
-    }
-
-    /// The nearest centre of every row (the first on ties) and its squared distance.
-    static func assign(_ x: Matrix, _ centres: Matrix) -> (labels: [Int], distances: [Double]) {
-        let dist = squaredDistances(x, centres)
-        var labels = [Int](repeating: 0, count: x.rows), best = [Double](repeating: 0, count: x.rows)
-        for i in 0..<x.rows {
-            var b = 0
-            for c in 1..<centres.rows where dist[i, c] < dist[i, b] { b = c }
-            labels[i] = b; best[i] = dist[i, b]
-        }
-        return (labels, best)
-    }
-
-    /// Hard labels from Lloyd's algorithm started at the k-means++ seeds; stops when the
-    /// labels repeat or the squared centre shift is ≤ 1e-4 × mean feature variance
-    /// (scikit-learn's `tol`), after at most 300 rounds; the labels returned are those
-    /// of the final centres.
-    static func labels(_ x: Matrix, k: Int, using rng: inout SeededRandom, maxIterations: Int = 300) -> [Int] {
-        let n = x.rows, d = x.cols
-        let variances = x.columnVariances()
-        let tol = 1e-4 * variances.reduce(0, +) / Double(d)
-        var centres = x.rows(plusPlusSeeds(x, k: k, using: &rng))
-        var previous: [Int]? = nil
-        for _ in 0..<maxIterations {
-            let (labels, distances) = assign(x, centres)
-            var next = Matrix(rows: k, cols: d)
-            var counts = [Int](repeating: 0, count: k)
-            for i in 0..<n {
-                counts[labels[i]] += 1
-                for j in 0..<d { next[labels[i], j] += x[i, j] }
-            }
-            // Empty clusters move to the points farthest from their centres.
-            let far = distances.indices.sorted { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
-            var nextFar = 0
-            for c in 0..<k {
-                if counts[c] == 0 {
-                    let i = far[min(nextFar, n - 1)]; nextFar += 1
-                    for j in 0..<d { next[c, j] = x[i, j] }
-                } else {
-                    for j in 0..<d { next[c, j] /= Double(counts[c]) }
+        /// Row indices of k seeds: the first uniformly, each next one the best (lowest
+        /// potential) of 2 + ⌊ln k⌋ candidates drawn with probability ∝ D(x)².
+        static func plusPlusSeeds(_ x: Matrix, k: Int, using rng: inout SeededRandom) -> [Int] {
+            let n = x.rows
+            let trials = 2 + Int(log(Double(k)))
+            var seeds = [rng.index(below: n)]
+            var closest = squaredDistances(x, x.rows([seeds[0]])).data
+            var potential = closest.reduce(0, +)
+            for _ in 1..<max(k, 1) {
+                var cumulative = [Double](repeating: 0, count: n)
+                var s = 0.0
+                for i in 0..<n { s += closest[i]; cumulative[i] = s }
+                var candidates: [Int] = []
+                for _ in 0..<trials {
+                    let u = rng.uniform() * potential
+                    // numpy.searchsorted(side="left"): the first index with cumulative ≥ u.
+                    var lo = 0, hi = n
+                    while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
+                    candidates.append(min(lo, n - 1))
                 }
+                let dist = squaredDistances(x, x.rows(candidates))
+                var bestPotential = Double.infinity, bestIndex = 0, bestClosest = closest
+                for (t, candidate) in candidates.enumerated() {
+                    var updated = closest
+                    var pot = 0.0
+                    for i in 0..<n { updated[i] = min(updated[i], dist[i, t]); pot += updated[i] }
+                    if pot < bestPotential { bestPotential = pot; bestIndex = candidate; bestClosest = updated }
+                }
+                seeds.append(bestIndex)
+                closest = bestClosest
+                potential = bestPotential
             }
-            var shift = 0.0
-            for idx in next.data.indices { let v = next.data[idx] - centres.data[idx]; shift += v * v }
-            centres = next
-            if labels == previous { break }
-            if shift <= tol { break }
-            previous = labels
+            return seeds
         }
-        return assign(x, centres).labels
+
+        /// The nearest centre of every row (the first on ties) and its squared distance.
+        static func assign(_ x: Matrix, _ centres: Matrix) -> (labels: [Int], distances: [Double]) {
+            let dist = squaredDistances(x, centres)
+            var labels = [Int](repeating: 0, count: x.rows), best = [Double](repeating: 0, count: x.rows)
+            for i in 0..<x.rows {
+                var b = 0
+                for c in 1..<centres.rows where dist[i, c] < dist[i, b] { b = c }
+                labels[i] = b; best[i] = dist[i, b]
+            }
+            return (labels, best)
+        }
+
+        /// Hard labels from Lloyd's algorithm started at the k-means++ seeds; stops when the
+        /// labels repeat or the squared centre shift is ≤ 1e-4 × mean feature variance
+        /// (scikit-learn's `tol`), after at most 300 rounds; the labels returned are those
+        /// of the final centres.
+        static func labels(_ x: Matrix, k: Int, using rng: inout SeededRandom, maxIterations: Int = 300) -> [Int] {
+            let n = x.rows, d = x.cols
+            let variances = x.columnVariances()
+            let tol = 1e-4 * variances.reduce(0, +) / Double(d)
+            var centres = x.rows(plusPlusSeeds(x, k: k, using: &rng))
+            var previous: [Int]? = nil
+            for _ in 0..<maxIterations {
+                let (labels, distances) = assign(x, centres)
+                var next = Matrix(rows: k, cols: d)
+                var counts = [Int](repeating: 0, count: k)
+                for i in 0..<n {
+                    counts[labels[i]] += 1
+                    for j in 0..<d { next[labels[i], j] += x[i, j] }
+                }
+                // Empty clusters move to the points farthest from their centres.
+                let far = counts.contains(0)
+                    ? distances.indices.sorted { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+                    : []
+                var nextFar = 0
+                for c in 0..<k {
+                    if counts[c] == 0 {
+                        let i = far[min(nextFar, n - 1)]; nextFar += 1
+                        for j in 0..<d { next[c, j] = x[i, j] }
+                    } else {
+                        for j in 0..<d { next[c, j] /= Double(counts[c]) }
+                    }
+                }
+                var shift = 0.0
+                for idx in next.data.indices { let v = next.data[idx] - centres.data[idx]; shift += v * v }
+                centres = next
+                if labels == previous { break }
+                if shift <= tol { break }
+                previous = labels
+            }
+            return assign(x, centres).labels
+        }
     }
 }
