@@ -184,6 +184,10 @@ struct MixtureClassifierReferenceTests {
     /// Both fit one 3-component full-covariance mixture per class from a k-means start
     /// and classify by Bayes' rule; the random starts differ (SeededRandom vs NumPy), so
     /// the local optima and a few test predictions may too. Stated tolerance 0.03.
+    /// Measured with the default seed 0: gaps 0, +0.013, −0.013, +0.020, 0, −0.009
+    /// (two_moons, circles, blobs, xor, iris, spam7); worst 0.020 on xor. spam7 is the
+    /// fragile one: scikit-learn's own accuracy there spans 0.767–0.831 over
+    /// random_state 0…9, and ours reaches +0.054 above its random_state 0 with seed 7.
     static let tolerance = 0.03
 
     @Test("Test accuracy within 0.03 of scikit-learn's per-class GaussianMixture", arguments: Gallery.datasets)
