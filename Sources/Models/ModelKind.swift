@@ -20,6 +20,7 @@ public enum ModelCatalogue {
         discriminative(LinearSupportVectorMachine.self),
         discriminative(RandomForest.self),
         discriminative(MLPClassifier.self),
+        generative(GaussianMixtureClassifier.self),
     ]
 
     static func discriminative<T: Classifier>(_ type: T.Type) -> Entry {

@@ -61,3 +61,21 @@ public enum LAPACK {
         return (w, v)
     }
 }
+
+extension LAPACK {
+    /// The inverse of a triangular matrix (`dtrtri`); the other triangle of the
+    /// result is zero. Throws `.singular` when a diagonal entry is exactly zero.
+    public static func invertTriangular(_ a: Matrix, lower: Bool) throws -> Matrix {
+        precondition(a.rows == a.cols, "invertTriangular needs a square matrix")
+        let n = a.rows
+        var t = a
+        let info = t.data.withUnsafeMutableBufferPointer { p in
+            LAPACKE_dtrtri(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: lower ? "L" : "U")), CChar(UInt8(ascii: "N")),
+                           Int32(n), p.baseAddress, Int32(max(n, 1)))
+        }
+        if info > 0 { throw LinearAlgebraError.singular(routine: "dtrtri", info: Int(info)) }
+        precondition(info == 0, "dtrtri: illegal argument \(-info)")
+        for i in 0..<n { for j in 0..<n where lower ? j > i : j < i { t[i, j] = 0 } }
+        return t
+    }
+}
