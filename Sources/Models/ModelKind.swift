@@ -16,6 +16,8 @@ public enum ModelCatalogue {
     public static let entries: [Entry] = [
         discriminative(LogisticRegression.self),
         generative(GaussianNaiveBayes.self),
+        generative(LinearDiscriminantAnalysis.self),
+        generative(QuadraticDiscriminantAnalysis.self),
     ]
 
     static func discriminative<T: Classifier>(_ type: T.Type) -> Entry {
