@@ -18,6 +18,8 @@ public enum ModelCatalogue {
         generative(GaussianNaiveBayes.self),
         generative(LinearDiscriminantAnalysis.self),
         generative(QuadraticDiscriminantAnalysis.self),
+        generative(BernoulliNaiveBayes.self),
+        generative(MultinomialNaiveBayes.self),
     ]
 
     static func discriminative<T: Classifier>(_ type: T.Type) -> Entry {
