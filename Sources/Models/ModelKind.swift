@@ -21,6 +21,10 @@ public enum ModelCatalogue {
         discriminative(RandomForest.self),
         discriminative(MLPClassifier.self),
         generative(GaussianMixtureClassifier.self),
+        generative(LinearDiscriminantAnalysis.self),
+        generative(QuadraticDiscriminantAnalysis.self),
+        generative(BernoulliNaiveBayes.self),
+        generative(MultinomialNaiveBayes.self),
     ]
 
     static func discriminative<T: Classifier>(_ type: T.Type) -> Entry {

@@ -60,6 +60,48 @@ public enum LAPACK {
         if info != 0 { throw LinearAlgebraError.singular(routine: "dsyevd", info: Int(info)) }
         return (w, v)
     }
+
+    /// Solves op(T)·X = B for triangular T (`dtrtrs`): `lower` picks the triangle
+    /// of `t` that is read, `transpose` solves Tᵀ·X = B instead.
+    public static func solveTriangular(_ t: Matrix, _ b: Matrix, lower: Bool, transpose: Bool = false) throws -> Matrix {
+        precondition(t.rows == t.cols && b.rows == t.rows, "solveTriangular: shapes do not fit")
+        var x = b
+        if b.cols == 0 || t.rows == 0 { return x }
+        let info = t.data.withUnsafeBufferPointer { pt in
+            x.data.withUnsafeMutableBufferPointer { px in
+                LAPACKE_dtrtrs(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: lower ? "L" : "U")),
+                               CChar(UInt8(ascii: transpose ? "T" : "N")), CChar(UInt8(ascii: "N")),
+                               Int32(t.rows), Int32(b.cols), pt.baseAddress, Int32(t.cols),
+                               px.baseAddress, Int32(b.cols))
+            }
+        }
+        if info > 0 { throw LinearAlgebraError.singular(routine: "dtrtrs", info: Int(info)) }
+        precondition(info == 0, "dtrtrs: illegal argument \(-info)")
+        return x
+    }
+
+    /// Least squares min ‖A·X − B‖ for a tall A (m ≥ n) by Householder QR (`dgels`).
+    /// Returns the n × nrhs solution and the n × n upper-triangular R of A = Q·R,
+    /// whose diagonal tells the caller how well conditioned A is. `dgels` does no
+    /// rank check beyond an exactly zero diagonal of R (then it throws).
+    public static func leastSquares(_ a: Matrix, _ b: Matrix) throws -> (solution: Matrix, r: Matrix) {
+        precondition(b.rows == a.rows, "leastSquares: A has \(a.rows) rows, B has \(b.rows)")
+        precondition(a.rows >= a.cols, "leastSquares: needs at least as many rows as columns")
+        let m = a.rows, n = a.cols, nrhs = b.cols
+        var af = a, bf = b
+        if n == 0 || nrhs == 0 { return (Matrix(rows: n, cols: nrhs), Matrix(rows: n, cols: n)) }
+        let info = af.data.withUnsafeMutableBufferPointer { pa in
+            bf.data.withUnsafeMutableBufferPointer { pb in
+                LAPACKE_dgels(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), Int32(m), Int32(n), Int32(nrhs),
+                              pa.baseAddress, Int32(n), pb.baseAddress, Int32(nrhs))
+            }
+        }
+        if info > 0 { throw LinearAlgebraError.singular(routine: "dgels", info: Int(info)) }
+        precondition(info == 0, "dgels: illegal argument \(-info)")
+        var r = Matrix(rows: n, cols: n)
+        for i in 0..<n { for j in i..<n { r[i, j] = af[i, j] } }
+        return (Matrix(rows: n, cols: nrhs, data: Array(bf.data[0..<(n * nrhs)])), r)
+    }
 }
 
 extension LAPACK {
