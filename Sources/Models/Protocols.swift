@@ -40,7 +40,7 @@ public enum SettingValue: Sendable, Equatable, Codable, CustomStringConvertible 
     }
 
     /// Shortest round-trip text for a double (`1`, `0.25`, `1e-09`).
-    static func format(_ v: Double) -> String {
+    public static func format(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
         return "\(v)"
     }

@@ -10,11 +10,15 @@ public enum Artifact: Sendable, Codable {
     case fit(FitArtifact)
     case figure(FigureArtifact)
     case page(PageArtifact)
+    case regression(RegressionArtifact)
+    case mixture(MixtureArtifact)
 
     var data: DataArtifact { if case .data(let d) = self { return d }; preconditionFailure("not a data artifact") }
     var fit: FitArtifact { if case .fit(let f) = self { return f }; preconditionFailure("not a fit artifact") }
     var figure: FigureArtifact { if case .figure(let f) = self { return f }; preconditionFailure("not a figure artifact") }
     var page: PageArtifact { if case .page(let p) = self { return p }; preconditionFailure("not a page artifact") }
+    var regression: RegressionArtifact { if case .regression(let r) = self { return r }; preconditionFailure("not a regression artifact") }
+    var mixture: MixtureArtifact { if case .mixture(let m) = self { return m }; preconditionFailure("not a mixture artifact") }
 }
 
 /// A dataset with its train/test split and the plotting window shared by every model.
@@ -95,7 +99,8 @@ public struct FigureArtifact: Sendable, Codable {
     public let alt: String
     public let caption: String
     public let provenance: [ProvenanceItem]
-    public let metrics: MetricsEntry
+    /// The figure's row in metrics.json (classifier figures).
+    public let metrics: MetricsEntry?
 }
 
 /// One row of `metrics.json`'s `figures`.

@@ -91,7 +91,7 @@ public enum SiteBuilder {
             default: _ = id
             }
         }
-        files["metrics.json"] = try metricsJSON(figures)
+        files["metrics.json"] = try metricsJSON(figures, results: results)
         try SiteWriter.write(files: files, to: options.output)
         options.report(.written(folder: options.output.path, files: files.count))
 
@@ -133,11 +133,32 @@ public enum SiteBuilder {
         return (jobs.filter { run.contains($0.id) }, loaded)
     }
 
-    static func metricsJSON(_ figures: [FigureArtifact]) throws -> Data {
-        struct Doc: Encodable { let figures: [MetricsEntry] }
+    static func metricsJSON(_ figures: [FigureArtifact], results: [String: Artifact]) throws -> Data {
+        struct Regression: Encodable {
+            let name: String, title: String, inputs: [String], target: String, n_train: Int, n_test: Int
+            let coefficients: [CoefficientRow], test_rmse: [String: Double], largest_ols_vs_joint_gap: Double
+        }
+        struct Mixture: Encodable {
+            let name: String, title: String, covariance_type: String, rows: Int, chosen_k: Int, criteria: [MixtureCriterion]
+        }
+        struct Doc: Encodable { let figures: [MetricsEntry]; let regressions: [Regression]; let mixtures: [Mixture] }
+        var regressions = [Regression](), mixtures = [Mixture]()
+        for id in results.keys.sorted() {
+            switch results[id]! {
+            case .regression(let r):
+                regressions.append(Regression(name: r.spec.name, title: r.spec.title, inputs: r.spec.inputs, target: r.spec.target,
+                                              n_train: r.nTrain, n_test: r.nTest, coefficients: r.coefficients, test_rmse: r.rmse,
+                                              largest_ols_vs_joint_gap: r.largestGap))
+            case .mixture(let m):
+                mixtures.append(Mixture(name: m.spec.name, title: m.spec.title, covariance_type: m.spec.covarianceType,
+                                        rows: m.rows, chosen_k: m.chosenK, criteria: m.criteria))
+            default: break
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(Doc(figures: figures.map(\.metrics).sorted { $0.file < $1.file }))
+        var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
+                                          regressions: regressions, mixtures: mixtures))
         data.append(0x0A)
         return data
     }

@@ -42,7 +42,7 @@ public enum ConfigLoader {
         } catch let e as YamlError {
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
-        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "pages"],
+        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "pages"],
                                                           required: ["datasets", "models", "pages"])
         var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
         if let site = top["site"] {
@@ -123,6 +123,41 @@ public enum ConfigLoader {
             spec.models.append(ModelSpec(kind: kind, settings: settings))
         }
 
+        // Regression and mixture studies.
+        var studyNames = Set<String>()
+        for item in try top["regressions"]?.sequence() ?? [] {
+            let m = try item.mapping(allowed: ["name", "title", "file", "x", "y", "ridge_alpha"], required: ["name", "file", "x", "y"])
+            let name = try m["name"]!.identifier()
+            guard studyNames.insert("r/" + name).inserted else { throw m["name"]!.error("regression '\(name)' is defined twice") }
+            let file = try m["file"]!.relativePath(root: root)
+            let inputs = try m["x"]!.stringList()
+            guard (1...2).contains(inputs.count) else { throw m["x"]!.error("list one or two input columns, got \(inputs.count)") }
+            let target = try m["y"]!.string()
+            try checkColumns(file: file, field: m["file"]!, columns: [(m["x"]!, inputs), (m["y"]!, [target])], root: root)
+            spec.regressions.append(RegressionSpec(name: name, title: try m["title"]?.string() ?? name, file: file, inputs: inputs,
+                                                   target: target, ridgeAlpha: try m["ridge_alpha"]?.number(in: 0...1e9) ?? 1))
+        }
+        for item in try top["mixtures"]?.sequence() ?? [] {
+            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init"],
+                                     required: ["name", "file", "features"])
+            let name = try m["name"]!.identifier()
+            guard studyNames.insert("m/" + name).inserted else { throw m["name"]!.error("mixture '\(name)' is defined twice") }
+            let file = try m["file"]!.relativePath(root: root)
+            let features = try m["features"]!.stringList()
+            guard features.count == 2 else { throw m["features"]!.error("list exactly two columns (the figures are 2-D), got \(features.count)") }
+            try checkColumns(file: file, field: m["file"]!, columns: [(m["features"]!, features)], root: root)
+            var ks = [1, 2, 3, 4, 5]
+            if let k = m["k"] {
+                ks = try k.sequence(nonEmpty: true).map { try $0.integer(in: 1...20) }
+                guard Set(ks).count == ks.count else { throw k.error("each k once") }
+                ks.sort()
+            }
+            spec.mixtures.append(MixtureSpec(
+                name: name, title: try m["title"]?.string() ?? name, file: file, features: features, components: ks,
+                covarianceType: try m["covariance_type"]?.choice(["full", "diag", "spherical"]) ?? "full",
+                restarts: try m["n_init"]?.integer(in: 1...100) ?? 10))
+        }
+
         // Gallery: model pairs and which datasets get a page.
         var galleryDatasets = spec.datasets.map(\.name)
         var galleryFile = "content/gallery.md"
@@ -171,6 +206,16 @@ public enum ConfigLoader {
             throw top["pages"]!.error("one page must have slug: index (the home page)")
         }
         return spec
+    }
+
+    /// The CSV exists and has the named columns; each missing column is reported at the key that named it.
+    private static func checkColumns(file: String, field: Field, columns: [(Field, [String])], root: URL) throws {
+        let header: [String]
+        do { header = try CSVReader.header(path: root.appendingPathComponent(file).path, displayName: file) } catch let e as CSVError {
+            throw field.error("\(e)")
+        }
+        let table = CSVTable(file: file, header: header, records: [], lines: [])
+        for (f, names) in columns { for n in names { _ = try check(f) { try table.columnIndex(n, role: "numeric") } } }
     }
 
     private static func check<T>(_ field: Field, _ body: () throws -> T) throws -> T {

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Site
 
 /// Renders one content page: Markdown blocks through Ink, resolved directives
@@ -38,6 +39,10 @@ enum PageRenderer {
                 body += try templates.render("table", ["dataset": ctx.datasetTitles[dataset] ?? dataset, "rows": rows]) + "\n"
             case .bayesTable(let id):
                 body += try templates.render("bayes", bayesContext(artifacts[id]!.fit)) + "\n"
+            case .regressionTable(let id):
+                body += try templates.render("regression", regressionContext(artifacts[id]!.regression)) + "\n"
+            case .mixtureTable(let id):
+                body += try templates.render("mixture", mixtureContext(artifacts[id]!.mixture)) + "\n"
             }
         }
         var layout: [String: Any] = [
@@ -65,6 +70,33 @@ enum PageRenderer {
             "title": f.title,
             "anchor": f.path.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".png", with: ""),
             "provenance": f.provenance.map { ["name": $0.name, "value": $0.value] },
+        ]
+    }
+
+    static func regressionContext(_ r: RegressionArtifact) -> [String: Any] {
+        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        return [
+            "title": r.spec.title, "target": r.spec.target,
+            "rows": r.coefficients.map { c in
+                ["term": c.term, "ols": f(c.ols), "se": c.olsStandardError.map { "± " + f($0) } ?? "", "ridge": f(c.ridge),
+                 "joint": f(c.joint), "gap": String(format: "%.1e", abs(c.ols - c.joint))]
+            },
+            "ridge_alpha": SettingValue.format(r.spec.ridgeAlpha),
+            "rmse_ols": f(r.rmse["ols"]!), "rmse_ridge": f(r.rmse["ridge"]!), "rmse_joint": f(r.rmse["joint_gaussian"]!),
+            "sigma": r.residualStandardError.map(f) ?? "n/a", "conditional_sd": f(r.conditionalStandardDeviation),
+            "gap": String(format: "%.1e", r.largestGap), "n_train": r.nTrain, "n_test": r.nTest,
+        ]
+    }
+
+    static func mixtureContext(_ m: MixtureArtifact) -> [String: Any] {
+        let bestAIC = m.criteria.min { $0.aic < $1.aic }!.k
+        return [
+            "title": m.spec.title, "chosen": m.chosenK, "aic_choice": bestAIC, "agree": bestAIC == m.chosenK,
+            "rows": m.criteria.map { c in
+                ["k": c.k, "bic": String(format: "%.1f", c.bic), "aic": String(format: "%.1f", c.aic),
+                 "ll": String(format: "%.4f", c.meanLogLikelihood), "iterations": c.iterations,
+                 "converged": c.converged ? "yes" : "no", "chosen": c.k == m.chosenK]
+            },
         ]
     }
 

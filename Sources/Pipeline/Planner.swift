@@ -12,6 +12,10 @@ enum ResolvedBlock: Sendable {
     case table(dataset: String, fits: [String])
     /// Bayes' rule at a few points, from one generative training job.
     case bayesTable(fit: String)
+    /// Coefficients and errors of a regression study.
+    case regressionTable(study: String)
+    /// Information criteria of a mixture sweep.
+    case mixtureTable(study: String)
 }
 
 /// Turns the project spec and its content into a job graph. Everything that can
@@ -41,12 +45,22 @@ enum Planner {
         let blocks: [ResolvedBlock]
         let figures: [FigureRef]
         let fits: [String]
+        /// Regression and mixture studies shown (names).
+        let regressions: [String]
+        let mixtures: [String]
+
+        /// Every job this page's HTML depends on.
+        var dependencies: [String] {
+            Planner.unique(figures.map(\.jobID) + fits
+                + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
+                + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] })
+        }
     }
 
     static func plan(_ spec: ProjectSpec) throws -> Plan {
         let fm = FileManager.default
         let templates = try TemplateSet.load(folder: spec.root.appendingPathComponent("templates"))
-        for needed in ["layout", "figure", "pair", "table", "bayes"] where !templates.names.contains(needed) {
+        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture"] where !templates.names.contains(needed) {
             throw PipelineError("templates/\(needed).mustache is missing; the site needs it")
         }
         let templateDigest = try digestOfFolder(spec.root.appendingPathComponent("templates"))
@@ -129,6 +143,47 @@ enum Planner {
             })
         }
 
+        // Regression and mixture studies: one study job each, and its figures.
+        func csvBytes(_ file: String, _ what: String) throws -> Data {
+            guard let d = fm.contents(atPath: spec.root.appendingPathComponent(file).path) else {
+                throw PipelineError("\(file): data file for \(what) not found (or not a readable file)")
+            }
+            return d
+        }
+        let figureInputs = ["width": "\(figures.width)", "height": "\(figures.height)", "grid": "\(figures.grid)",
+                            "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for name in unique(pages.flatMap(\.regressions)).sorted() {
+            let r = spec.regressions.first { $0.name == name }!
+            let bytes = try csvBytes(r.file, "regression '\(name)'")
+            let testFraction = spec.testFraction
+            var inputs = figureInputs
+            inputs["spec"] = String(decoding: try encoder.encode(r), as: UTF8.self)
+            inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"; inputs["test_fraction"] = "\(testFraction)"
+            let study = "study/regression/\(name)"
+            add(Job(id: study, stage: .train, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: []) { _ in
+                .regression(try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures))
+            })
+            add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: figureInputs, upstream: [keys[study]!]),
+                    dependencies: [study]) { deps in .figure(try Studies.renderRegression(deps[study]!.regression, figures: figures)) })
+        }
+        for name in unique(pages.flatMap(\.mixtures)).sorted() {
+            let m = spec.mixtures.first { $0.name == name }!
+            let bytes = try csvBytes(m.file, "mixture '\(name)'")
+            var inputs = figureInputs
+            inputs["spec"] = String(decoding: try encoder.encode(m), as: UTF8.self)
+            inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"
+            let study = "study/mixture/\(name)"
+            add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: []) { _ in
+                .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
+            })
+            add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: figureInputs, upstream: [keys[study]!]),
+                    dependencies: [study]) { deps in .figure(try Studies.renderMixtureCriteria(deps[study]!.mixture, figures: figures)) })
+            add(Job(id: "render/mixture/\(name)/density", stage: .render, key: JobKey(kind: "render-mixture", inputs: figureInputs, upstream: [keys[study]!]),
+                    dependencies: [study]) { deps in .figure(try Studies.renderMixtureDensity(deps[study]!.mixture, figures: figures)) })
+        }
+
         // Page jobs.
         let nav = pages.map { page -> (slug: String, title: String) in
             guard var label = page.document.metadata["nav"] else { return (page.spec.slug, page.title) }
@@ -137,7 +192,7 @@ enum Planner {
         }
         let datasetTitles = Dictionary(uniqueKeysWithValues: spec.datasets.map { ($0.name, $0.title) })
         for (index, page) in pages.enumerated() {
-            let deps = unique(page.figures.map(\.jobID) + page.fits)
+            let deps = page.dependencies
             let inputs = ["content": page.contentHash, "templates": templateDigest, "slug": page.spec.slug,
                           "dataset": page.spec.dataset ?? "",
                           "nav": nav.map { "\($0.slug)=\($0.title)" }.joined(separator: "|"),
@@ -169,6 +224,7 @@ enum Planner {
         var fits = [String]()
         var shownModels = [String: [String]]()  // dataset → models with a figure on this page
         var pendingTables = [(dataset: String, index: Int, line: Int)]()
+        var regressions = [String](), mixtures = [String]()
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -243,8 +299,23 @@ enum Planner {
                 let fit = "train/\(ds)/\(m)"
                 fits.append(fit)
                 blocks.append(.bayesTable(fit: fit))
+            case "regression":
+                guard d.arguments.count == 1, let r = spec.regressions.first(where: { $0.name == d.arguments[0] }) else {
+                    throw fail("@regression takes the name of a study under regressions: in lenses.yml; known: \(spec.regressions.map(\.name).joined(separator: ", "))")
+                }
+                regressions.append(r.name)
+                blocks.append(.figures(["render/regression/\(r.name)"]))
+                blocks.append(.regressionTable(study: "study/regression/\(r.name)"))
+            case "mixture":
+                guard d.arguments.count == 1, let m = spec.mixtures.first(where: { $0.name == d.arguments[0] }) else {
+                    throw fail("@mixture takes the name of a study under mixtures: in lenses.yml; known: \(spec.mixtures.map(\.name).joined(separator: ", "))")
+                }
+                mixtures.append(m.name)
+                blocks.append(.figures(["render/mixture/\(m.name)/criteria"]))
+                blocks.append(.mixtureTable(study: "study/mixture/\(m.name)"))
+                blocks.append(.figures(["render/mixture/\(m.name)/density"]))
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture")
             }
         }
         for t in pendingTables {
@@ -259,7 +330,8 @@ enum Planner {
         var title = doc.title ?? page.slug
         if let ds = page.dataset, let dsTitle = spec.dataset(ds)?.title { title += ": \(dsTitle)" }
         return ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
-                            blocks: blocks, figures: refs, fits: unique(fits))
+                            blocks: blocks, figures: refs, fits: unique(fits),
+                            regressions: unique(regressions), mixtures: unique(mixtures))
     }
 
     static func canonical(_ settings: [String: SettingValue]) -> String {

@@ -19,6 +19,28 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
     }
 }
 
+/// A regression study: OLS and ridge (discriminative) against one joint Gaussian
+/// over (x, y) (generative) on columns of a CSV. One or two inputs.
+public struct RegressionSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var title: String
+    public var file: String
+    public var inputs: [String]
+    public var target: String
+    public var ridgeAlpha: Double
+}
+
+/// A density study on unlabelled data: Gaussian mixtures for several k, chosen by BIC.
+public struct MixtureSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var title: String
+    public var file: String
+    public var features: [String]
+    public var components: [Int]
+    public var covarianceType: String
+    public var restarts: Int
+}
+
 public struct ModelSpec: Sendable, Equatable {
     public var kind: String
     public var settings: [String: SettingValue]
@@ -58,6 +80,8 @@ public struct ProjectSpec: Sendable {
     public var datasets: [DatasetSpec]
     public var models: [ModelSpec]
     public var pages: [PageSpec]
+    public var regressions: [RegressionSpec] = []
+    public var mixtures: [MixtureSpec] = []
     public var figures = FigureSettings()
     /// The model pairs of the gallery, (discriminative, generative), each shown side by side.
     public var galleryPairs: [(String, String)] = [
