@@ -92,6 +92,13 @@ public enum SiteBuilder {
             }
         }
         files["metrics.json"] = try metricsJSON(figures, results: results)
+        var notes = plan.notes
+        if plan.wantsSearch {
+            let html = files.filter { $0.key.hasSuffix(".html") }
+            let index = try SearchIndex.build(pages: html, cache: cache)
+            if index.isEmpty { notes.append("Pagefind is not installed (pip install pagefind-bin): the site is built without search") }
+            files.merge(index) { a, _ in a }
+        }
         try SiteWriter.write(files: files, to: options.output)
         options.report(.written(folder: options.output.path, files: files.count))
 
@@ -102,7 +109,7 @@ public enum SiteBuilder {
             stageSeconds: timings.perStage(), slowestJobs: timings.slowest(5),
             reused: loaded.keys.sorted(), redone: toRun.map(\.id).sorted(),
             corruptCacheEntries: cache?.corruptEntries ?? [],
-            notes: results.keys.sorted().compactMap { id -> String? in
+            notes: notes + results.keys.sorted().compactMap { id -> String? in
                 guard case .data(let d) = results[id]!, d.dataset.droppedRows > 0 else { return nil }
                 return "dataset '\(d.spec.name)': \(d.dataset.droppedRows) rows with missing values (NA or empty) were dropped; \(d.dataset.count) remain"
             })
@@ -141,14 +148,18 @@ public enum SiteBuilder {
         struct Mixture: Encodable {
             let name: String, title: String, covariance_type: String, rows: Int, chosen_k: Int, criteria: [MixtureCriterion]
         }
-        struct Doc: Encodable { let figures: [MetricsEntry]; let regressions: [Regression]; let mixtures: [Mixture] }
-        var regressions = [Regression](), mixtures = [Mixture]()
+        struct Doc: Encodable {
+            let figures: [MetricsEntry]; let regressions: [Regression]; let mixtures: [Mixture]; let case_studies: [CaseStudyArtifact]
+        }
+        var regressions = [Regression](), mixtures = [Mixture](), cases = [CaseStudyArtifact]()
         for id in results.keys.sorted() {
             switch results[id]! {
             case .regression(let r):
                 regressions.append(Regression(name: r.spec.name, title: r.spec.title, inputs: r.spec.inputs, target: r.spec.target,
                                               n_train: r.nTrain, n_test: r.nTest, coefficients: r.coefficients, test_rmse: r.rmse,
                                               largest_ols_vs_joint_gap: r.largestGap))
+            case .caseStudy(let c):
+                cases.append(c)
             case .mixture(let m):
                 mixtures.append(Mixture(name: m.spec.name, title: m.spec.title, covariance_type: m.spec.covarianceType,
                                         rows: m.rows, chosen_k: m.chosenK, criteria: m.criteria))
@@ -158,7 +169,7 @@ public enum SiteBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
-                                          regressions: regressions, mixtures: mixtures))
+                                          regressions: regressions, mixtures: mixtures, case_studies: cases))
         data.append(0x0A)
         return data
     }

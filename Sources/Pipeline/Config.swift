@@ -42,7 +42,7 @@ public enum ConfigLoader {
         } catch let e as YamlError {
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
-        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "pages"],
+        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "pages"],
                                                           required: ["datasets", "models", "pages"])
         var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
         if let site = top["site"] {
@@ -156,6 +156,22 @@ public enum ConfigLoader {
                 name: name, title: try m["title"]?.string() ?? name, file: file, features: features, components: ks,
                 covarianceType: try m["covariance_type"]?.choice(["full", "diag", "spherical"]) ?? "full",
                 restarts: try m["n_init"]?.integer(in: 1...100) ?? 10))
+        }
+
+        for item in try top["case_studies"]?.sequence() ?? [] {
+            let m = try item.mapping(allowed: ["name", "title", "file", "label", "features", "transform", "positive", "samples"],
+                                     required: ["name", "file", "label", "features", "positive"])
+            let name = try m["name"]!.identifier()
+            guard studyNames.insert("c/" + name).inserted else { throw m["name"]!.error("case study '\(name)' is defined twice") }
+            let file = try m["file"]!.relativePath(root: root)
+            let label = try m["label"]!.string()
+            let features = try m["features"]!.stringList()
+            guard !features.isEmpty else { throw m["features"]!.error("list at least one feature column") }
+            try checkColumns(file: file, field: m["file"]!, columns: [(m["label"]!, [label]), (m["features"]!, features)], root: root)
+            spec.caseStudies.append(CaseStudySpec(
+                name: name, title: try m["title"]?.string() ?? name, file: file, label: label, features: features,
+                transform: try m["transform"].map { FeatureTransform(rawValue: try $0.choice(["none", "log1p"]))! } ?? FeatureTransform.none,
+                positive: try m["positive"]!.string(), samples: try m["samples"]?.integer(in: 1...50) ?? 6))
         }
 
         // Gallery: model pairs and which datasets get a page.

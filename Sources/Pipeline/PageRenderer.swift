@@ -12,16 +12,23 @@ enum PageRenderer {
         let metadata: [String: String]
         let blocks: [ResolvedBlock]
         let nav: [(slug: String, title: String)]
+        /// The section of every page in `nav` ("" for none), from front matter `section:`.
+        let sections: [String]
         let index: Int
         let datasetTitles: [String: String]
+        let searchAvailable: Bool
+        let searchHref: String?
     }
 
     static func render(_ ctx: Context, templates: TemplateSet, artifacts: [String: Artifact]) throws -> PageArtifact {
         var body = ""
+        var hasMath = false
         for block in ctx.blocks {
             switch block {
             case .markdown(let md):
-                body += MarkdownRenderer.html(md) + "\n"
+                let rendered = MarkdownRenderer.render(md)
+                hasMath = hasMath || rendered.hasMath
+                body += rendered.html + "\n"
             case .figures(let ids):
                 let figs = ids.map { artifacts[$0]!.figure }
                 if figs.count == 1 {
@@ -41,6 +48,12 @@ enum PageRenderer {
                 body += try templates.render("bayes", bayesContext(artifacts[id]!.fit)) + "\n"
             case .regressionTable(let id):
                 body += try templates.render("regression", regressionContext(artifacts[id]!.regression)) + "\n"
+            case .scoreboard(let fits):
+                body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0]!.fit }, ctx.datasetTitles)) + "\n"
+            case .caseStudy(let id):
+                body += try templates.render("casestudy", caseStudyContext(artifacts[id]!.caseStudy)) + "\n"
+            case .search:
+                body += try templates.render("search", ["available": ctx.searchAvailable]) + "\n"
             case .mixtureTable(let id):
                 body += try templates.render("mixture", mixtureContext(artifacts[id]!.mixture)) + "\n"
             }
@@ -50,8 +63,13 @@ enum PageRenderer {
             "title": ctx.title,
             "description": ctx.metadata["description"] ?? ctx.title,
             "body": body,
-            "nav": ctx.nav.map { ["href": "\($0.slug).html", "title": $0.title, "current": $0.slug == ctx.slug] },
+            "has_math": hasMath,
+            "sections": navSections(ctx),
+            "section": ctx.sections[ctx.index],
+            "is_home": ctx.slug == "index",
+            "page_number": ctx.index + 1, "page_count": ctx.nav.count,
         ]
+        if let href = ctx.searchHref, ctx.searchAvailable, href != "\(ctx.slug).html" { layout["search_href"] = href }
         if ctx.index > 0 {
             let p = ctx.nav[ctx.index - 1]
             layout["prev"] = ["href": "\(p.slug).html", "title": p.title]
@@ -62,6 +80,17 @@ enum PageRenderer {
         }
         let html = try templates.render("layout", layout)
         return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8))
+    }
+
+    /// The navigation grouped by section, in reading order (a section's pages stay together).
+    static func navSections(_ ctx: Context) -> [[String: Any]] {
+        var order = [String](), pages = [String: [[String: Any]]]()
+        for (i, item) in ctx.nav.enumerated() {
+            let section = ctx.sections[i]
+            if pages[section] == nil { order.append(section) }
+            pages[section, default: []].append(["href": "\(item.slug).html", "title": item.title, "current": item.slug == ctx.slug])
+        }
+        return order.map { ["name": $0, "named": !$0.isEmpty, "pages": pages[$0]!] }
     }
 
     static func figureContext(_ f: FigureArtifact) -> [String: Any] {
@@ -86,6 +115,67 @@ enum PageRenderer {
             "sigma": r.residualStandardError.map(f) ?? "n/a", "conditional_sd": f(r.conditionalStandardDeviation),
             "gap": String(format: "%.1e", r.largestGap), "n_train": r.nTrain, "n_test": r.nTest,
         ]
+    }
+
+    static func caseStudyContext(_ c: CaseStudyArtifact) -> [String: Any] {
+        let neg = c.classNames[1 - c.positiveIndex], pos = c.classNames[c.positiveIndex]
+        func f(_ v: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", v) }
+        func raw(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
+        let strongest = c.features.max { abs($0.weight) < abs($1.weight) }!
+        let scale = c.spec.transform == .log1p ? "log(1 + x)" : "x"
+        func scores(_ name: String, _ s: CaseStudyArtifact.Scores) -> [String: Any] {
+            ["model": name, "accuracy": f(s.accuracy), "log_loss": f(s.logLoss),
+             "tn": s.confusion[0][0], "fp": s.confusion[0][1], "fn": s.confusion[1][0], "tp": s.confusion[1][1]]
+        }
+        return [
+            "title": c.spec.title, "positive": pos, "negative": neg, "scale": scale,
+            "n_train": c.nTrain, "n_test": c.nTest,
+            "prior_negative": f(c.priors[0]), "prior_positive": f(c.priors[1]),
+            "features": c.features.map { ft in
+                ["name": ft.name, "weight": f(ft.weight), "odds": f(ft.oddsFactor, 2),
+                 "mean_negative": f(ft.means[0]), "mean_positive": f(ft.means[1]),
+                 "sd_negative": f(ft.sds[0]), "sd_positive": f(ft.sds[1]),
+                 "typical_negative": raw(ft.typical[0]), "typical_positive": raw(ft.typical[1])]
+            },
+            "strongest": strongest.name, "strongest_odds": f(strongest.oddsFactor, 2),
+            "intercept": f(c.intercept),
+            "scores": [scores("Logistic regression", c.logistic), scores("Gaussian naive Bayes", c.naiveBayes)],
+            "columns": c.spec.features,
+            "feature_count": c.features.count,
+            "samples": c.samples.map { ["values": $0.map(raw)] },
+            "real": c.realExamples.map { ["values": $0.map(raw)] },
+            "sample_count": c.samples.count,
+            "converged": c.converged,
+        ]
+    }
+
+    /// Best discriminative against best generative model per dataset, with sentences
+    /// generated from the comparison (so no claim can outrun the numbers).
+    static func scoreboardContext(_ fits: [FitArtifact], _ titles: [String: String]) -> [String: Any] {
+        var rows = [[String: Any]]()
+        var discriminativeWins = [String](), generativeWins = [String](), ties = [String]()
+        var datasets = [String]()
+        for f in fits where !datasets.contains(f.dataset) { datasets.append(f.dataset) }
+        for ds in datasets {
+            let here = fits.filter { $0.dataset == ds }
+            guard let d = here.filter({ $0.lens == .discriminative }).max(by: { $0.testAccuracy < $1.testAccuracy }),
+                  let g = here.filter({ $0.lens == .generative }).max(by: { $0.testAccuracy < $1.testAccuracy }) else { continue }
+            let title = titles[ds] ?? ds
+            // Within one test row counts as a tie.
+            let oneRow = 1.0 / Double(max(d.nTest, 1))
+            let diff = d.testAccuracy - g.testAccuracy
+            let winner: String
+            if abs(diff) <= oneRow + 1e-12 { winner = "tie (within one test row)"; ties.append(title) }
+            else if diff > 0 { winner = "discriminative"; discriminativeWins.append(title) }
+            else { winner = "generative"; generativeWins.append(title) }
+            rows.append(["dataset": title, "d_model": d.displayName, "d_acc": Stages.format(d.testAccuracy, 3),
+                         "g_model": g.displayName, "g_acc": Stages.format(g.testAccuracy, 3), "winner": winner,
+                         "n_train": d.nTrain])
+        }
+        func list(_ xs: [String]) -> String { xs.isEmpty ? "none" : xs.joined(separator: ", ") }
+        return ["rows": rows, "d_count": discriminativeWins.count, "g_count": generativeWins.count, "tie_count": ties.count,
+                "d_list": list(discriminativeWins), "g_list": list(generativeWins), "tie_list": list(ties),
+                "total": rows.count]
     }
 
     static func mixtureContext(_ m: MixtureArtifact) -> [String: Any] {

@@ -16,6 +16,12 @@ enum ResolvedBlock: Sendable {
     case regressionTable(study: String)
     /// Information criteria of a mixture sweep.
     case mixtureTable(study: String)
+    /// The search box (Pagefind).
+    case search
+    /// What two models learned in a case study.
+    case caseStudy(study: String)
+    /// Best model of each lens per gallery dataset.
+    case scoreboard(fits: [String])
 }
 
 /// Turns the project spec and its content into a job graph. Everything that can
@@ -24,8 +30,12 @@ enum ResolvedBlock: Sendable {
 enum Planner {
     struct Plan {
         var jobs: [Job]
-        /// Files copied as they are (stylesheets).
+        /// Files copied as they are (stylesheets, KaTeX).
         var staticFiles: [String: Data]
+        /// Things the author should know (a missing optional tool).
+        var notes: [String] = []
+        /// A page has a search box: index the site with Pagefind.
+        var wantsSearch = false
     }
 
     struct FigureRef: Hashable, Comparable {
@@ -48,19 +58,21 @@ enum Planner {
         /// Regression and mixture studies shown (names).
         let regressions: [String]
         let mixtures: [String]
+        let caseStudies: [String]
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
             Planner.unique(figures.map(\.jobID) + fits
                 + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
-                + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] })
+                + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
+                + caseStudies.map { "study/case/\($0)" })
         }
     }
 
     static func plan(_ spec: ProjectSpec) throws -> Plan {
         let fm = FileManager.default
         let templates = try TemplateSet.load(folder: spec.root.appendingPathComponent("templates"))
-        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture"] where !templates.names.contains(needed) {
+        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture", "search", "casestudy", "scoreboard"] where !templates.names.contains(needed) {
             throw PipelineError("templates/\(needed).mustache is missing; the site needs it")
         }
         let templateDigest = try digestOfFolder(spec.root.appendingPathComponent("templates"))
@@ -184,23 +196,38 @@ enum Planner {
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureDensity(deps[study]!.mixture, figures: figures)) })
         }
 
+        for name in unique(pages.flatMap(\.caseStudies)).sorted() {
+            let c = spec.caseStudies.first { $0.name == name }!
+            let bytes = try csvBytes(c.file, "case study '\(name)'")
+            let testFraction = spec.testFraction
+            let inputs = ["spec": String(decoding: try encoder.encode(c), as: UTF8.self), "bytes": JobKey.hash(bytes),
+                          "seed": "\(seed)", "test_fraction": "\(testFraction)"]
+            add(Job(id: "study/case/\(name)", stage: .train, key: JobKey(kind: "case-study", inputs: inputs, upstream: []), dependencies: []) { _ in
+                .caseStudy(try CaseStudies.compute(c, bytes: bytes, seed: seed, testFraction: testFraction))
+            })
+        }
+
         // Page jobs.
         let nav = pages.map { page -> (slug: String, title: String) in
-            guard var label = page.document.metadata["nav"] else { return (page.spec.slug, page.title) }
-            if let ds = page.spec.dataset, let dsTitle = spec.dataset(ds)?.title { label += ": \(dsTitle)" }
-            return (page.spec.slug, label)
+            // A dataset's own page (the gallery) is listed by the dataset's title, under its section.
+            if let ds = page.spec.dataset, let dsTitle = spec.dataset(ds)?.title { return (page.spec.slug, dsTitle) }
+            return (page.spec.slug, page.document.metadata["nav"] ?? page.title)
         }
         let datasetTitles = Dictionary(uniqueKeysWithValues: spec.datasets.map { ($0.name, $0.title) })
+        let searchAvailable = SearchIndex.command() != nil
+        let sections = pages.map { $0.document.metadata["section"] ?? ($0.spec.dataset != nil ? "Gallery" : "") }
+        let searchHref = pages.contains { $0.blocks.contains { if case .search = $0 { return true }; return false } }
+            ? pages.first { $0.blocks.contains { if case .search = $0 { return true }; return false } }.map { "\($0.spec.slug).html" } : nil
         for (index, page) in pages.enumerated() {
             let deps = page.dependencies
             let inputs = ["content": page.contentHash, "templates": templateDigest, "slug": page.spec.slug,
                           "dataset": page.spec.dataset ?? "",
-                          "nav": nav.map { "\($0.slug)=\($0.title)" }.joined(separator: "|"),
-                          "site_title": spec.siteTitle]
+                          "nav": zip(nav, sections).map { "\($1)/\($0.slug)=\($0.title)" }.joined(separator: "|"),
+                          "site_title": spec.siteTitle, "search": searchAvailable ? "pagefind" : "none"]
             let context = PageRenderer.Context(
                 siteTitle: spec.siteTitle, slug: page.spec.slug, title: page.title,
-                metadata: page.document.metadata, blocks: page.blocks, nav: nav, index: index,
-                datasetTitles: datasetTitles)
+                metadata: page.document.metadata, blocks: page.blocks, nav: nav, sections: sections, index: index,
+                datasetTitles: datasetTitles, searchAvailable: searchAvailable, searchHref: searchHref)
             add(Job(id: "page/\(page.spec.slug)", stage: .page,
                     key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
                     dependencies: deps) { artifacts in
@@ -214,7 +241,34 @@ enum Planner {
         for name in ((try? fm.contentsOfDirectory(atPath: assets.path)) ?? []).sorted() where !name.hasPrefix(".") {
             if let d = fm.contents(atPath: assets.appendingPathComponent(name).path) { staticFiles["assets/\(name)"] = d }
         }
-        return Plan(jobs: jobs, staticFiles: staticFiles)
+        let (katex, katexNote) = katexAssets()
+        staticFiles.merge(katex) { a, _ in a }
+        let wantsSearch = pages.contains { $0.blocks.contains { if case .search = $0 { return true }; return false } }
+        return Plan(jobs: jobs, staticFiles: staticFiles, notes: katexNote.map { [$0] } ?? [], wantsSearch: wantsSearch)
+    }
+
+    /// KaTeX from Debian's libjs-katex (or `LENSES_KATEX_DIR`), copied into the site
+    /// with its licence so math renders offline: the script, the stylesheet reduced
+    /// to the woff2 fonts, and those fonts.
+    static func katexAssets() -> ([String: Data], String?) {
+        let fm = FileManager.default
+        let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LENSES_KATEX_DIR"] ?? "/usr/share/javascript/katex")
+        guard let js = fm.contents(atPath: dir.appendingPathComponent("katex.min.js").path) ?? fm.contents(atPath: dir.appendingPathComponent("katex.js").path),
+              let css = fm.contents(atPath: dir.appendingPathComponent("katex.min.css").path) else {
+            return ([:], "KaTeX was not found in \(dir.path) (install Debian's libjs-katex): formulas are shown as TeX source")
+        }
+        var files = ["assets/katex/katex.js": js]
+        var cssText = String(decoding: css, as: UTF8.self)
+        cssText = cssText.replacing(/,url\(fonts\/[^)]+\.(?:woff|ttf)\) format\(["'](?:woff|truetype)["']\)/, with: "")
+        files["assets/katex/katex.min.css"] = Data(cssText.utf8)
+        let fonts = dir.appendingPathComponent("fonts").resolvingSymlinksInPath()
+        for name in ((try? fm.contentsOfDirectory(atPath: fonts.path)) ?? []).sorted() where name.hasSuffix(".woff2") {
+            if let d = fm.contents(atPath: fonts.appendingPathComponent(name).path) { files["assets/katex/fonts/\(name)"] = d }
+        }
+        for licence in ["/usr/share/doc/libjs-katex/copyright", dir.appendingPathComponent("LICENSE").path] {
+            if let d = fm.contents(atPath: licence) { files["assets/katex/LICENSE.txt"] = d; break }
+        }
+        return (files, nil)
     }
 
     /// Checks a page's directives against the spec and ties them to jobs.
@@ -224,7 +278,7 @@ enum Planner {
         var fits = [String]()
         var shownModels = [String: [String]]()  // dataset → models with a figure on this page
         var pendingTables = [(dataset: String, index: Int, line: Int)]()
-        var regressions = [String](), mixtures = [String]()
+        var regressions = [String](), mixtures = [String](), caseStudies = [String]()
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -314,8 +368,23 @@ enum Planner {
                 blocks.append(.figures(["render/mixture/\(m.name)/criteria"]))
                 blocks.append(.mixtureTable(study: "study/mixture/\(m.name)"))
                 blocks.append(.figures(["render/mixture/\(m.name)/density"]))
+            case "search":
+                blocks.append(.search)
+            case "scoreboard":
+                guard d.arguments.isEmpty else { throw fail("@scoreboard takes no arguments: it compares the gallery's models on every gallery dataset") }
+                let galleryDatasets = unique(spec.pages.compactMap(\.dataset))
+                let models = unique(spec.galleryPairs.flatMap { [$0.0, $0.1] })
+                let ids = galleryDatasets.flatMap { ds in models.map { "train/\(ds)/\($0)" } }
+                fits += ids
+                blocks.append(.scoreboard(fits: ids))
+            case "case-study":
+                guard d.arguments.count == 1, let c = spec.caseStudies.first(where: { $0.name == d.arguments[0] }) else {
+                    throw fail("@case-study takes the name of a study under case_studies: in lenses.yml; known: \(spec.caseStudies.map(\.name).joined(separator: ", "))")
+                }
+                caseStudies.append(c.name)
+                blocks.append(.caseStudy(study: "study/case/\(c.name)"))
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @search")
             }
         }
         for t in pendingTables {
@@ -331,7 +400,7 @@ enum Planner {
         if let ds = page.dataset, let dsTitle = spec.dataset(ds)?.title { title += ": \(dsTitle)" }
         return ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
                             blocks: blocks, figures: refs, fits: unique(fits),
-                            regressions: unique(regressions), mixtures: unique(mixtures))
+                            regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies))
     }
 
     static func canonical(_ settings: [String: SettingValue]) -> String {

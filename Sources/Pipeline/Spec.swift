@@ -41,6 +41,20 @@ public struct MixtureSpec: Sendable, Equatable, Codable {
     public var restarts: Int
 }
 
+/// A case study: logistic regression and Gaussian naive Bayes on every named
+/// feature of a labelled CSV — what each learned, how well it classifies, and
+/// what the generative one invents for the positive class.
+public struct CaseStudySpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var title: String
+    public var file: String
+    public var label: String
+    public var features: [String]
+    public var transform: FeatureTransform
+    public var positive: String
+    public var samples: Int
+}
+
 public struct ModelSpec: Sendable, Equatable {
     public var kind: String
     public var settings: [String: SettingValue]
@@ -82,6 +96,7 @@ public struct ProjectSpec: Sendable {
     public var pages: [PageSpec]
     public var regressions: [RegressionSpec] = []
     public var mixtures: [MixtureSpec] = []
+    public var caseStudies: [CaseStudySpec] = []
     public var figures = FigureSettings()
     /// The model pairs of the gallery, (discriminative, generative), each shown side by side.
     public var galleryPairs: [(String, String)] = [

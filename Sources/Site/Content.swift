@@ -52,7 +52,11 @@ public struct ContentDocument: Sendable {
                     throw ContentError(file: file, line: offset + 2, "front matter lines are 'key: value', found '\(line.prefix(60))'")
                 }
                 let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                // A value may be quoted (to hold a colon): "…" or '…'.
+                if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+                    value = String(value.dropFirst().dropLast())
+                }
                 metadata[key] = value
             }
             firstBodyLine = end + 2

@@ -45,9 +45,16 @@ public struct TemplateSet: Sendable {
 }
 
 public enum MarkdownRenderer {
-    /// Markdown to HTML through Ink.
+    /// Markdown to HTML through Ink, with `$…$` / `$$…$$` math kept as TeX for KaTeX.
     public static func html(_ markdown: String) -> String {
-        MarkdownParser().html(from: markdown)
+        render(markdown).html
+    }
+
+    /// The HTML and whether it holds any math (the page then loads KaTeX).
+    public static func render(_ markdown: String) -> (html: String, hasMath: Bool) {
+        let (protected, segments) = MathMarkdown.protect(markdown)
+        let html = MarkdownParser().html(from: protected)
+        return (MathMarkdown.restore(html, segments), !segments.isEmpty)
     }
 }
 
