@@ -91,7 +91,8 @@ struct PreviewTests {
         let portBox = PortBox()
         let task = Task { try await session.run(port: 0, poll: .milliseconds(100)) { portBox.set($0) } }
         defer { task.cancel() }
-        let deadline = Date().addingTimeInterval(60)
+        // Bounded waits, generous because CI machines may be busy with the rest of the suite.
+        var deadline = Date().addingTimeInterval(300)
         while portBox.get() == nil && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let port = try #require(portBox.get())
         let index = try await rawGet(port: port, path: "/")
@@ -106,6 +107,7 @@ struct PreviewTests {
         let version = await session.status.snapshot().version
         let md = root.appendingPathComponent("content/index.md")
         try (try String(contentsOf: md, encoding: .utf8) + "\nA sentence added while serving.\n").write(to: md, atomically: true, encoding: .utf8)
+        deadline = Date().addingTimeInterval(300)
         while await session.status.snapshot().version == version && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(await session.status.snapshot().version > version)
         #expect(try await rawGet(port: port, path: "/index.html").body.contains("A sentence added while serving."))
@@ -121,7 +123,7 @@ struct PreviewTests {
         let portBox = PortBox()
         let task = Task { try await session.run(port: 0, poll: .seconds(5)) { portBox.set($0) } }
         defer { task.cancel() }
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(300)
         while portBox.get() == nil && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let port = try #require(portBox.get())
         var failures = 0
