@@ -23,6 +23,15 @@ enum PageRenderer {
     static func render(_ ctx: Context, templates: TemplateSet, artifacts: [String: Artifact]) throws -> PageArtifact {
         var body = ""
         var hasMath = false
+        // A figure shown twice on a page (a model in two gallery pairs) gets a second, distinct anchor.
+        var anchors = [String: Int]()
+        func figureContext(_ f: FigureArtifact) -> [String: Any] {
+            var c = PageRenderer.figureContext(f)
+            let base = c["anchor"] as! String
+            anchors[base, default: 0] += 1
+            if anchors[base]! > 1 { c["anchor"] = "\(base)-\(anchors[base]!)" }
+            return c
+        }
         for block in ctx.blocks {
             switch block {
             case .markdown(let md):
