@@ -332,11 +332,16 @@ struct Field {
 
     func stringList() throws -> [String] { try sequence().map { try $0.string() } }
 
-    /// A path inside the project: relative, without `..`.
+    /// A path inside the project: relative, without `..`, and not leading out through a symlink.
     func relativePath(root: URL) throws -> String {
         let s = try string()
         guard !s.isEmpty, !s.hasPrefix("/"), !s.split(separator: "/").contains("..") else {
             throw error("'\(s)' must be a path inside the project, relative to lenses.yml, without '..'")
+        }
+        let base = root.resolvingSymlinksInPath().standardizedFileURL.path
+        let resolved = root.appendingPathComponent(s).resolvingSymlinksInPath().standardizedFileURL.path
+        guard resolved == base || resolved.hasPrefix(base + "/") else {
+            throw error("'\(s)' leads outside the project through a symbolic link; copy the file into the project instead")
         }
         return s
     }

@@ -99,6 +99,10 @@ public struct ContentDocument: Sendable {
         if fence != nil {
             throw ContentError(file: file, line: nil, "a fenced code block is never closed; add the closing fence")
         }
+        if let bad = MarkdownSafety.unsafeLink(in: lines.joined(separator: "\n")) {
+            throw ContentError(file: file, line: firstBodyLine + bad.line - 1,
+                               "link to '\(bad.target.prefix(60))' refused: links may be relative paths or http(s)/mailto URLs")
+        }
         flush()
         return ContentDocument(file: file, metadata: metadata, blocks: blocks)
     }

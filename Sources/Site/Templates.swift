@@ -53,7 +53,7 @@ public enum MarkdownRenderer {
     /// The HTML and whether it holds any math (the page then loads KaTeX).
     public static func render(_ markdown: String) -> (html: String, hasMath: Bool) {
         let (protected, segments) = MathMarkdown.protect(markdown)
-        let html = MarkdownParser().html(from: protected)
+        let html = MarkdownParser().html(from: MarkdownSafety.escapeRawHTML(protected))
         return (MathMarkdown.restore(html, segments), !segments.isEmpty)
     }
 }
