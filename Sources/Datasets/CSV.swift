@@ -45,6 +45,10 @@ public struct CSVTable: Sendable {
 /// (a doubled `""` inside quotes is one quote, and quoted fields may span lines),
 /// LF or CRLF line ends, an optional UTF-8 byte-order mark.
 public enum CSVReader {
+    /// Limits that refuse absurd inputs up front, before they use all memory.
+    public static let maxFileBytes = 256 << 20
+    public static let maxLineBytes = 1 << 20
+
     public static func read(path: String, displayName: String? = nil) throws -> CSVTable {
         let name = displayName ?? path
         var isDir: ObjCBool = false
@@ -52,6 +56,9 @@ public enum CSVReader {
             throw CSVError(file: name, line: 0, "file not found")
         }
         if isDir.boolValue { throw CSVError(file: name, line: 0, "is a directory, expected a CSV file") }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue, size > maxFileBytes {
+            throw CSVError(file: name, line: 0, "is \(size >> 20) MiB; lenses reads CSV files up to \(maxFileBytes >> 20) MiB")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CSVError(file: name, line: 0, "cannot be read (check its permissions)")
         }
@@ -71,11 +78,14 @@ public enum CSVReader {
         }
         defer { try? handle.close() }
         var head = Data()
-        while head.count < 1 << 20, let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
+        while head.count <= maxLineBytes, let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
             head.append(chunk)
             if let lf = head.firstIndex(of: 0x0A) { head = head.prefix(upTo: lf); break }
         }
         guard !head.isEmpty else { throw CSVError(file: name, line: 1, "is empty; expected a header row and data rows") }
+        guard head.count <= maxLineBytes else {
+            throw CSVError(file: name, line: 1, "the header line is over \(maxLineBytes >> 20) MiB long (is this really a CSV file?)")
+        }
         return try parse(head, file: name, requireRows: false).header
     }
 
@@ -84,6 +94,19 @@ public enum CSVReader {
     }
 
     static func parse(_ data: Data, file: String, requireRows: Bool) throws -> CSVTable {
+        guard data.count <= maxFileBytes else {
+            throw CSVError(file: file, line: 0, "is \(data.count >> 20) MiB; lenses reads CSV files up to \(maxFileBytes >> 20) MiB")
+        }
+        var lineStart = 0, lineNumber = 1
+        for (i, b) in data.enumerated() where b == 0x0A {
+            if i - lineStart > maxLineBytes {
+                throw CSVError(file: file, line: lineNumber, "line is \(i - lineStart) bytes long; lines may be at most \(maxLineBytes >> 20) MiB (is this really a CSV file?)")
+            }
+            lineStart = i + 1; lineNumber += 1
+        }
+        if data.count - lineStart > maxLineBytes {
+            throw CSVError(file: file, line: lineNumber, "line is \(data.count - lineStart) bytes long; lines may be at most \(maxLineBytes >> 20) MiB (is this really a CSV file?)")
+        }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard String(validating: bytes, as: UTF8.self) != nil else {

@@ -50,6 +50,9 @@ public enum FeatureTransform: String, Sendable, Codable {
 /// Turns a CSV table into a `Dataset`: picks the label and feature columns,
 /// parses numbers, drops rows with missing values, and numbers the classes.
 public enum DatasetLoader {
+    /// The most classes a dataset may have: every figure gives each class a colour and a legend line.
+    public static let maxClasses = 20
+
     /// Values read as missing.
     public static let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "?"]
 
@@ -102,6 +105,11 @@ public enum DatasetLoader {
             throw CSVError(file: table.file, line: 2, "no rows left after dropping \(dropped) with missing values")
         }
         let classNames = sortedClassNames(Set(labels))
+        guard classNames.count <= maxClasses else {
+            let labelLine = table.lines.first ?? 2
+            throw CSVError(file: table.file, line: labelLine, column: labelIndex + 1,
+                           "label column '\(label)' has \(classNames.count) different values; lenses compares at most \(maxClasses) classes — is it really the class column?")
+        }
         let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
         let names = featureIndices.map { table.header[$0] }
         return Dataset(name: name, title: title,

@@ -70,6 +70,9 @@ public struct JobError: Error, CustomStringConvertible {
 /// order as their dependencies finish; each job sees only its dependencies'
 /// artifacts, so the results never depend on the order or the parallelism.
 public enum JobRunner {
+    /// Where job bodies run; how many at once is bounded by the runner's parallelism.
+    static let workQueue = DispatchQueue(label: "lenses.jobs", qos: .userInitiated, attributes: .concurrent)
+
     public struct Finished: Sendable {
         public let id: String
         public let stage: Job.Stage
@@ -100,12 +103,19 @@ public enum JobRunner {
                     waiting.remove(id)
                     running += 1
                     group.addTask {
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        do {
-                            let artifact = try job.run(inputs)
-                            return (id, artifact, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-                        } catch {
-                            throw JobError(job: id, underlying: error)
+                        // The work runs on a dispatch queue, not on Swift's cooperative pool: jobs are
+                        // long and CPU-bound, and the pool must stay free (e.g. for `lenses serve`
+                        // answering requests while it rebuilds).
+                        try await withCheckedThrowingContinuation { continuation in
+                            workQueue.async {
+                                let start = DispatchTime.now().uptimeNanoseconds
+                                do {
+                                    let artifact = try job.run(inputs)
+                                    continuation.resume(returning: (id, artifact, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                                } catch {
+                                    continuation.resume(throwing: JobError(job: id, underlying: error))
+                                }
+                            }
                         }
                     }
                 }

@@ -5,6 +5,31 @@ import Site
 /// Renders one content page: Markdown blocks through Ink, resolved directives
 /// through the `figure`, `pair`, `table` and `bayes` templates, inside `layout`.
 enum PageRenderer {
+    /// Every name each template's data holds (checked at plan time, so a misspelt
+    /// variable is an error with its line, not an empty spot on the page).
+    static let vocabulary: [String: Set<String>] = {
+        let figure: Set<String> = ["src", "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value"]
+        return [
+            "layout": ["site_title", "title", "description", "has_math", "body", "sections", "name", "named", "pages", "href",
+                       "current", "section", "is_home", "page_number", "page_count", "search_href", "prev", "next"],
+            "figure": figure,
+            "pair": figure.union(["figures"]),
+            "table": ["dataset", "rows", "model", "lens", "accuracy", "log_loss", "n_train", "n_test"],
+            "bayes": ["model", "rows", "x", "joint", "sum", "flipped", "worst", "priors"],
+            "regression": ["title", "target", "rows", "term", "ols", "se", "ridge", "joint", "gap", "ridge_alpha", "rmse_ols",
+                           "rmse_ridge", "rmse_joint", "sigma", "conditional_sd", "n_train", "n_test"],
+            "mixture": ["title", "chosen", "aic_choice", "agree", "rows", "k", "bic", "aic", "ll", "iterations", "converged"],
+            "search": ["available"],
+            "casestudy": ["title", "positive", "negative", "scale", "n_train", "n_test", "prior_negative", "prior_positive",
+                          "features", "name", "weight", "odds", "mean_negative", "mean_positive", "sd_negative", "sd_positive",
+                          "typical_negative", "typical_positive", "strongest", "strongest_odds", "intercept", "scores", "model",
+                          "accuracy", "log_loss", "tn", "fp", "fn", "tp", "columns", "feature_count", "samples", "values", "real",
+                          "sample_count", "converged"],
+            "scoreboard": ["rows", "dataset", "d_model", "d_acc", "g_model", "g_acc", "winner", "n_train", "d_count", "g_count",
+                           "tie_count", "d_list", "g_list", "tie_list", "total"],
+        ]
+    }()
+
     struct Context: Sendable {
         let siteTitle: String
         let slug: String

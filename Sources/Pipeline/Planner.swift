@@ -75,6 +75,7 @@ enum Planner {
         for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture", "search", "casestudy", "scoreboard"] where !templates.names.contains(needed) {
             throw PipelineError("templates/\(needed).mustache is missing; the site needs it")
         }
+        try templates.checkVariables(PageRenderer.vocabulary)
         let templateDigest = try digestOfFolder(spec.root.appendingPathComponent("templates"))
 
         var pages = [ResolvedPage]()

@@ -9,6 +9,8 @@ import Mustache
 public struct TemplateSet: Sendable {
     public let library: MustacheLibrary
     public let names: Set<String>
+    /// Each template's text, for checks.
+    public let sources: [String: String]
 
     /// Loads every `.mustache` file in a folder; a syntax error names the file and line.
     public static func load(folder: URL, displayFolder: String = "templates") throws -> TemplateSet {
@@ -18,6 +20,7 @@ public struct TemplateSet: Sendable {
         }
         var library = MustacheLibrary()
         var names = Set<String>()
+        var sources = [String: String]()
         for file in files.sorted() where file.hasSuffix(".mustache") {
             let name = String(file.dropLast(".mustache".count))
             let display = "\(displayFolder)/\(file)"
@@ -32,8 +35,42 @@ public struct TemplateSet: Sendable {
                                    "template syntax error (\(error.error)) near '\(error.context.line.trimmingCharacters(in: .whitespaces).prefix(60))'")
             }
             names.insert(name)
+            sources[name] = text
         }
-        return TemplateSet(library: library, names: names)
+        return TemplateSet(library: library, names: names, sources: sources)
+    }
+
+    /// Refuses variables a template uses but the site never provides (a typo would
+    /// otherwise render as nothing) and partials that do not exist. `vocabulary`
+    /// lists, per template, every name its data holds; a template not listed may
+    /// use any name some template may use.
+    public func checkVariables(_ vocabulary: [String: Set<String>], folder: String = "templates") throws {
+        let everything = vocabulary.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        for name in sources.keys.sorted() {
+            let text = sources[name]!
+            let known = vocabulary[name] ?? everything
+            for tag in text.matches(of: /\{\{\{?\s*([#^\/&>!]?)\s*([^}]*?)\s*\}?\}\}/) {
+                let sigil = String(tag.1), raw = String(tag.2)
+                if sigil == "!" || sigil == "/" { continue }
+                let line = text[..<tag.range.lowerBound].filter { $0 == "\n" }.count + 1
+                if sigil == ">" {
+                    guard names.contains(raw) else {
+                        throw ContentError(file: "\(folder)/\(name).mustache", line: line,
+                                           "partial '\(raw)' does not exist; templates here: \(names.sorted().joined(separator: ", "))")
+                    }
+                    continue
+                }
+                // Transforms such as uppercased(name) name their variable inside the parentheses.
+                var variable = raw
+                if let open = variable.firstIndex(of: "("), let close = variable.lastIndex(of: ")") {
+                    variable = String(variable[variable.index(after: open)..<close])
+                }
+                let head = variable.split(separator: ".").first.map(String.init) ?? variable
+                if variable == "." || head.isEmpty || known.contains(head) { continue }
+                throw ContentError(file: "\(folder)/\(name).mustache", line: line,
+                                   "unknown variable '\(variable)'; this template can use: \(known.sorted().joined(separator: ", "))")
+            }
+        }
     }
 
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
