@@ -70,6 +70,6 @@ let package = Package(
         // Models against scikit-learn on the site's own datasets and splits.
         .testTarget(name: "ReferenceTests", dependencies: ["Models", "Datasets", "Pipeline"], exclude: ["Fixtures"]),
         // Runs the built `lenses` binary as a user would (exit codes, messages).
-        .testTarget(name: "CLITests", dependencies: ["lenses"]),
+        .testTarget(name: "CLITests", dependencies: ["lenses"], exclude: ["Fixtures"]),
     ]
 )

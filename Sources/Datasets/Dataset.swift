@@ -105,6 +105,10 @@ public enum DatasetLoader {
             throw CSVError(file: table.file, line: 2, "no rows left after dropping \(dropped) with missing values")
         }
         let classNames = sortedClassNames(Set(labels))
+        guard classNames.count >= 2 else {
+            throw CSVError(file: table.file, line: table.lines.first ?? 2, column: labelIndex + 1,
+                           "label column '\(label)' holds only one class ('\(classNames[0].prefix(40))') in \(labels.count) usable rows; a classifier needs at least two")
+        }
         guard classNames.count <= maxClasses else {
             let labelLine = table.lines.first ?? 2
             throw CSVError(file: table.file, line: labelLine, column: labelIndex + 1,

@@ -126,10 +126,10 @@ struct DatasetLoaderTests {
 
     @Test("Rows with missing values in used columns are dropped and counted; unused columns may be text")
     func missingValues() throws {
-        let t = try table("y,a,note,b\np,1,hello,2\nq,NA,x,3\nq,4,,\np,5,ok,6\n")
+        let t = try table("y,a,note,b\np,1,hello,2\nq,NA,x,3\nq,4,,\np,5,ok,6\nq,7,z,8\n")
         let d = try DatasetLoader.load(table: t, name: "d", title: "D", label: "y", features: nil)
         #expect(d.featureNames == ["a", "b"])
-        #expect(d.count == 2)
+        #expect(d.count == 3)
         #expect(d.droppedRows == 2)
     }
 
@@ -143,6 +143,13 @@ struct DatasetLoaderTests {
         #expect(x2.rows == 2 && dropped2 == 1)
         let e = #expect(throws: CSVError.self) { try DatasetLoader.loadColumns(table: t, columns: ["z"]) }
         #expect(e?.message.contains("no numeric column named 'z'") == true)
+    }
+
+    @Test("A label with one class only names the file and what is needed")
+    func oneClass() throws {
+        let t = try table("a,b,y\n1,2,p\n3,4,p\n")
+        let e = #expect(throws: CSVError.self) { try DatasetLoader.load(table: t, name: "d", title: "D", label: "y", features: nil) }
+        #expect(e?.message.contains("holds only one class ('p')") == true)
     }
 
     @Test("log(1+x) transform is applied and named")
