@@ -61,6 +61,7 @@ public enum SiteBuilder {
         BLAS.useSingleThread()
         let plan = try Planner.plan(spec)
         let cache = options.useCache ? BuildCache(root: spec.root) : nil
+        cache?.sweepTemporaryFiles()
         let (toRun, loaded) = resolveWithCache(plan.jobs, cache: options.force ? nil : cache)
         var perStage = [Job.Stage: Int](), reusedPerStage = [Job.Stage: Int]()
         for j in toRun { perStage[j.stage, default: 0] += 1 }

@@ -18,6 +18,18 @@ public final class BuildCache: @unchecked Sendable {
         folder = root.appendingPathComponent(".lenses/cache")
     }
 
+    /// Deletes temporary files a killed build left in the cache (they were never
+    /// renamed into place, so they were never served).
+    func sweepTemporaryFiles() {
+        let fm = FileManager.default
+        for sub in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            let dir = folder.appendingPathComponent(sub)
+            for name in (try? fm.contentsOfDirectory(atPath: dir.path)) ?? [] where name.hasSuffix(".tmp") {
+                try? fm.removeItem(at: dir.appendingPathComponent(name))
+            }
+        }
+    }
+
     func url(_ key: JobKey) -> URL {
         folder.appendingPathComponent(String(key.hex.prefix(2))).appendingPathComponent("\(key.hex).bin")
     }
