@@ -4,7 +4,14 @@
 //
 // Data flows one way through the targets:
 //   Datasets → Models → Plotting → Site, orchestrated by Pipeline, driven by `lenses`.
+import Foundation
 import PackageDescription
+
+/// `LENSES_FUZZ=1` adds the libFuzzer harnesses (fuzz/run) and instruments this
+/// package's own targets for coverage and AddressSanitizer — never dependencies,
+/// whose build plugins cannot link against libFuzzer. Ordinary builds ignore it.
+let fuzzing = ProcessInfo.processInfo.environment["LENSES_FUZZ"] == "1"
+let instrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 
 let package = Package(
     name: "TwoLenses",
@@ -31,25 +38,25 @@ let package = Package(
         .target(name: "CSystem"),
 
         // Matrices over BLAS/LAPACK, seeded random numbers, an optimiser.
-        .target(name: "Numerics", dependencies: ["CBLAS"]),
+        .target(name: "Numerics", dependencies: ["CBLAS"], swiftSettings: instrumented),
         // CSV reading, built-in and synthetic datasets, stratified splits.
-        .target(name: "Datasets", dependencies: ["Numerics"]),
+        .target(name: "Datasets", dependencies: ["Numerics"], swiftSettings: instrumented),
         // The models of both lenses behind one protocol family.
-        .target(name: "Models", dependencies: ["Numerics"]),
+        .target(name: "Models", dependencies: ["Numerics"], swiftSettings: instrumented),
         // Figures drawn with Cairo from plain arrays (no model types).
-        .target(name: "Plotting", dependencies: ["CCairo", "Numerics"]),
+        .target(name: "Plotting", dependencies: ["CCairo", "Numerics"], swiftSettings: instrumented),
         // HTML pages from Mustache templates and Markdown content.
         .target(name: "Site", dependencies: [
             "CSystem",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Ink", package: "Ink"),
-        ]),
+        ], swiftSettings: instrumented),
         // The job graph: config → data → models → figures → pages → site.
         .target(name: "Pipeline", dependencies: [
             "Numerics", "Datasets", "Models", "Plotting", "Site",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: instrumented),
         // `lenses serve`: a loopback-only preview server that rebuilds on change and live-reloads.
         .target(name: "Preview", dependencies: [
             "Pipeline",
@@ -65,7 +72,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Site"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Site"], exclude: ["Fixtures"]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview", "Pipeline"]),
         // Models against scikit-learn on the site's own datasets and splits.
         .testTarget(name: "ReferenceTests", dependencies: ["Models", "Datasets", "Pipeline"], exclude: ["Fixtures"]),
@@ -73,3 +80,13 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["lenses"], exclude: ["Fixtures"]),
     ]
 )
+
+if fuzzing {
+    for harness in ["fuzz-csv", "fuzz-config", "fuzz-page"] {
+        package.targets.append(.executableTarget(
+            name: harness, dependencies: ["Datasets", "Site", "Pipeline"],
+            swiftSettings: instrumented + [.unsafeFlags(["-parse-as-library"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]))
+        package.products.append(.executable(name: harness, targets: [harness]))
+    }
+}

@@ -15,7 +15,7 @@ public enum MathMarkdown {
         var out = "", segments = [Segment]()
         let chars = Array(markdown)
         var i = 0
-        var inFence = false, atLineStart = true
+        var inFence = false, atLineStart = true, noDisplayCloser = false
         while i < chars.count {
             let c = chars[i]
             if atLineStart {
@@ -28,23 +28,27 @@ public enum MathMarkdown {
             if c == "\\" && i + 1 < chars.count && chars[i + 1] == "$" {
                 out += "&#36;"; i += 2; atLineStart = false; continue
             }
-            if c == "`" {  // a code span: copy through to its closing backtick run
+            if c == "`" {  // a code span (within its line): copy through to its closing backtick run
                 var n = 0
                 while i + n < chars.count && chars[i + n] == "`" { n += 1 }
                 let fence = String(repeating: "`", count: n)
                 let start = i + n
-                if let close = find(fence, in: chars, from: start) {
+                if let close = find(fence, in: chars, from: start, stopAtNewline: true) {
                     out += String(chars[i..<(close + n)]); i = close + n; atLineStart = false; continue
                 }
             }
             if c == "$" {
                 let display = i + 1 < chars.count && chars[i + 1] == "$"
                 let open = display ? 2 : 1
-                let delimiter = display ? "$$" : "$"
                 let start = i + open
-                if start < chars.count, !chars[start].isWhitespace || display,
-                   let close = find(delimiter, in: chars, from: start),
-                   display || (!chars[close - 1].isWhitespace && !String(chars[start..<close]).contains("\n")) {
+                // Inline math closes on the same line; display math anywhere after. Once a
+                // search for "$$" has failed, no later "$$" can close either: linear overall.
+                let close: Int? = display
+                    ? (noDisplayCloser ? nil : find("$$", in: chars, from: start, stopAtNewline: false))
+                    : find("$", in: chars, from: start, stopAtNewline: true)
+                if display && close == nil { noDisplayCloser = true }
+                if start < chars.count, !chars[start].isWhitespace || display, let close,
+                   display || !chars[close - 1].isWhitespace {
                     let tex = String(chars[start..<close]).trimmingCharacters(in: .whitespacesAndNewlines)
                     if !tex.isEmpty {
                         out += placeholder(segments.count)
@@ -58,11 +62,14 @@ public enum MathMarkdown {
         return (out, segments)
     }
 
-    private static func find(_ needle: String, in chars: [Character], from: Int) -> Int? {
+    /// The first unescaped occurrence of `needle` at or after `from` (optionally before the next newline).
+    private static func find(_ needle: String, in chars: [Character], from: Int, stopAtNewline: Bool) -> Int? {
         let n = Array(needle)
         var j = from
-        while j + n.count <= chars.count {
-            if Array(chars[j..<(j + n.count)]) == n && (j == 0 || chars[j - 1] != "\\") { return j }
+        outer: while j + n.count <= chars.count {
+            if stopAtNewline && chars[j] == "\n" { return nil }
+            for k in 0..<n.count where chars[j + k] != n[k] { j += 1; continue outer }
+            if j == 0 || chars[j - 1] != "\\" { return j }
             j += 1
         }
         return nil

@@ -90,9 +90,25 @@ public enum MarkdownRenderer {
     /// The HTML and whether it holds any math (the page then loads KaTeX).
     public static func render(_ markdown: String) -> (html: String, hasMath: Bool) {
         let (protected, segments) = MathMarkdown.protect(markdown)
-        let html = MarkdownParser().html(from: MarkdownSafety.escapeRawHTML(protected))
+        let safe = MarkdownSafety.escapeStrayBrackets(MarkdownSafety.escapeRawHTML(protected))
+        let html = MarkdownParser().html(from: avoidInkMetadata(safe))
         return (MathMarkdown.restore(html, segments), !segments.isEmpty)
     }
+}
+
+/// Ink reads a leading `---` as the start of its own metadata block and, when only
+/// blank lines follow, indexes past the end of the string (found by fuzzing: the
+/// input "\n---\n\n" crashes Ink 0.6.0). Front matter is already removed by the
+/// time Markdown reaches Ink, so a leading `---` can only be a thematic break:
+/// write it as `***`, which CommonMark renders identically.
+func avoidInkMetadata(_ markdown: String) -> String {
+    var lines = markdown.components(separatedBy: "\n")
+    guard let first = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return markdown }
+    let t = lines[first].trimmingCharacters(in: .whitespaces)
+    if t.hasPrefix("---") {
+        lines[first] = t.allSatisfy({ $0 == "-" || $0 == " " }) ? "***" : "\\" + t
+    }
+    return lines.joined(separator: "\n")
 }
 
 /// Escapes text for HTML element content and attribute values.

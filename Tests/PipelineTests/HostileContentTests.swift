@@ -120,3 +120,34 @@ struct HostileContentTests {
         #expect(e?.message.contains("outside the project through a symbolic link") == true)
     }
 }
+
+@Suite("Fuzzing regressions")
+struct FuzzRegressionTests {
+    /// fuzz/run (fuzz-page) found these crash Ink 0.6.0 ("String index is out of bounds"
+    /// in Reader.currentCharacter): a leading `---` line followed only by blank lines.
+    @Test("Markdown that crashed Ink renders", arguments: ["\n---\n\n", " \n---\n \n", "\n---\n\n\n", "\n----- \n\n", "\n---x\n\n"])
+    func inkMetadata(input: String) {
+        let html = MarkdownRenderer.html(input)
+        #expect(!html.contains("<script"))
+    }
+
+    /// The inputs fuzz/run found, kept as files (Fixtures/fuzz/): each must parse and render.
+    @Test("Saved fuzzing inputs parse and render", arguments: ["ink-metadata-crash.md", "ink-nested-brackets.md"])
+    func savedInputs(file: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz/\(file)")
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        if let doc = try? ContentDocument.parse(text, file: file) {
+            for case .markdown(let md) in doc.blocks { _ = MarkdownRenderer.html(md) }
+        }
+        _ = MarkdownRenderer.html(text)
+    }
+
+    @Test("Brackets that cannot form links are escaped; links are kept")
+    func strayBrackets() {
+        #expect(MarkdownSafety.escapeStrayBrackets("[a](b.html) and [c]") == "[a](b.html) and [c]")
+        #expect(MarkdownSafety.escapeStrayBrackets("x [ y") == "x \\[ y")
+        #expect(MarkdownSafety.escapeStrayBrackets("[[[deep]]]") == "[[\\[deep]]\\]")
+        #expect(MarkdownSafety.escapeStrayBrackets("`[` code") == "`[` code")
+        #expect(MarkdownRenderer.html("see [the flip](bayes-flip.html)").contains("<a href=\"bayes-flip.html\">the flip</a>"))
+    }
+}
