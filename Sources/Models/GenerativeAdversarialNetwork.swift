@@ -25,6 +25,12 @@ import Numerics
 /// to 0 over training: the two distributions then overlap, so D's gradient stays
 /// informative where they do not.
 ///
+/// Samples come from an exponential moving average of the generator's weights,
+/// θ̄ ← d θ̄ + (1 − d) θ after every step with d = min(`average_decay`, (1 + t)/(10 + t))
+/// at step t (Yazıcı et al. 2019, "The unusual effectiveness of averaging in GAN
+/// training"): the average smooths the game's oscillations; `average_decay` = 0 keeps
+/// the last weights.
+///
 /// No likelihood exists: a GAN defines p(x) only implicitly, so it can be judged by
 /// its samples alone. `discriminatorLoss`/`generatorLoss` record each epoch's mean
 /// step losses; they measure the game's state, not sample quality. Adam uses
@@ -186,7 +192,10 @@ public struct GenerativeAdversarialNetwork: Sendable, Codable {
                                                           blur: s > 0 ? (0..<(b * d)).map { _ in s * blur.normal() } : nil)
                 guard gStep.loss.isFinite else { throw Training.divergence(model: name, step: steps, loss: "the generator loss") }
                 adamG.step(&generator, gStep.gradient)
-                averagedGenerator.blend(toward: generator, keeping: averageDecay)
+                // Warm-up as TensorFlow's ExponentialMovingAverage(num_updates): early on the
+                // average forgets the random initial weights quickly.
+                let decay = min(averageDecay, Double(1 + steps) / Double(10 + steps))
+                averagedGenerator.blend(toward: generator, keeping: decay)
                 sumD += dStep.loss; sumG += gStep.loss; count += 1
             }
             guard generator.isFinite, discriminator.isFinite else {
