@@ -77,6 +77,8 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
     public var ring: RingSpec
     public var gmm: [String: SettingValue]
     public var mlp: [String: SettingValue]
+    /// The second judge of samples, a logistic regression (its own settings keys).
+    public var linearJudge: [String: SettingValue]
     /// Samples per generator for the judging measures.
     public var judgeSamples: Int
     /// Importance samples per test digit for the VAE's tighter bound.
@@ -106,6 +108,7 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
         ring: RingSpec(),
         gmm: ["n_components": .integer(3), "covariance_type": .text("full"), "reg_covar": .number(0.01)],
         mlp: ["hidden_layers": .text("32,32")],
+        linearJudge: ["C": .number(1)],
         judgeSamples: 1000, boundSamples: 100, manifoldSide: 16, manifoldExtent: 2.5,
         interpolationPairs: 6, interpolationSteps: 8)
 
@@ -127,6 +130,7 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
         s.ring.samples = 100
         s.gmm = ["n_components": .integer(1), "covariance_type": .text("full"), "reg_covar": .number(0.01)]
         s.mlp = ["hidden_layers": .text("16"), "max_iter": .integer(20)]
+        s.linearJudge = ["C": .number(1), "max_iter": .integer(15)]
         s.judgeSamples = 60
         s.boundSamples = 5
         s.manifoldSide = 6
@@ -300,7 +304,7 @@ public struct JudgingArtifact: Sendable, Codable {
     public let classifierAccuracy: Double
     /// The latent size of the judged VAE.
     public let vaeLatentDimension: Int
-    /// Test accuracy of the second judge (logistic regression, C = 1).
+    /// Test accuracy of the second judge (logistic regression).
     public let linearJudgeAccuracy: Double
 }
 
@@ -513,7 +517,7 @@ public enum DeepStudies {
     /// held-out test digits and copies of training digits (a perfect memoriser).
     public static func computeJudging(_ d: DigitsData, vae: VAEArtifact, gan: GANArtifact, gmm: GMMArtifact,
                                       mlp: MLPArtifact, settings s: DeepStudySettings, seed: UInt64) throws -> JudgingArtifact {
-        var linear = LogisticRegression(c: 1)
+        var linear = try LogisticRegression(settings: Settings(model: LogisticRegression.displayName, s.linearJudge))
         try linear.fit(d.train, d.trainLabels, classCount: 10)
         let testNN = SampleQuality.nearestNeighbours(of: d.test, in: d.train).distance
         let threshold = Special.quantile(testNN, 0.05)
@@ -870,7 +874,7 @@ extension DeepStudies {
     // Judging
 
     static func judgingProvenance(_ j: JudgingArtifact) -> [ProvenanceItem] {
-        [.init(name: "Judge", value: "the MLP classifier (test accuracy \(f(j.classifierAccuracy, 3))); second judge: logistic regression (test accuracy \(f(j.linearJudgeAccuracy, 3)))"),
+        [.init(name: "Judge", value: "the MLP classifier (test accuracy \(f(j.classifierAccuracy, 3))); second judge: logistic regression on raw pixels (test accuracy \(f(j.linearJudgeAccuracy, 3)))"),
          .init(name: "Distances", value: "Euclidean, pixels in [0, 1], to the nearest of the training digits"),
          .init(name: "Near-copy threshold", value: "\(f(j.copyThreshold, 2)) (5 % quantile of test → train distances)"),
          .init(name: "Samples per generator", value: "\(j.sets.first?.count ?? 0)")]
