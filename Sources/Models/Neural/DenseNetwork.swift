@@ -29,11 +29,13 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
     func apply(_ z: inout [Double]) {
         switch self {
         case .identity: return
+        // Branch-free selects: the sign of a pre-activation is a coin flip the branch
+        // predictor cannot learn. (NaN stays NaN, for the divergence check.)
         case .relu:
-            z.withUnsafeMutableBufferPointer { p in for i in p.indices where p[i] < 0 { p[i] = 0 } }
+            z.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = Swift.max(p[i], 0) } }
         case .leakyRelu:
             let s = Self.leakySlope
-            z.withUnsafeMutableBufferPointer { p in for i in p.indices where p[i] < 0 { p[i] *= s } }
+            z.withUnsafeMutableBufferPointer { p in for i in p.indices { let v = p[i]; p[i] = v < 0 ? v * s : v } }
         case .tanh:
             z.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = hyperbolicTangent(p[i]) } }
         case .sigmoid:
@@ -48,10 +50,10 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
             y.withUnsafeBufferPointer { yp in
                 switch self {
                 case .identity: return
-                case .relu: for i in g.indices where yp[i] <= 0 { g[i] = 0 }
+                case .relu: for i in g.indices { g[i] = yp[i] > 0 ? g[i] : 0 }
                 case .leakyRelu:
                     let s = Self.leakySlope
-                    for i in g.indices where yp[i] <= 0 { g[i] *= s }
+                    for i in g.indices { g[i] = yp[i] > 0 ? g[i] : g[i] * s }
                 case .tanh: for i in g.indices { g[i] *= 1 - yp[i] * yp[i] }
                 case .sigmoid: for i in g.indices { g[i] *= yp[i] * (1 - yp[i]) }
                 }

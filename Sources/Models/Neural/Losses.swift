@@ -44,9 +44,12 @@ public enum Loss {
                     for i in 0..<z.rows {
                         var s = 0.0
                         for j in 0..<d {
-                            let k = i * d + j
-                            s += Special.softplus(zp[k]) - tp[k] * zp[k]
-                            gp[k] = (Special.sigmoid(zp[k]) - tp[k]) / b
+                            let k = i * d + j, z = zp[k]
+                            // One exp serves both: e = e^{−|z|}, softplus(z) = max(z, 0) + log1p(e),
+                            // σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0.
+                            let e = exp(-abs(z))
+                            s += Swift.max(z, 0) + log1p(e) - tp[k] * z
+                            gp[k] = ((z >= 0 ? 1 : e) / (1 + e) - tp[k]) / b
                         }
                         perRow[i] = s
                     }
