@@ -739,7 +739,7 @@ extension DeepStudies {
         let last = vaes.map { "latent \($0.latentDimension): train \(f($0.trainELBO.last ?? .nan)), test \(f($0.testELBO.last ?? .nan))" }
         return figure("vae-elbo", try chart.renderPNG(), figures, title: chart.title,
                       alt: "Train and test ELBO per epoch for VAEs with latent dimensions \(vaes.map { String($0.latentDimension) }.joined(separator: " and ")); final values \(last.joined(separator: "; "))",
-                      caption: "The ELBO bounds log p(x) from below. A gap opening between train and test would mean the model memorises its training digits; here the curves stay close.",
+                      caption: "The ELBO bounds log p(x) from below. A gap opening between train and test would mean the model memorises its training digits; after the last epoch the test ELBO is \(vaes.map { "\(f(($0.trainELBO.last ?? .nan) - ($0.testELBO.last ?? .nan), 2)) (latent \($0.latentDimension))" }.joined(separator: " and ")) nats per image below the training ELBO, out of about \(f(-(vaes.first?.testELBO.last ?? .nan), 0)).",
                       provenance: vaes.flatMap { v in provenance(v).filter { $0.name == "Settings" }.map { ProvenanceItem(name: "Settings (latent \(v.latentDimension))", value: $0.value) } }
                         + [.init(name: "Final ELBO", value: last.joined(separator: " · "))])
     }
@@ -819,7 +819,7 @@ extension DeepStudies {
         let a = r.collapse.finalCoverage.covered, b = r.cover.finalCoverage.covered
         return figure("gan--ring", try fig.renderPNG(), figures, title: fig.title,
                       alt: "GAN samples on a ring of \(r.spec.modes) Gaussians at epochs \(r.cover.checkpoints.map { String($0.epoch) }.joined(separator: ", ")) under two settings: one ends covering \(a) of \(r.spec.modes) modes, the other \(b)",
-                      caption: "Same data, same networks, same seed; only the discriminator's learning rate differs. When the discriminator learns ten times more slowly than the generator, the generator piles all its samples where the discriminator is currently fooled (\(a) of \(r.spec.modes) modes at the end). With matched rates the discriminator keeps pushing it out, and all \(b) modes fill in.",
+                      caption: "Same data, same networks, same seed; only the discriminator's learning rate differs. When the discriminator learns more slowly than the generator, the generator piles its samples wherever the discriminator is currently fooled, and the pile wanders from checkpoint to checkpoint (\(a) of \(r.spec.modes) modes covered at the end). With matched rates the discriminator keeps pushing it out and the samples spread over the ring (\(b) of \(r.spec.modes) at the end).",
                       provenance: [.init(name: "Data", value: "\(r.spec.n) points, \(r.spec.modes) Gaussians of σ = \(f(r.spec.std, 2)) on a circle of radius \(f(r.spec.radius, 1)), seeded"),
                                    .init(name: "Collapsing run", value: settingsText(r.collapse.settings)),
                                    .init(name: "Covering run", value: settingsText(r.cover.settings)),
@@ -896,7 +896,7 @@ extension DeepStudies {
         grid.width = figures.width; grid.height = figures.height
         return figure("judge--nearest", try grid.renderPNG(), figures, title: grid.title,
                       alt: "Pairs of generated digits and their nearest training digits for \(gens.map(\.name).joined(separator: ", "))",
-                      caption: "If a generator copied its training data, each sample would sit on top of its neighbour with d near 0. These samples resemble their neighbours without duplicating them.",
+                      caption: "If a generator copied its training data, each sample would sit on top of its neighbour with d near 0. Near-copies (closer than the 5 % quantile of test → train distances, \(f(j.copyThreshold, 2))): \(gens.map { "\($0.shortName) \(f(100 * $0.nearCopyShare, 1)) %" }.joined(separator: ", ")), against 5 % for held-out test digits.",
                       provenance: judgingProvenance(j))
     }
 
