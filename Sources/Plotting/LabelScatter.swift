@@ -1,0 +1,121 @@
+import Foundation
+
+/// Ten distinct class colours (Tableau 10) for figures with ten classes, such as
+/// digits; the glyph drawn for each point carries the class too, so the colours
+/// need not carry it alone.
+public enum TenColors {
+    public static let colors: [Color] = [
+        Color(hex: 0x4E79A7), Color(hex: 0xF28E2B), Color(hex: 0xE15759), Color(hex: 0x76B7B2), Color(hex: 0x59A14F),
+        Color(hex: 0xB8860B), Color(hex: 0xB07AA1), Color(hex: 0xFF9DA7), Color(hex: 0x9C755F), Color(hex: 0x555555),
+    ]
+    public static func color(_ k: Int) -> Color { colors[((k % colors.count) + colors.count) % colors.count] }
+}
+
+/// A scatter plot whose points are drawn as short text glyphs in their class colour —
+/// e.g. test digits placed at their encoding in a 2-D latent space, each drawn as
+/// the digit it is.
+public struct LabelScatter: Sendable {
+    public var width = 800
+    public var height = 600
+    public var scale = 1.0
+    public var title: String
+    public var subtitle: String
+    public var xLabel: String
+    public var yLabel: String
+    /// Points; `label` indexes `glyphs` and the colour.
+    public var points: [PlotPoint]
+    /// The text drawn for each class ("0" … "9").
+    public var glyphs: [String]
+    /// Legend names per class.
+    public var classNames: [String]
+    public var xRange: ClosedRange<Double>
+    public var yRange: ClosedRange<Double>
+    public var glyphSize = 11.0
+    /// A line of text under the legend.
+    public var note: String?
+
+    public init(title: String, subtitle: String, xLabel: String, yLabel: String, points: [PlotPoint],
+                glyphs: [String], classNames: [String], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>) {
+        self.title = title; self.subtitle = subtitle; self.xLabel = xLabel; self.yLabel = yLabel; self.points = points
+        self.glyphs = glyphs; self.classNames = classNames; self.xRange = xRange; self.yRange = yRange
+    }
+
+    public func renderPNG() throws -> Data {
+        let c = try Canvas(width: width, height: height, scale: scale)
+        let W = Double(width), H = Double(height)
+        let px = 70.0, py = 64.0, legendW = 150.0
+        let pw = W - px - legendW - 16, ph = H - py - 58
+        func sx(_ x: Double) -> Double { px + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * pw }
+        func sy(_ y: Double) -> Double { py + ph - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * ph }
+        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(Palette.ink)
+        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
+        c.setColor(Palette.muted)
+        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+
+        Frame.axes(on: c, x: px, y: py, w: pw, h: ph, xRange: xRange, yRange: yRange, xLabel: xLabel, yLabel: yLabel)
+        c.save()
+        c.clip(x: px, y: py, width: pw, height: ph)
+        for p in points {
+            let g = p.label >= 0 && p.label < glyphs.count ? glyphs[p.label] : "·"
+            c.setColor(TenColors.color(p.label))
+            c.text(g, x: sx(p.x), y: sy(p.y) + glyphSize * 0.36, size: glyphSize, bold: true, anchor: .middle)
+        }
+        c.restore()
+
+        var row = py + 10
+        let lx = px + pw + 18
+        c.setColor(Palette.muted); c.text("Classes", x: lx, y: row + 4, size: 11.5, bold: true)
+        row += 22
+        for (k, name) in classNames.enumerated() {
+            c.setColor(TenColors.color(k))
+            c.text(k < glyphs.count ? glyphs[k] : "·", x: lx + 8, y: row + 5, size: 14, bold: true, anchor: .middle)
+            c.setColor(Palette.ink)
+            c.text(c.fitted(name, size: 12, maxWidth: legendW - 30), x: lx + 24, y: row + 4, size: 12)
+            row += 20
+        }
+        if let note {
+            c.setColor(Palette.muted)
+            var line = ""
+            row += 10
+            for word in note.split(separator: " ") {
+                let next = line.isEmpty ? String(word) : line + " " + word
+                if c.textWidth(next, size: 11) > legendW - 10 && !line.isEmpty {
+                    c.text(line, x: lx, y: row, size: 11); row += 15; line = String(word)
+                } else { line = next }
+            }
+            if !line.isEmpty { c.text(line, x: lx, y: row, size: 11) }
+        }
+        return try c.pngData()
+    }
+}
+
+/// Shared drawing of a plot frame with nice ticks and axis labels.
+enum Frame {
+    static func axes(on c: Canvas, x: Double, y: Double, w: Double, h: Double,
+                     xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, xLabel: String, yLabel: String,
+                     tickSize: Double = 11.5, gridLines: Bool = true) {
+        func sx(_ v: Double) -> Double { x + (v - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * w }
+        func sy(_ v: Double) -> Double { y + h - (v - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * h }
+        let xt = Ticks.nice(xRange.lowerBound, xRange.upperBound)
+        let yt = Ticks.nice(yRange.lowerBound, yRange.upperBound)
+        c.setLineWidth(1)
+        for v in xt.values {
+            let X = sx(v).rounded() + 0.5
+            if gridLines { c.setColor(Color(hex: 0xEEEEEE)); c.line(X, y, X, y + h) }
+            c.setColor(Palette.frame); c.line(X, y + h, X, y + h + 5)
+            c.setColor(Palette.ink); c.text(Ticks.label(v, step: xt.step), x: X, y: y + h + 8 + tickSize, size: tickSize, anchor: .middle)
+        }
+        for v in yt.values {
+            let Y = sy(v).rounded() + 0.5
+            if gridLines { c.setColor(Color(hex: 0xEEEEEE)); c.line(x, Y, x + w, Y) }
+            c.setColor(Palette.frame); c.line(x - 5, Y, x, Y)
+            c.setColor(Palette.ink); c.text(Ticks.label(v, step: yt.step), x: x - 8, y: Y + 4, size: tickSize, anchor: .end)
+        }
+        c.setColor(Palette.frame)
+        c.strokeRect(x: x + 0.5, y: y + 0.5, width: w - 1, height: h - 1)
+        c.setColor(Palette.ink)
+        if !xLabel.isEmpty { c.text(c.fitted(xLabel, size: 13, maxWidth: w), x: x + w / 2, y: y + h + 30 + tickSize, size: 13, anchor: .middle) }
+        if !yLabel.isEmpty { c.text(c.fitted(yLabel, size: 13, maxWidth: h), x: x - 48, y: y + h / 2, size: 13, anchor: .middle, rotated: true) }
+    }
+}
