@@ -13,6 +13,7 @@ public enum Artifact: Sendable, Codable {
     case regression(RegressionArtifact)
     case mixture(MixtureArtifact)
     case caseStudy(CaseStudyArtifact)
+    case deep(DeepPart)
 
     var data: DataArtifact { if case .data(let d) = self { return d }; preconditionFailure("not a data artifact") }
     var fit: FitArtifact { if case .fit(let f) = self { return f }; preconditionFailure("not a fit artifact") }

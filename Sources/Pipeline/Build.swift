@@ -151,6 +151,13 @@ public enum SiteBuilder {
         }
         struct Doc: Encodable {
             let figures: [MetricsEntry]; let regressions: [Regression]; let mixtures: [Mixture]; let case_studies: [CaseStudyArtifact]
+            let deep: [DeepMetricsEntry]
+        }
+        func part(_ id: String) -> DeepPart? { if case .deep(let p)? = results[id] { return p }; return nil }
+        var deep = [DeepMetricsEntry]()
+        if let v2 = part("study/deep/vae-plane"), let v = part("study/deep/vae"), let g = part("study/deep/gan"),
+           let m = part("study/deep/gmm"), let mlp = part("study/deep/mlp") {
+            deep = DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("study/deep/judging")?.judging)
         }
         var regressions = [Regression](), mixtures = [Mixture](), cases = [CaseStudyArtifact]()
         for id in results.keys.sorted() {
@@ -170,7 +177,7 @@ public enum SiteBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
-                                          regressions: regressions, mixtures: mixtures, case_studies: cases))
+                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep))
         data.append(0x0A)
         return data
     }

@@ -42,7 +42,7 @@ public enum ConfigLoader {
         } catch let e as YamlError {
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
-        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "pages"],
+        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "pages"],
                                                           required: ["datasets", "models", "pages"])
         var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
         if let site = top["site"] {
@@ -172,6 +172,14 @@ public enum ConfigLoader {
                 name: name, title: try m["title"]?.string() ?? name, file: file, label: label, features: features,
                 transform: try m["transform"].map { FeatureTransform(rawValue: try $0.choice(["none", "log1p"]))! } ?? FeatureTransform.none,
                 positive: try m["positive"]!.string(), samples: try m["samples"]?.integer(in: 1...50) ?? 6))
+        }
+
+        if let d = top["deep"] {
+            let m = try d.mapping(allowed: ["file", "preset"], required: ["file"])
+            let file = try m["file"]!.relativePath(root: root)
+            try checkColumns(file: file, field: m["file"]!, columns: [(m["file"]!, ["digit", "px_0_0", "px_7_7"])], root: root)
+            let preset = try m["preset"]?.choice(["site", "quick"]) ?? "site"
+            spec.deep = DeepSpec(file: file, settings: preset == "quick" ? .quick : .site)
         }
 
         // Gallery: model pairs and which datasets get a page.

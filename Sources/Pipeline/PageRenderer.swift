@@ -25,6 +25,7 @@ enum PageRenderer {
                           "typical_negative", "typical_positive", "strongest", "strongest_odds", "intercept", "scores", "model",
                           "accuracy", "log_loss", "tn", "fp", "fn", "tp", "columns", "feature_count", "samples", "values", "real",
                           "sample_count", "converged"],
+            "judging": ["header", "rows", "cells", "caveats", "measure", "misses", "accuracy", "linear_accuracy"],
             "scoreboard": ["rows", "dataset", "d_model", "d_acc", "g_model", "g_acc", "winner", "n_train", "d_count", "g_count",
                            "tie_count", "d_list", "g_list", "tie_list", "total"],
         ]
@@ -82,6 +83,14 @@ enum PageRenderer {
                 body += try templates.render("bayes", bayesContext(artifacts[id]!.fit)) + "\n"
             case .regressionTable(let id):
                 body += try templates.render("regression", regressionContext(artifacts[id]!.regression)) + "\n"
+            case .judgingTable(let id):
+                guard case .deep(.judging(let j))? = artifacts[id] else { break }
+                let table = DeepStudies.judgingTable(j)
+                body += try templates.render("judging", [
+                    "header": table.header, "rows": table.rows.map { ["cells": $0] },
+                    "caveats": DeepStudies.measureCaveats.keys.sorted().map { ["measure": $0, "misses": DeepStudies.measureCaveats[$0]!] },
+                    "accuracy": Stages.format(j.classifierAccuracy, 3), "linear_accuracy": Stages.format(j.linearJudgeAccuracy, 3),
+                ]) + "\n"
             case .scoreboard(let fits):
                 body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0]!.fit }, ctx.datasetTitles)) + "\n"
             case .caseStudy(let id):

@@ -22,6 +22,8 @@ enum ResolvedBlock: Sendable {
     case caseStudy(study: String)
     /// Best model of each lens per gallery dataset.
     case scoreboard(fits: [String])
+    /// The judging table of the deep study.
+    case judgingTable(study: String)
 }
 
 /// Turns the project spec and its content into a job graph. Everything that can
@@ -59,20 +61,23 @@ enum Planner {
         let regressions: [String]
         let mixtures: [String]
         let caseStudies: [String]
+        /// Deep-study figures shown (names from DeepJobs.figures).
+        let deepFigures: [String]
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
             Planner.unique(figures.map(\.jobID) + fits
                 + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
                 + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
-                + caseStudies.map { "study/case/\($0)" })
+                + caseStudies.map { "study/case/\($0)" }
+                + deepFigures.map { "render/deep/\($0)" } + (deepFigures.isEmpty ? [] : ["study/deep/judging", "study/deep/mlp", "study/deep/vae", "study/deep/gan", "study/deep/gmm"]))
         }
     }
 
     static func plan(_ spec: ProjectSpec) throws -> Plan {
         let fm = FileManager.default
         let templates = try TemplateSet.load(folder: spec.root.appendingPathComponent("templates"))
-        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture", "search", "casestudy", "scoreboard"] where !templates.names.contains(needed) {
+        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture", "search", "casestudy", "scoreboard", "judging"] where !templates.names.contains(needed) {
             throw PipelineError("templates/\(needed).mustache is missing; the site needs it")
         }
         try templates.checkVariables(PageRenderer.vocabulary)
@@ -208,6 +213,30 @@ enum Planner {
             })
         }
 
+        if let deep = spec.deep, pages.contains(where: { !$0.deepFigures.isEmpty }) {
+            let bytes = try csvBytes(deep.file, "the deep study")
+            let testFraction = spec.testFraction
+            var base = ["settings": String(decoding: try encoder.encode(deep), as: UTF8.self), "bytes": JobKey.hash(bytes),
+                        "seed": "\(seed)", "test_fraction": "\(testFraction)"]
+            for part in DeepJobs.models + ["judging"] {
+                let deps = part == "judging" ? ["vae", "gan", "gmm", "mlp"].map { "study/deep/\($0)" } : []
+                base["part"] = part
+                add(Job(id: "study/deep/\(part)", stage: .train, key: JobKey(kind: "deep", inputs: base, upstream: deps.map { keys[$0]! }),
+                        dependencies: deps) { artifacts in
+                    .deep(try DeepJobs.compute(part, spec: deep, bytes: bytes, seed: seed, testFraction: testFraction, deps: artifacts))
+                })
+            }
+            for figure in DeepJobs.figures {
+                let deps = figure.inputs.map { "study/deep/\($0)" }
+                let render = figure.render
+                add(Job(id: "render/deep/\(figure.name)", stage: .render,
+                        key: JobKey(kind: "render-deep", inputs: figureInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0]! }),
+                        dependencies: deps) { artifacts in
+                    .figure(try render(deps.map { id in if case .deep(let p) = artifacts[id]! { return p }; preconditionFailure() }, figures))
+                })
+            }
+        }
+
         // Page jobs.
         let nav = pages.map { page -> (slug: String, title: String) in
             // A dataset's own page (the gallery) is listed by the dataset's title, under its section.
@@ -279,7 +308,7 @@ enum Planner {
         var fits = [String]()
         var shownModels = [String: [String]]()  // dataset → models with a figure on this page
         var pendingTables = [(dataset: String, index: Int, line: Int)]()
-        var regressions = [String](), mixtures = [String](), caseStudies = [String]()
+        var regressions = [String](), mixtures = [String](), caseStudies = [String](), deepFigures = [String]()
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -371,6 +400,14 @@ enum Planner {
                 blocks.append(.figures(["render/mixture/\(m.name)/density"]))
             case "search":
                 blocks.append(.search)
+            case "deep-generate", "deep-training", "deep-judging":
+                guard d.arguments.isEmpty else { throw fail("@\(d.name) takes no arguments") }
+                guard spec.deep != nil else { throw fail("@\(d.name) needs a deep: section in lenses.yml (deep: {file: data/digits.csv})") }
+                for group in DeepJobs.directives[d.name]! {
+                    deepFigures += group
+                    blocks.append(.figures(group.map { "render/deep/\($0)" }))
+                }
+                if d.name == "deep-judging" { blocks.append(.judgingTable(study: "study/deep/judging")) }
             case "scoreboard":
                 guard d.arguments.isEmpty else { throw fail("@scoreboard takes no arguments: it compares the gallery's models on every gallery dataset") }
                 let galleryDatasets = unique(spec.pages.compactMap(\.dataset))
@@ -385,7 +422,7 @@ enum Planner {
                 caseStudies.append(c.name)
                 blocks.append(.caseStudy(study: "study/case/\(c.name)"))
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @search")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @search")
             }
         }
         for t in pendingTables {
@@ -401,7 +438,8 @@ enum Planner {
         if let ds = page.dataset, let dsTitle = spec.dataset(ds)?.title { title += ": \(dsTitle)" }
         return ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
                             blocks: blocks, figures: refs, fits: unique(fits),
-                            regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies))
+                            regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
+                            deepFigures: unique(deepFigures))
     }
 
     static func canonical(_ settings: [String: SettingValue]) -> String {

@@ -97,6 +97,7 @@ public struct ProjectSpec: Sendable {
     public var regressions: [RegressionSpec] = []
     public var mixtures: [MixtureSpec] = []
     public var caseStudies: [CaseStudySpec] = []
+    public var deep: DeepSpec?
     public var figures = FigureSettings()
     /// The model pairs of the gallery, (discriminative, generative), each shown side by side.
     public var galleryPairs: [(String, String)] = [
