@@ -3,7 +3,8 @@
 One invocation, interleaved rounds (after one warm-up round that is not counted):
   A  the anchor: bench/anchor/anchor.py (scikit-learn + matplotlib), the gallery-equivalent figures
   B  `lenses build --force` of a copy of the project whose pages are the gallery + Old Faithful
-     (cold: nothing read from the cache)
+     (cold: nothing read from the cache; every result still written to it)
+  B' `lenses build --no-cache` of the same (cold, and the cache neither read nor written)
   C  `lenses build` again with nothing changed (no-op)
   D  `lenses build` after logistic_regression's C was set to a value never built before
      (a real retrain of its 6 fits; alternating between two values would be a cache hit after
@@ -100,7 +101,15 @@ def main():
     ap.add_argument("--skip-micro", action="store_true")
     ap.add_argument("--skip-full", action="store_true")
     ap.add_argument("--results", type=pathlib.Path)
+    ap.add_argument("--rewrite", type=pathlib.Path, help="only rewrite RESULTS.md from a saved raw.json (e.g. after editing PROFILE.md)")
     a = ap.parse_args()
+    if a.rewrite:
+        raw = json.loads(a.rewrite.read_text())
+        for k, v in raw["args"].items():
+            setattr(a, k, pathlib.Path(v) if k == "baseline" and v else v)
+        write_results(a, a.results or HERE / "RESULTS.md", raw["records"], raw["micro"], raw["lenses_figs"], raw["anchor_figs"],
+                      raw["load_before"], raw["load_after"], raw["versions"])
+        return
     root, lenses, bench = a.root, a.bin / "lenses", a.bin / "lenses-bench"
     results_path = a.results or HERE / "RESULTS.md"
     work = HERE / ".work"
@@ -126,8 +135,8 @@ def main():
             r["stages"] = json.loads(anchor_times.read_text())
             return r
 
-        def build(project, force, binary=lenses):
-            r = timed([binary, "build", "--project", project] + (["--force"] if force else []), work)
+        def build(project, force, binary=lenses, extra=()):
+            r = timed([binary, "build", "--project", project] + (["--force"] if force else []) + list(extra), work)
             r["report"] = last_build(project)
             return r
 
@@ -140,7 +149,8 @@ def main():
             set_c(gallery, "1")  # lenses.yml's own value: its fits are in the cache
             return build(gallery, False)
 
-        steps = [("anchor", anchor), ("cold", lambda: build(gallery, True)), ("noop", lambda: build(gallery, False)),
+        steps = [("anchor", anchor), ("cold", lambda: build(gallery, True)),
+                 ("nocache", lambda: build(gallery, False, extra=["--no-cache"])), ("noop", lambda: build(gallery, False)),
                  ("changed", changed), ("revert", changed_back)]
         if not a.skip_full:
             steps.append(("full", lambda: build(full, True)))
@@ -170,9 +180,18 @@ def main():
         micro["models"] = json.loads(sh([bench, "models", "--project", gallery, "--reps", str(a.reps)]))
         micro["gmm"] = json.loads(sh([bench, "gmm", "--project", gallery, "--reps", str(a.reps)]))
         micro["svm"] = json.loads(sh([bench, "svm", "--project", gallery, "--reps", str(a.reps)]))
-    (work / "raw.json").write_text(json.dumps({"records": {k: [{x: y for x, y in r.items() if x != "stdout"} for r in v]
-                                                           for k, v in records.items()}, "micro": micro}, indent=1))
-    write_results(a, results_path, records, micro, lenses_figs, anchor_figs, load_before, os.getloadavg(), lenses)
+        # The cache's serialisation, measured on this run's own cache (one cold build's entries:
+        # rebuilt fresh so the counts match one build).
+        shutil.rmtree(gallery / ".lenses" / "cache", ignore_errors=True)
+        set_c(gallery, "1")
+        sh([lenses, "build", "--project", gallery, "--force"])
+        micro["cache"] = json.loads(sh([bench, "cache", "--project", gallery]))
+    raw = {"records": {k: [{x: y for x, y in r.items() if x != "stdout"} for r in v] for k, v in records.items()},
+           "micro": micro, "lenses_figs": lenses_figs, "anchor_figs": anchor_figs, "load_before": load_before,
+           "load_after": os.getloadavg(), "versions": versions(lenses),
+           "args": {"rounds": a.rounds, "reps": a.reps, "baseline": str(a.baseline) if a.baseline else None}}
+    (HERE / "raw.json").write_text(json.dumps(raw, indent=1))
+    write_results(a, results_path, raw["records"], micro, lenses_figs, anchor_figs, load_before, raw["load_after"], raw["versions"])
     print(f"wrote {results_path}")
 
 
@@ -200,8 +219,7 @@ def versions(lenses):
     return out
 
 
-def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, load_after, lenses):
-    v = versions(lenses)
+def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, load_after, v):
     W = lambda name: [r["wall"] for r in rec.get(name, [])]  # noqa: E731
     R = lambda name: [r["rss"] for r in rec.get(name, [])]  # noqa: E731
     n = len(rec["anchor"])
@@ -248,11 +266,12 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
     names = {
         "anchor": "A · anchor script (scikit-learn + matplotlib), same figures",
         "cold": "B · `lenses build --force`, gallery-equivalent",
+        "nocache": "B′ · `lenses build --no-cache`, gallery-equivalent (cache neither read nor written)",
         "noop": "C · `lenses build`, nothing changed",
         "changed": "D · `lenses build` after logistic_regression C → a new value",
         "revert": "E · `lenses build` after C → back to the previous value (cache hit)",
         "full": "F · `lenses build --force`, whole site",
-        "baseline": f"G · `{a.baseline}` `build --force`, gallery-equivalent",
+        "baseline": f"G · the same as B with the binary before this work (`{a.baseline}`; Cairo's PNG writer)",
     }
     for k, label in names.items():
         if k not in rec:
@@ -333,6 +352,24 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
             micro["gmm"]["em_fit_k2"], py["em_fit_k2"])
         row("BIC sweep k = 1..5, full, n_init = 10", micro["gmm"]["bic_sweep"], py["bic_sweep"])
         row("one RBF SVM fit with Platt probabilities (5-fold CV inside)", micro["svm"]["fit"], py["svm_fit"])
+        p("")
+        cc = micro["cache"]
+        p("## The build cache's serialisation")
+        p("")
+        p(f"Every entry of one cold build's cache ({cc['entries']} entries), decoded and re-encoded by `lenses-bench cache` "
+          "one at a time on one thread: the cache's binary PropertyListEncoder/Decoder, and JSONEncoder/Decoder for comparison "
+          "(seconds summed per artifact kind).")
+        p("")
+        p("| artifact | entries | plist MB | plist encode s | plist decode s | JSON MB | JSON encode s | JSON decode s |")
+        p("|---|---|---|---|---|---|---|---|")
+        tot = {}
+        for k, r in sorted(cc["kinds"].items()):
+            for x, y in r.items():
+                tot[x] = tot.get(x, 0) + y
+            p(f"| {k} | {int(r['count'])} | {r['plist_bytes'] / 1e6:.1f} | {r['plist_encode']:.2f} | {r['plist_decode']:.2f} | "
+              f"{r['json_bytes'] / 1e6:.1f} | {r['json_encode']:.2f} | {r['json_decode']:.2f} |")
+        p(f"| **all** | {int(tot['count'])} | {tot['plist_bytes'] / 1e6:.1f} | {tot['plist_encode']:.2f} | {tot['plist_decode']:.2f} | "
+          f"{tot['json_bytes'] / 1e6:.1f} | {tot['json_encode']:.2f} | {tot['json_decode']:.2f} |")
         p("")
     p("## Figure sets compared")
     p("")

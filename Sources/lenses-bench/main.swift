@@ -4,6 +4,7 @@
 //   lenses-bench models --project DIR [--dataset NAME] [--reps N]
 //   lenses-bench gmm    --project DIR [--reps N]
 //   lenses-bench svm    --project DIR [--dataset NAME] [--reps N]
+//   lenses-bench figure --project DIR --encoder cairo|default   (one figure, for callgrind)
 //   lenses-bench cache  --project DIR        (after a build: the cost of its cache's serialisation)
 //
 // Each prints one JSON object on stdout: times in seconds (every repetition, so the
@@ -51,7 +52,7 @@ struct Arguments {
             case "--project": project = v
             case "--reps": reps = max(1, Int(v) ?? 10)
             case "--dataset": dataset = v
-            case "--out": out = v
+            case "--out", "--encoder": out = v
             default: throw BenchError("unknown option \(a)")
             }
         }
@@ -157,6 +158,18 @@ func png(_ args: Arguments, _ spec: ProjectSpec) throws {
               "cairo_bytes": cairoBytes.count, "default_bytes": defaultBytes.count,
               "density_cairo_bytes": densityCairo.count, "density_cairo_encode": try times(max(3, args.reps / 2)) { _ = try density.cairoPNGData() },
               "colours": ["map": countColours(canvas), "density": countColours(density)], "variants": variants])
+}
+
+/// One decision-boundary figure drawn and encoded once, for instruction counts under
+/// callgrind (`--encoder cairo` uses Cairo's PNG writer, `default` the figures' encoder).
+func figure(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let data = try ProjectData.load(args.dataset, spec: spec)
+    let model = try fitted("logistic_regression", spec, data)
+    let fig = mapFigure(data, proba: model.predictProba(gridMatrix(data.grid)), title: "Logistic regression")
+    let canvas = try Canvas(width: fig.width, height: fig.height)
+    fig.draw(on: canvas)
+    let png = args.out == "cairo" ? try canvas.cairoPNGData() : try canvas.pngData()
+    try emit(["command": "figure", "encoder": args.out ?? "default", "bytes": png.count])
 }
 
 /// Distinct colours of an unfiltered, level-1 RGB PNG of ours (one IDAT), by inflating it.
@@ -281,6 +294,7 @@ do {
     case "gmm": try gmm(args, spec)
     case "svm": try svm(args, spec)
     case "cache": try cache(args, spec)
+    case "figure": try figure(args, spec)
     default: throw BenchError("unknown command \(args.command); known: png, models, gmm, svm, cache")
     }
 } catch {
