@@ -32,8 +32,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 PY = sys.executable
 
 
-def sh(argv, cwd=None):
-    return subprocess.run(argv, cwd=cwd, check=True, capture_output=True, text=True).stdout
+def sh(argv, cwd=None, env=None):
+    return subprocess.run(argv, cwd=cwd, check=True, capture_output=True, text=True,
+                          env=None if env is None else {**os.environ, **env}).stdout
 
 
 def timed(argv, work, cwd=None):
@@ -101,6 +102,7 @@ def main():
     ap.add_argument("--skip-micro", action="store_true")
     ap.add_argument("--skip-full", action="store_true")
     ap.add_argument("--results", type=pathlib.Path)
+    ap.add_argument("--micro-only", action="store_true", help="rerun only the micro-benchmarks, keeping bench/raw.json's builds")
     ap.add_argument("--rewrite", type=pathlib.Path, help="only rewrite RESULTS.md from a saved raw.json (e.g. after editing PROFILE.md)")
     a = ap.parse_args()
     if a.rewrite:
@@ -113,6 +115,19 @@ def main():
     root, lenses, bench = a.root, a.bin / "lenses", a.bin / "lenses-bench"
     results_path = a.results or HERE / "RESULTS.md"
     work = HERE / ".work"
+    if a.micro_only:
+        raw = json.loads((HERE / "raw.json").read_text())
+        gallery, splits = work / "gallery", work / "splits"
+        raw["micro"] = run_micro(a, bench, lenses, gallery, splits)
+        raw["micro_load"] = os.getloadavg()
+        (HERE / "raw.json").write_text(json.dumps(raw, indent=1))
+        for k, v in raw["args"].items():
+            if k != "reps":
+                setattr(a, k, pathlib.Path(v) if k == "baseline" and v else v)
+        write_results(a, results_path, raw["records"], raw["micro"], raw["lenses_figs"], raw["anchor_figs"],
+                      raw["load_before"], raw["load_after"], raw["versions"])
+        print(f"wrote {results_path}")
+        return
     if work.exists():
         shutil.rmtree(work)
     work.mkdir()
@@ -171,21 +186,7 @@ def main():
     lenses_figs = sorted(p.name for p in (gallery / "site" / "figures").glob("*.png"))
     anchor_figs = sorted(p.name for p in anchor_out.glob("*.png"))
 
-    micro = {}
-    if not a.skip_micro:
-        print("micro-benchmarks…", flush=True)
-        micro["png"] = json.loads(sh([bench, "png", "--project", gallery, "--reps", str(a.reps)]))
-        micro["py"] = json.loads(sh([PY, HERE / "anchor" / "micro.py", "--splits", splits, "--data", gallery / "data",
-                                     "--reps", str(a.reps)]))
-        micro["models"] = json.loads(sh([bench, "models", "--project", gallery, "--reps", str(a.reps)]))
-        micro["gmm"] = json.loads(sh([bench, "gmm", "--project", gallery, "--reps", str(a.reps)]))
-        micro["svm"] = json.loads(sh([bench, "svm", "--project", gallery, "--reps", str(a.reps)]))
-        # The cache's serialisation, measured on this run's own cache (one cold build's entries:
-        # rebuilt fresh so the counts match one build).
-        shutil.rmtree(gallery / ".lenses" / "cache", ignore_errors=True)
-        set_c(gallery, "1")
-        sh([lenses, "build", "--project", gallery, "--force"])
-        micro["cache"] = json.loads(sh([bench, "cache", "--project", gallery]))
+    micro = {} if a.skip_micro else run_micro(a, bench, lenses, gallery, splits)
     raw = {"records": {k: [{x: y for x, y in r.items() if x != "stdout"} for r in v] for k, v in records.items()},
            "micro": micro, "lenses_figs": lenses_figs, "anchor_figs": anchor_figs, "load_before": load_before,
            "load_after": os.getloadavg(), "versions": versions(lenses),
@@ -193,6 +194,24 @@ def main():
     (HERE / "raw.json").write_text(json.dumps(raw, indent=1))
     write_results(a, results_path, raw["records"], micro, lenses_figs, anchor_figs, load_before, raw["load_after"], raw["versions"])
     print(f"wrote {results_path}")
+
+
+def run_micro(a, bench, lenses, gallery, splits):
+    print("micro-benchmarks…", flush=True)
+    micro = {}
+    micro["png"] = json.loads(sh([bench, "png", "--project", gallery, "--reps", str(a.reps)]))
+    micro["py"] = json.loads(sh([PY, HERE / "anchor" / "micro.py", "--splits", splits, "--data", gallery / "data",
+                                 "--reps", str(a.reps)],
+                                env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}))
+    micro["models"] = json.loads(sh([bench, "models", "--project", gallery, "--reps", str(a.reps)]))
+    micro["gmm"] = json.loads(sh([bench, "gmm", "--project", gallery, "--reps", str(a.reps)]))
+    micro["svm"] = json.loads(sh([bench, "svm", "--project", gallery, "--reps", str(a.reps)]))
+    # The cache's serialisation, measured on one cold build's entries (rebuilt fresh so the counts match one build).
+    shutil.rmtree(gallery / ".lenses" / "cache", ignore_errors=True)
+    set_c(gallery, "1")
+    sh([lenses, "build", "--project", gallery, "--force"])
+    micro["cache"] = json.loads(sh([bench, "cache", "--project", gallery]))
+    return micro
 
 
 def versions(lenses):
@@ -231,8 +250,10 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
     p("# TwoLenses performance: results")
     p("")
     p(f"Written by `bench/run` (rounds: {a.rounds}, after one warm-up round; micro-benchmark repetitions: {a.reps}) "
-      f"on {datetime.date.today().isoformat()}. Every number below comes from this one run; the figures compared are "
-      "listed side by side at the end. Re-run with `bench/run`.")
+      f"on {datetime.date.today().isoformat()}. The whole-build numbers come from one interleaved run; the figures compared are "
+      "listed side by side at the end. The micro-benchmarks time CPU, not wall (robust on a shared machine) and can be "
+      "re-run alone with `bench/run --micro-only`. Re-run everything with `bench/run` "
+      "(add `--baseline OLD_LENSES` to compare with an older binary, as row G does).")
     p("")
     p(f"- Machine: {v['cpu']}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after "
       "(the machine is shared, so absolute times are noisy: the rounds are interleaved so both sides see the same noise, "
@@ -246,12 +267,15 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
     p("|---|---|---|---|")
     speed = med(pair)
     p(f"| gallery-equivalent cold build vs the anchor | ≥ 5× faster | **{speed:.1f}×** (anchor {med(W('anchor')):.2f} s, lenses {med(W('cold')):.2f} s) | {'met' if speed >= 5 else 'missed'} |")
+    if "nocache" in rec:
+        nc = med([x["wall"] / y["wall"] for x, y in zip(rec["anchor"], rec["nocache"])])
+        p(f"| … the same build without writing the cache (B′, `--no-cache`) | (for the diagnosis) | {nc:.1f}× ({med(W('nocache')):.2f} s) | the cache write is the difference |")
     p(f"| no-op rebuild | ≤ 0.2 s | **{med(W('noop')):.3f} s** | {'met' if med(W('noop')) <= 0.2 else 'missed'} |")
     ok = med(changed_over) <= 1.5
     p(f"| one changed model setting | ≤ 1.5 s + its training | **{med(W('changed')):.2f} s** wall, of which training {med(train):.2f} s (summed job time) → {med(changed_over):.2f} s beyond training | {'met' if ok else 'missed'} |")
     if micro:
         re_ms = med(micro["png"]["render_encode"]) * 1000
-        p(f"| one decision-boundary PNG, render + encode | ≤ 25 ms | **{re_ms:.1f} ms** (Cairo's writer alone: {ms(micro['png']['cairo_encode'])} ms) | {'met' if re_ms <= 25 else 'missed'} |")
+        p(f"| one decision-boundary PNG, render + encode | ≤ 25 ms | **{re_ms:.1f} ms** CPU (draw {ms(micro['png']['draw'])} + encode {ms(micro['png']['default_encode'])}; Cairo's writer alone took {ms(micro['png']['cairo_encode'])} ms) | {'met' if re_ms <= 25 else 'missed'} |")
     rss = max(R("cold"))
     p(f"| peak RSS of a cold build | ≤ 150 MB | **{med(R('cold')):.0f} MB** (max {rss:.0f} MB) | {'met' if rss <= 150 else 'missed'} |")
     if "full" in rec:
@@ -311,7 +335,7 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
         p("## The PNG lever")
         p("")
         p("The decision-boundary figure of logistic regression on two moons (800×600), drawn once by Cairo, then encoded "
-          f"by each choice (median of ≥ 3 repetitions; the density figure of Gaussian naive Bayes alongside). The figures have "
+          f"by each choice (median CPU time of ≥ 3 repetitions; the density figure of Gaussian naive Bayes alongside). The figures have "
           f"{pg['colours']['map']} (map) and {pg['colours']['density']} (density) distinct colours — antialiasing and the "
           "smooth P(y|x) tint — so an indexed (palette) PNG, lossless only at ≤ 256 colours, never applies to them; the encoder "
           "checks and uses it when it does (the check stops at the 257th colour).")
@@ -331,7 +355,7 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
         py = micro["py"]
         p("## Micro-benchmarks")
         p("")
-        p(f"Medians of {a.reps} repetitions (fits: of ≥ 1), one thread on the lenses side; two moons ({micro['svm']['rows']} training rows), "
+        p(f"Median CPU time of {a.reps} repetitions (fits: of ≥ 1), one thread on each side (the Python side runs with OPENBLAS_NUM_THREADS=1: otherwise OpenBLAS's spinning worker threads inflate its CPU time); two moons ({micro['svm']['rows']} training rows), "
           "grid 200×200 = 40,000 points. The scikit-learn side is `bench/anchor/micro.py` on the same rows.")
         p("")
         p("| operation | lenses ms | scikit-learn / matplotlib ms | ratio |")
@@ -358,7 +382,7 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
         p("")
         p(f"Every entry of one cold build's cache ({cc['entries']} entries), decoded and re-encoded by `lenses-bench cache` "
           "one at a time on one thread: the cache's binary PropertyListEncoder/Decoder, and JSONEncoder/Decoder for comparison "
-          "(seconds summed per artifact kind).")
+          "(CPU seconds summed per artifact kind).")
         p("")
         p("| artifact | entries | plist MB | plist encode s | plist decode s | JSON MB | JSON encode s | JSON decode s |")
         p("|---|---|---|---|---|---|---|---|")
