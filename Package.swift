@@ -33,6 +33,8 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         // One system call Swift's Glibc module does not expose (atomic swap of two folders).
         .target(name: "CSystem"),
@@ -44,7 +46,7 @@ let package = Package(
         // The models of both lenses behind one protocol family.
         .target(name: "Models", dependencies: ["Numerics"], swiftSettings: instrumented),
         // Figures drawn with Cairo from plain arrays (no model types).
-        .target(name: "Plotting", dependencies: ["CCairo", "Numerics"], swiftSettings: instrumented),
+        .target(name: "Plotting", dependencies: ["CCairo", "CZlib", "Numerics"], swiftSettings: instrumented),
         // HTML pages from Mustache templates and Markdown content.
         .target(name: "Site", dependencies: [
             "CSystem",
@@ -67,11 +69,13 @@ let package = Package(
             "Pipeline", "Preview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Micro-benchmarks for bench/run only (render+encode, grid evaluation, single fits); not a product.
+        .executableTarget(name: "lenses-bench", dependencies: ["Pipeline", "Models", "Plotting", "Datasets", "Numerics", "CZlib"]),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets"], exclude: ["Fixtures"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CCairo", "CZlib"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Site"], exclude: ["Fixtures"]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview", "Pipeline"]),
         // Models against scikit-learn on the site's own datasets and splits.

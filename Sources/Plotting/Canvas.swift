@@ -16,8 +16,8 @@ public struct Color: Sendable, Equatable {
     public static let black = Color(0, 0, 0)
 }
 
-/// The Cairo version drawing the figures (part of every cache key).
-public let libraryVersions = "cairo \(String(cString: cairo_version_string()))"
+/// The Cairo and zlib versions drawing and compressing the figures (part of every cache key).
+public let libraryVersions = "cairo \(String(cString: cairo_version_string())) · zlib \(zlibVersionString)"
 
 /// Errors from drawing or encoding a figure.
 public struct PlotError: Error, CustomStringConvertible, Sendable {
@@ -188,8 +188,23 @@ public final class Canvas {
 
     // MARK: output
 
-    /// The canvas as PNG bytes.
+    /// The canvas as PNG bytes, encoded by `PNGEncoder` with `PNGEncoder.Options.figures`.
     public func pngData() throws -> Data {
+        try pngData(options: .figures)
+    }
+
+    /// The canvas as PNG bytes with a chosen zlib level, filter and colour type.
+    public func pngData(options: PNGEncoder.Options) throws -> Data {
+        cairo_surface_flush(surface)
+        guard let data = cairo_image_surface_get_data(surface) else { throw PlotError("PNG encoding failed: the surface has no pixels") }
+        return try PNGEncoder.encode(xrgb: UnsafeRawPointer(data), width: Int(cairo_image_surface_get_width(surface)),
+                                     height: Int(cairo_image_surface_get_height(surface)),
+                                     stride: Int(cairo_image_surface_get_stride(surface)), options: options)
+    }
+
+    /// The canvas as PNG bytes from Cairo's own writer (libpng at zlib's default level,
+    /// adaptive filters): the reference the benchmark compares `pngData()` with.
+    public func cairoPNGData() throws -> Data {
         cairo_surface_flush(surface)
         final class Sink { var data = Data() }
         let sink = Sink()

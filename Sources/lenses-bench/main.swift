@@ -1,0 +1,309 @@
+// lenses-bench: micro-benchmarks for bench/run (not installed, not a user command).
+//
+//   lenses-bench png    --project DIR [--reps N] [--out FILE.png]
+//   lenses-bench models --project DIR [--dataset NAME] [--reps N]
+//   lenses-bench gmm    --project DIR [--reps N]
+//   lenses-bench svm    --project DIR [--dataset NAME] [--reps N]
+//   lenses-bench figure --project DIR --encoder cairo|default   (one figure, for callgrind)
+//   lenses-bench cache  --project DIR        (after a build: the cost of its cache's serialisation)
+//
+// Each prints one JSON object on stdout: times in seconds (every repetition, so the
+// caller takes medians), sizes in bytes. Runs on one thread, like one build job.
+// Times are the process's CPU time (CLOCK_PROCESS_CPUTIME_ID), not wall time: on a
+// shared machine the wall clock also counts the time other processes held the core.
+import CZlib
+import Datasets
+import Foundation
+import Models
+import Numerics
+import Pipeline
+import Plotting
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// Runs `body` `reps` times and returns each wall time.
+func times(_ reps: Int, _ body: () throws -> Void) rethrows -> [Double] {
+    var out = [Double]()
+    for _ in 0..<reps {
+        let t = now()
+        try body()
+        out.append(now() - t)
+    }
+    return out
+}
+
+func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    return s.isEmpty ? .nan : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+}
+
+struct Arguments {
+    var command = ""
+    var project = "."
+    var reps = 10
+    var dataset = "two_moons"
+    var out: String?
+
+    init(_ argv: [String]) throws {
+        var it = argv.dropFirst().makeIterator()
+        guard let c = it.next() else { throw BenchError("usage: lenses-bench png|models|gmm|svm --project DIR [--reps N] [--dataset NAME]") }
+        command = c
+        while let a = it.next() {
+            guard let v = it.next() else { throw BenchError("\(a) needs a value") }
+            switch a {
+            case "--project": project = v
+            case "--reps": reps = max(1, Int(v) ?? 10)
+            case "--dataset": dataset = v
+            case "--out", "--encoder": out = v
+            default: throw BenchError("unknown option \(a)")
+            }
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+func emit(_ object: [String: Any]) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// The gallery's distinct models, in lenses.yml order of the pairs.
+func galleryModels(_ spec: ProjectSpec) -> [String] {
+    var seen = [String]()
+    for (a, b) in spec.galleryPairs { for m in [a, b] where !seen.contains(m) { seen.append(m) } }
+    return seen
+}
+
+func fitted(_ kind: String, _ spec: ProjectSpec, _ data: DataArtifact) throws -> any Classifier {
+    var model = try ModelCatalogue.make(kind: kind, settings: spec.model(kind)?.settings ?? [:])
+    try model.fit(data.train.x, data.train.y, classCount: data.dataset.classCount)
+    return model
+}
+
+func gridMatrix(_ g: Grid) -> Matrix { Matrix(rows: g.nx * g.ny, cols: 2, data: g.points) }
+
+/// The P(y|x) figure as `lenses build` draws it (Stages.render, view map).
+func mapFigure(_ data: DataArtifact, proba: Matrix, title: String) -> ScatterFigure {
+    let ds = data.dataset, g = data.grid
+    func points(_ d: Dataset) -> [PlotPoint] { (0..<d.count).map { PlotPoint(x: d.x[$0, 0], y: d.x[$0, 1], label: d.y[$0]) } }
+    var fig = ScatterFigure(title: "\(title): P(y|x)", subtitle: "\(ds.title) · test accuracy 0.88 · log loss 0.291 · a straight line",
+                            xLabel: ds.featureNames[0], yLabel: ds.featureNames[1], classNames: ds.classNames,
+                            xRange: g.xMin...g.xMax, yRange: g.yMin...g.yMax)
+    fig.train = points(data.train)
+    fig.test = points(data.test)
+    fig.probability = ProbabilityLayer(grid: g, classCount: ds.classCount, proba: proba.data)
+    return fig
+}
+
+func png(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let data = try ProjectData.load(args.dataset, spec: spec)
+    let model = try fitted("logistic_regression", spec, data)
+    let fig = mapFigure(data, proba: model.predictProba(gridMatrix(data.grid)), title: "Logistic regression")
+    // The production path: draw and encode with the default options.
+    let renderEncode = try times(args.reps) { _ = try fig.renderPNG() }
+    let drawOnly = try times(args.reps) { let c = try Canvas(width: fig.width, height: fig.height); fig.draw(on: c) }
+    let canvas = try Canvas(width: fig.width, height: fig.height)
+    fig.draw(on: canvas)
+    let cairoBytes = try canvas.cairoPNGData()
+    let cairoTimes = try times(args.reps) { _ = try canvas.cairoPNGData() }
+    let defaultBytes = try canvas.pngData()
+    let defaultTimes = try times(args.reps) { _ = try canvas.pngData() }
+    if let out = args.out { try defaultBytes.write(to: URL(fileURLWithPath: out)) }
+
+    // A density figure too (contours, faded points, crosses; no tint).
+    let gen = try fitted("gaussian_nb", spec, data) as! any GenerativeClassifier
+    var dfig = mapFigure(data, proba: gen.predictProba(gridMatrix(data.grid)), title: "Gaussian naive Bayes")
+    dfig.probability = nil
+    let dens = gen.classLogDensity(gridMatrix(data.grid))
+    var rng = SeededRandom(seed: 42, stream: "bench")
+    let (sx, sy) = gen.sample(200, using: &rng)
+    dfig.samples = (0..<sx.rows).map { PlotPoint(x: sx[$0, 0], y: sx[$0, 1], label: sy[$0]) }
+    dfig.contours = (0..<data.dataset.classCount).map { k in
+        let col = dens.column(k), sorted = col.sorted()
+        return ContourLayer(label: k, grid: data.grid, logDensity: col,
+                            levels: [0.5, 0.8, 0.95].map { ($0, sorted[Int(Double(sorted.count) * (1 - $0 / 4))]) })
+    }
+    dfig.fadeData = true
+    let density = try Canvas(width: dfig.width, height: dfig.height)
+    dfig.draw(on: density)
+    let densityCairo = try density.cairoPNGData()
+
+    var options = [PNGEncoder.Options]()
+    for level in [1, 3, 6, 9] {
+        for filter in PNGEncoder.Filter.allCases { options.append(.init(level: level, filter: filter, palette: false)) }
+    }
+    for filter in [PNGEncoder.Filter.none, .up, .adaptive] { options.append(.init(level: 6, filter: filter, strategy: .rle, palette: false)) }
+    options.append(.init(level: 6, filter: .adaptive, strategy: .filtered, palette: false))
+    options.append(.init(level: 6, filter: .none, palette: true))
+    var variants = [[String: Any]]()
+    for o in options {
+        let reps = o.level == 9 ? 3 : max(3, args.reps / 2)
+        let bytes = try canvas.pngData(options: o), dbytes = try density.pngData(options: o)
+        let t = try times(reps) { _ = try canvas.pngData(options: o) }
+        let dt = try times(reps) { _ = try density.pngData(options: o) }
+        variants.append(["level": o.level, "filter": o.filter.rawValue, "strategy": o.strategy.rawValue,
+                         "palette": o.palette, "bytes": bytes.count, "seconds": t,
+                         "density_bytes": dbytes.count, "density_seconds": dt])
+    }
+    // How many colours do the figures have (indexed colour is lossless only at ≤ 256)?
+    func countColours(_ c: Canvas) -> Int {
+        let d = try! c.pngData(options: .init(level: 1, filter: .none, palette: false))
+        return distinctColours(pngRGB: d, width: c.width, height: c.height)
+    }
+    try emit(["command": "png", "dataset": args.dataset, "default": PNGEncoder.Options.figures.description,
+              "render_encode": renderEncode, "draw": drawOnly, "cairo_encode": cairoTimes, "default_encode": defaultTimes,
+              "cairo_bytes": cairoBytes.count, "default_bytes": defaultBytes.count,
+              "density_cairo_bytes": densityCairo.count, "density_cairo_encode": try times(max(3, args.reps / 2)) { _ = try density.cairoPNGData() },
+              "colours": ["map": countColours(canvas), "density": countColours(density)], "variants": variants])
+}
+
+/// One decision-boundary figure drawn and encoded once, for instruction counts under
+/// callgrind (`--encoder cairo` uses Cairo's PNG writer, `default` the figures' encoder).
+func figure(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let data = try ProjectData.load(args.dataset, spec: spec)
+    let model = try fitted("logistic_regression", spec, data)
+    let fig = mapFigure(data, proba: model.predictProba(gridMatrix(data.grid)), title: "Logistic regression")
+    let canvas = try Canvas(width: fig.width, height: fig.height)
+    fig.draw(on: canvas)
+    let png = args.out == "cairo" ? try canvas.cairoPNGData() : try canvas.pngData()
+    try emit(["command": "figure", "encoder": args.out ?? "default", "bytes": png.count])
+}
+
+/// Distinct colours of an unfiltered, level-1 RGB PNG of ours (one IDAT), by inflating it.
+func distinctColours(pngRGB d: Data, width: Int, height: Int) -> Int {
+    // Chunks after the 8-byte signature: length, type, data, CRC; concatenate the IDATs.
+    var idat = [UInt8](), o = 8
+    let b = [UInt8](d)
+    while o + 8 <= b.count {
+        let n = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
+        if String(decoding: b[(o + 4)..<(o + 8)], as: UTF8.self) == "IDAT" { idat += b[(o + 8)..<(o + 8 + n)] }
+        o += 12 + n
+    }
+    var pixels = [UInt8](repeating: 0, count: height * (width * 3 + 1))
+    var size = uLong(pixels.count)
+    guard uncompress(&pixels, &size, idat, uLong(idat.count)) == Z_OK, Int(size) == pixels.count else { return -1 }
+    var set = Set<UInt32>()
+    for y in 0..<height {
+        for x in 0..<width {
+            let o = y * (width * 3 + 1) + 1 + 3 * x
+            set.insert(UInt32(pixels[o]) << 16 | UInt32(pixels[o + 1]) << 8 | UInt32(pixels[o + 2]))
+        }
+    }
+    return set.count
+}
+
+func models(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let data = try ProjectData.load(args.dataset, spec: spec)
+    let gx = gridMatrix(data.grid)
+    var rows = [[String: Any]]()
+    for kind in galleryModels(spec) {
+        var model: (any Classifier)? = nil
+        let fit = try times(max(1, args.reps / 3)) { model = try fitted(kind, spec, data) }
+        let m = model!
+        let proba = times(args.reps) { _ = m.predictProba(gx) }
+        var row: [String: Any] = ["model": kind, "fit": fit, "grid_proba": proba]
+        if let g = m as? any GenerativeClassifier {
+            row["grid_log_density"] = times(args.reps) { _ = g.classLogDensity(gx) }
+        }
+        rows.append(row)
+    }
+    try emit(["command": "models", "dataset": args.dataset, "grid": "\(data.grid.nx)x\(data.grid.ny)", "models": rows])
+}
+
+func faithful(_ spec: ProjectSpec) throws -> Matrix {
+    let url = spec.root.appendingPathComponent("data/faithful.csv")
+    let table = try CSVReader.parse(try Data(contentsOf: url), file: "data/faithful.csv")
+    return try DatasetLoader.loadColumns(table: table, columns: ["eruptions", "waiting"]).x
+}
+
+func gmm(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let x = try faithful(spec)
+    var iterations = 0
+    let one = try times(args.reps) {
+        var g = GaussianMixture(components: 2, covarianceType: .full, restarts: 1, seed: 0)
+        try g.fit(x)
+        iterations = g.iterations
+    }
+    let sweep = try times(max(1, args.reps / 5)) {
+        for k in 1...5 {
+            var g = GaussianMixture(components: k, covarianceType: .full, restarts: 10, seed: 42)
+            try g.fit(x)
+        }
+    }
+    try emit(["command": "gmm", "rows": x.rows, "em_fit_k2": one, "em_iterations": iterations, "bic_sweep": sweep])
+}
+
+func svm(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let data = try ProjectData.load(args.dataset, spec: spec)
+    let t = try times(args.reps) { _ = try fitted("svm_rbf", spec, data) }
+    try emit(["command": "svm", "dataset": args.dataset, "rows": data.train.count, "fit": t])
+}
+
+/// What the build cache's serialisation costs: every entry of a built project's
+/// .lenses/cache decoded and re-encoded with the cache's PropertyListEncoder (binary),
+/// and with JSONEncoder for comparison, summed per artifact kind.
+func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let folder = spec.root.appendingPathComponent(".lenses/cache")
+    let header = "LENSES-CACHE-1\n".utf8.count + 32
+    var rows = [String: [String: Double]]()
+    let files = (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".bin") }.sorted()
+    let plistEncoder = PropertyListEncoder()
+    plistEncoder.outputFormat = .binary
+    for f in files {
+        let data = try Data(contentsOf: folder.appendingPathComponent(f))
+        let payload = data.subdata(in: header..<data.count)
+        var artifact: Artifact? = nil
+        let decode = try times(1) { artifact = try PropertyListDecoder().decode(Artifact.self, from: payload) }
+        let a = artifact!
+        let kind: String
+        switch a {
+        case .data: kind = "data"
+        case .fit(let fit): kind = fit.generative == nil ? "fit (discriminative)" : "fit (generative)"
+        case .figure: kind = "figure"
+        case .page: kind = "page"
+        case .regression: kind = "regression"
+        case .mixture: kind = "mixture"
+        }
+        let encode = try times(1) { _ = try plistEncoder.encode(a) }
+        var json = Data()
+        let jsonEncode = try times(1) { json = try JSONEncoder().encode(a) }
+        let jsonDecode = try times(1) { _ = try JSONDecoder().decode(Artifact.self, from: json) }
+        var r = rows[kind] ?? [:]
+        r["count", default: 0] += 1
+        r["plist_bytes", default: 0] += Double(payload.count)
+        r["plist_encode", default: 0] += encode[0]
+        r["plist_decode", default: 0] += decode[0]
+        r["json_bytes", default: 0] += Double(json.count)
+        r["json_encode", default: 0] += jsonEncode[0]
+        r["json_decode", default: 0] += jsonDecode[0]
+        rows[kind] = r
+    }
+    try emit(["command": "cache", "entries": files.count, "kinds": rows])
+}
+
+BLAS.useSingleThread()
+do {
+    let args = try Arguments(CommandLine.arguments)
+    let spec = try ConfigLoader.load(root: URL(fileURLWithPath: args.project, isDirectory: true).standardizedFileURL)
+    switch args.command {
+    case "png": try png(args, spec)
+    case "models": try models(args, spec)
+    case "gmm": try gmm(args, spec)
+    case "svm": try svm(args, spec)
+    case "cache": try cache(args, spec)
+    case "figure": try figure(args, spec)
+    default: throw BenchError("unknown command \(args.command); known: png, models, gmm, svm, cache")
+    }
+} catch {
+    FileHandle.standardError.write(Data("lenses-bench: \(error)\n".utf8))
+    exit(1)
+}
