@@ -22,7 +22,16 @@ public struct Series: Sendable {
 public struct VerticalMark: Sendable {
     public var x: Double
     public var note: String
+    /// The line's colour (the default is the muted grey).
+    public var color: Color?
+    /// Which text row the note sits on, from the top (0 = first), so marks at nearby x do not overprint.
+    public var row = 0
+    /// Writes the note to the left of the line (for marks near the right edge).
+    public var noteOnLeft = false
     public init(x: Double, note: String) { self.x = x; self.note = note }
+    public init(x: Double, note: String, color: Color?, row: Int = 0, noteOnLeft: Bool = false) {
+        self.x = x; self.note = note; self.color = color; self.row = row; self.noteOnLeft = noteOnLeft
+    }
 }
 
 /// Lines over a numeric x axis (linear or log10): information criteria against k,
@@ -121,10 +130,11 @@ public struct LineChart: Sendable {
             }
         }
         for mark in marks {
-            c.setColor(Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
+            c.setColor(mark.color ?? Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
             c.line(sx(mark.x), py, sx(mark.x), py + ph); c.setDash([])
             c.setColor(Palette.ink)
-            c.text(mark.note, x: sx(mark.x) + 6, y: py + 16, size: 12, bold: true)
+            c.text(mark.note, x: sx(mark.x) + (mark.noteOnLeft ? -6 : 6), y: py + 16 + 16 * Double(mark.row), size: 12, bold: true,
+                   anchor: mark.noteOnLeft ? .end : .start)
         }
         for s in series {
             let pts = zip(s.x, s.y).filter { $0.1.isFinite }.map { (sx($0.0), sy($0.1)) }
