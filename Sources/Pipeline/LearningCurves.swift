@@ -22,6 +22,9 @@ public struct LearningCurveSpec: Sendable, Equatable, Codable {
     /// Standardise the features (training-set mean and SD) before logistic regression, so C means the
     /// same on every dataset. Naive Bayes always sees the features as they are.
     public var standardizeForLogistic: Bool
+    /// When not standardising: logistic regression sees the features divided by this fixed number
+    /// (digits: 16, the pixel range, so pixels lie in [0, 1] and L-BFGS converges).
+    public var logisticDivisor: Double
     /// The features are non-negative counts (digits): adds Bernoulli NB on binarised features and
     /// multinomial NB on the counts, each against logistic regression on the same representation.
     public var counts: Bool
@@ -29,10 +32,11 @@ public struct LearningCurveSpec: Sendable, Equatable, Codable {
     public var binarizeThreshold: Double
 
     public init(name: String, title: String, file: String, label: String, exclude: [String] = [],
-                transform: FeatureTransform = .none, standardizeForLogistic: Bool = true,
+                transform: FeatureTransform = .none, standardizeForLogistic: Bool = true, logisticDivisor: Double = 1,
                 counts: Bool = false, binarizeThreshold: Double = 0) {
+        precondition(logisticDivisor > 0, "logisticDivisor must be positive")
         self.name = name; self.title = title; self.file = file; self.label = label; self.exclude = exclude
-        self.transform = transform; self.standardizeForLogistic = standardizeForLogistic
+        self.transform = transform; self.standardizeForLogistic = standardizeForLogistic; self.logisticDivisor = logisticDivisor
         self.counts = counts; self.binarizeThreshold = binarizeThreshold
     }
 
@@ -46,9 +50,9 @@ public struct LearningCurveSpec: Sendable, Equatable, Codable {
         LearningCurveSpec(name: "wine", title: "Wine", file: "data/wine.csv", label: "cultivar"),
         LearningCurveSpec(name: "iris", title: "Iris", file: "data/iris.csv", label: "species"),
         // Pixels share one scale (counts 0–16), and most are almost always 0: standardising by a
-        // small training set's SD would blow rare pixels up, so digits are fitted as they are.
+        // small training set's SD would blow rare pixels up, so logistic regression sees pixel / 16.
         LearningCurveSpec(name: "digits", title: "Handwritten digits (8×8)", file: "data/digits.csv", label: "digit",
-                          standardizeForLogistic: false, counts: true),
+                          standardizeForLogistic: false, logisticDivisor: 16, counts: true),
     ]
 }
 
@@ -69,7 +73,7 @@ public struct LearningCurveSettings: Sendable, Equatable, Codable {
     public var strongC = 1.0
     public var weakC = 1e4
     public var maxIterations = 1000
-    public var tolerance = 1e-6
+    public var tolerance = 1e-4
     public var varSmoothing = 1e-9
     /// Laplace smoothing of Bernoulli and multinomial NB.
     public var alpha = 1.0
@@ -351,7 +355,10 @@ public enum LearningCurves {
     public static func learners(_ spec: LearningCurveSpec, settings s: LearningCurveSettings) -> [LearnerInfo] {
         func lr(_ id: String, _ c: Double, _ rep: LearnerInfo.Representation, _ on: String) -> LearnerInfo {
             var set: [String: SettingValue] = ["C": .number(c), "max_iter": .integer(s.maxIterations), "tol": .number(s.tolerance)]
-            if rep == .features { set["standardized"] = .flag(spec.standardizeForLogistic) }
+            if rep == .features {
+                set["standardized"] = .flag(spec.standardizeForLogistic)
+                if !spec.standardizeForLogistic && spec.logisticDivisor != 1 { set["divided_by"] = .number(spec.logisticDivisor) }
+            }
             return LearnerInfo(id: id, name: "Logistic regression, C = \(SettingValue.format(c))\(on)", kind: .logistic,
                                representation: rep, lens: .discriminative, c: c, settings: set)
         }
@@ -378,7 +385,7 @@ public enum LearningCurves {
     }
 
     /// The comparisons: each naive Bayes against each C of logistic regression on the same representation.
-    /// (On counts, logistic regression is the features fit: the counts are the features, unstandardised.)
+    /// (On counts, logistic regression is the features fit: the counts, unstandardised, divided by a fixed number.)
     public static func pairs(_ spec: LearningCurveSpec) -> [LearnerPair] {
         var out = [LearnerPair]()
         for nb in ["gaussian_nb", "pooled_gaussian_nb"] {
@@ -475,6 +482,9 @@ public enum LearningCurves {
             case .features where learner.kind == .logistic && spec.standardizeForLogistic:
                 if standardised == nil { standardised = standardize(xTrain, xTest) }
                 (trainX, testX) = standardised!
+            case .features where learner.kind == .logistic && spec.logisticDivisor != 1:
+                if standardised == nil { standardised = (divide(xTrain, spec.logisticDivisor), divide(xTest, spec.logisticDivisor)) }
+                (trainX, testX) = standardised!
             case .binarised where learner.kind == .logistic:
                 if binarised == nil { binarised = (binarize(xTrain, spec.binarizeThreshold), binarize(xTest, spec.binarizeThreshold)) }
                 (trainX, testX) = binarised!
@@ -541,6 +551,10 @@ public enum LearningCurves {
             return out
         }
         return (apply(train), apply(test))
+    }
+
+    static func divide(_ x: Matrix, _ divisor: Double) -> Matrix {
+        Matrix(rows: x.rows, cols: x.cols, data: x.data.map { $0 / divisor })
     }
 
     static func binarize(_ x: Matrix, _ threshold: Double) -> Matrix {
@@ -632,7 +646,7 @@ public enum LearningCurves {
         let plan = try LearningCurvePlan(name: spec.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: seed)
         let export = PlanExport(name: spec.name, rows: dataset.count, cols: dataset.x.cols, x: dataset.x.data, y: dataset.y,
                                 classCount: dataset.classCount, standardizeForLogistic: spec.standardizeForLogistic,
-                                binarizeThreshold: spec.binarizeThreshold, sizes: plan.sizes,
+                                logisticDivisor: spec.logisticDivisor, binarizeThreshold: spec.binarizeThreshold, sizes: plan.sizes,
                                 learners: learners(spec, settings: settings), pairs: pairs(spec), settings: settings,
                                 tests: plan.tests,
                                 train: plan.sizes.indices.map { i in (0..<plan.splits).map { plan.training(size: i, split: $0) } })
@@ -649,6 +663,7 @@ public enum LearningCurves {
         let y: [Int]
         let classCount: Int
         let standardizeForLogistic: Bool
+        let logisticDivisor: Double
         let binarizeThreshold: Double
         let sizes: [Int]
         let learners: [LearnerInfo]

@@ -38,9 +38,25 @@ extension LearningCurves {
         }
     }
 
+    /// A very short name for the legend of crossover marks.
+    static func markName(_ l: LearnerInfo) -> String {
+        switch l.kind {
+        case .gaussianNB: return "Gaussian NB"
+        case .pooledGaussianNB: return "pooled NB"
+        case .bernoulliNB: return "Bernoulli NB"
+        case .multinomialNB: return "multin. NB"
+        case .logistic: return "\(l.representation == .binarised ? "bin. " : "")C=\(formatC(l.c!))"
+        }
+    }
+
     static func formatC(_ c: Double) -> String {
         if c >= 1000, c == c.rounded(), let e = Int(exactly: log10(c).rounded()), pow(10, Double(e)) == c { return "1e\(e)" }
         return SettingValue.format(c)
+    }
+
+    /// The title up to its first parenthesis ("Spam (six features…)" → "Spam").
+    static func shortTitle(_ a: LearningCurveArtifact) -> String {
+        a.spec.title.components(separatedBy: " (").first ?? a.spec.title
     }
 
     static func percent(_ v: Double) -> String { String(format: "%.1f %%", 100 * v) }
@@ -70,11 +86,11 @@ extension LearningCurves {
     /// and for count data a second one (Bernoulli NB on binarised pixels, multinomial NB on counts).
     public static func render(_ a: LearningCurveArtifact, figures: FigureSettings) throws -> [FigureArtifact] {
         var out = [try figure(a, learners: ["gaussian_nb", "pooled_gaussian_nb", "logistic_c_strong", "logistic_c_weak"],
-                              suffix: "", heading: "Gaussian naive Bayes vs logistic regression", figures: figures)]
+                              suffix: "", heading: "Learning curves: Gaussian naive Bayes vs logistic regression", figures: figures)]
         if a.spec.counts {
             out.append(try figure(a, learners: ["bernoulli_nb", "logistic_binarised_c_strong", "logistic_binarised_c_weak",
                                                 "multinomial_nb", "logistic_c_strong", "logistic_c_weak"],
-                                  suffix: "--discrete", heading: "Bernoulli and multinomial naive Bayes vs logistic regression",
+                                  suffix: "--discrete", heading: "Learning curves: Bernoulli and multinomial NB vs logistic regression",
                                   figures: figures))
         }
         return out
@@ -91,24 +107,32 @@ extension LearningCurves {
                                  color: color, dash: dash, markers: true,
                                  lower: curve.points.map(\.lower), upper: curve.points.map(\.upper)))
         }
-        var chart = LineChart(title: "\(heading): test error against training-set size",
+        var chart = LineChart(title: heading,
                               subtitle: "\(a.spec.title) · mean over \(a.settings.splits) random stratified training sets per size · test parts of \(a.testSize) rows",
                               xLabel: "training-set size m (log scale)", yLabel: "test error", series: series)
         chart.logX = true
         chart.width = figures.width
         chart.height = figures.height
+        chart.marksLegendTitle = "LR better from m on"
         let comparisons = a.comparisons.filter { ids.contains($0.pair.generative) && ids.contains($0.pair.discriminative) }
-        let midpoint = (log10(Double(a.sizes.first!)) + log10(Double(a.sizes.last!))) / 2
-        var row = 0
+        // One mark per distinct crossover m; the legend says which pairs cross there.
         var crossings = [String]()
+        var byM = [Int: [String]]()
         for cmp in comparisons {
             guard let m = cmp.reason.crossover, let nb = a.learner(cmp.pair.generative), let lr = a.learner(cmp.pair.discriminative) else { continue }
-            let lrLabel = "LR\(lr.representation == .binarised ? " bin." : "") C=\(formatC(lr.c!))"
-            let nbLabel = nb.kind == .pooledGaussianNB ? "pooled NB" : nb.kind == .gaussianNB ? "NB" : shortName(nb)
-            chart.marks.append(VerticalMark(x: Double(m), note: "\(lrLabel) beats \(nbLabel) from m = \(m)", color: style(lr).0,
-                                            row: row, noteOnLeft: log10(Double(m)) > midpoint))
+            byM[m, default: []].append("\(markName(lr)) vs \(markName(nb))")
             crossings.append("\(shortName(lr)) beats \(shortName(nb)) from m = \(m)")
-            row += 1
+        }
+        let lo = log10(Double(a.sizes.first!)), span = max(log10(Double(a.sizes.last!)) - lo, 1e-9)
+        var rowEnds = [Double]()   // per text row, the x fraction where its last note ends
+        for m in byM.keys.sorted() {
+            let f = (log10(Double(m)) - lo) / span
+            let onLeft = f > 0.85
+            let (start, end) = onLeft ? (f - 0.16, f) : (f, f + 0.16)
+            let row = rowEnds.firstIndex { $0 < start } ?? rowEnds.count
+            if row == rowEnds.count { rowEnds.append(end) } else { rowEnds[row] = end }
+            chart.marks.append(VerticalMark(x: Double(m), note: "m = \(m)", color: Palette.muted, row: row, noteOnLeft: onLeft,
+                                            legend: byM[m]!))
         }
         let png = try chart.renderPNG()
         let alt = "Learning curves on \(a.spec.title): mean test error against training-set size m from \(a.sizes.first!) to \(a.sizes.last!) (log scale) for "
@@ -129,7 +153,7 @@ extension LearningCurves {
             .init(name: "Data", value: "\(a.spec.file): \(a.rows) rows, \(a.features.count) features\(transform), label '\(a.spec.label)' (\(a.classNames.count) classes)"),
             .init(name: "Splits", value: "\(s.splits) per size; each split holds out a stratified \(Int((s.testFraction * 100).rounded())) % (\(a.testSize) rows) and draws training sets from the other \(a.poolSize)"),
             .init(name: "Sizes", value: a.sizes.map(String.init).joined(separator: ", ")),
-            .init(name: "Logistic regression", value: "L-BFGS, tol \(SettingValue.format(s.tolerance)), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : "as they are")"),
+            .init(name: "Logistic regression", value: "L-BFGS, tol \(SettingValue.format(s.tolerance)), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : a.spec.logisticDivisor != 1 ? "divided by \(SettingValue.format(a.spec.logisticDivisor))" : "as they are")"),
             .init(name: "Significance", value: "95 % intervals of the mean disjoint; paired t-test p < \(SettingValue.format(s.significance)) reported alongside"),
             .init(name: "Seed", value: "\(a.seed)"),
             .init(name: "Fits", value: "\(a.fits)"),
@@ -198,7 +222,7 @@ extension LearningCurves {
             let pc = c.pairedReason.crossover.map { "crossover m = \($0)" } ?? "no crossover"
             s += " With the paired t-test instead of the intervals: \(c.pairedVerdict.rawValue), \(pc)."
         }
-        return s
+        return s.prefix(1).uppercased() + s.dropFirst()
     }
 
     /// The page's generated prose: one paragraph per dataset, then where the seed's claim and
@@ -212,25 +236,33 @@ extension LearningCurves {
         struct Item { let a: LearningCurveArtifact; let c: Comparison }
         let all = artifacts.flatMap { a in a.comparisons.map { Item(a: a, c: $0) } }
         guard !all.isEmpty else { return paragraphs }
-        func label(_ i: Item) -> String {
-            "\(i.a.spec.title): \(shortName(i.a.learner(i.c.pair.generative)!)) vs \(shortName(i.a.learner(i.c.pair.discriminative)!))"
+        func pairLabel(_ i: Item) -> String {
+            let lr = i.a.learner(i.c.pair.discriminative)!
+            return "\(shortName(i.a.learner(i.c.pair.generative)!)) vs LR C = \(formatC(lr.c!))\(lr.representation == .binarised ? " on binarised pixels" : "")"
+        }
+        /// "Spam (a, b); Iris (c)": the items grouped by dataset, in the artifacts' order.
+        func grouped(_ items: [Item], detail: (Item) -> String = pairLabel) -> String {
+            artifacts.compactMap { a -> String? in
+                let mine = items.filter { $0.a.spec.name == a.spec.name }
+                return mine.isEmpty ? nil : "\(shortTitle(a)) (\(mine.map(detail).joined(separator: ", ")))"
+            }.joined(separator: "; ")
         }
         let total = all.count
         // The seed: with little data, a discriminative model may be more practical.
         let lrFirst = all.filter { $0.c.reason.lrBetterSizes.first == $0.c.reason.smallestM }
         let nbFirst = all.filter { $0.c.reason.nbBetterSizes.first == $0.c.reason.smallestM }
         var seed = "At the smallest training sets (\(artifacts[0].settings.minPerClass) rows per class), logistic regression is significantly better in \(lrFirst.count) of \(total) comparisons"
-        seed += lrFirst.isEmpty ? "" : " (\(lrFirst.map(label).joined(separator: "; ")))"
-        seed += ", naive Bayes in \(nbFirst.count)"
-        seed += nbFirst.isEmpty ? "" : " (\(nbFirst.map(label).joined(separator: "; ")))"
-        seed += ", and neither in \(total - lrFirst.count - nbFirst.count). "
+        seed += lrFirst.isEmpty ? "" : ": \(grouped(lrFirst))"
+        seed += "; naive Bayes in \(nbFirst.count)"
+        seed += nbFirst.isEmpty ? "" : ": \(grouped(nbFirst))"
+        seed += "; neither in \(total - lrFirst.count - nbFirst.count). "
         seed += lrFirst.isEmpty ? "The seed's claim that a discriminative model is the practical choice with little data is not borne out here at the smallest m."
                                 : "Where logistic regression wins at the smallest m, the seed's claim holds on this data."
         paragraphs.append(seed)
 
         let ng = all.filter { $0.c.verdict == .ngJordan }
-        var ngText = "The Ng–Jordan pattern (naive Bayes better with few examples, logistic regression better from a crossover on) appears in \(ng.count) of \(total) comparisons"
-        ngText += ng.isEmpty ? "." : ": " + ng.map { "\(label($0)), crossover m = \($0.c.reason.crossover!)" }.joined(separator: "; ") + "."
+        var ngText = "The Ng–Jordan pattern (naive Bayes better with few examples, logistic regression better from a crossover on) appears in \(ng.count) of \(total) comparisons (crossover m in each)"
+        ngText += ng.isEmpty ? "." : ": " + grouped(ng) { "\(pairLabel($0)): m = \($0.c.reason.crossover!)" } + "."
         let never = all.filter { $0.c.verdict == .lrNeverWorse }.count, none = all.filter { $0.c.verdict == .noLRAdvantage }.count
         ngText += " Logistic regression is never significantly worse in \(never), and shows no advantage through the largest m in \(none)."
         paragraphs.append(ngText)
@@ -246,7 +278,7 @@ extension LearningCurves {
                 guard let strong, let weak else { continue }
                 if strong.verdict == weak.verdict && strong.reason.crossover == weak.reason.crossover { same += 1; continue }
                 func d(_ c: Comparison) -> String { c.verdict.rawValue + (c.reason.crossover.map { ", crossover m = \($0)" } ?? "") }
-                cText.append("\(a.spec.title), \(shortName(a.learner(nb)!)): C = \(formatC(a.settings.strongC)) gives \(d(strong)), C = \(formatC(a.settings.weakC)) gives \(d(weak))")
+                cText.append("\(shortTitle(a)), \(shortName(a.learner(nb)!)): C = \(formatC(a.settings.strongC)) gives \(d(strong)), C = \(formatC(a.settings.weakC)) gives \(d(weak))")
             }
         }
         paragraphs.append(cText.isEmpty
@@ -262,13 +294,13 @@ extension LearningCurves {
                       let p = a.comparisons.first(where: { $0.pair == LearnerPair(generative: "pooled_gaussian_nb", discriminative: lr) }) else { continue }
                 if g.verdict == p.verdict && g.reason.crossover == p.reason.crossover { sameV += 1; continue }
                 func d(_ c: Comparison) -> String { c.verdict.rawValue + (c.reason.crossover.map { ", crossover m = \($0)" } ?? "") }
-                vText.append("\(a.spec.title) against \(shortName(a.learner(lr)!)): per-class variances give \(d(g)), pooled variances \(d(p))")
+                vText.append("\(shortTitle(a)) against \(shortName(a.learner(lr)!)): per-class variances give \(d(g)), pooled variances \(d(p))")
             }
         }
         var lower = [String]()
         for a in artifacts {
             guard let g = a.curve("gaussian_nb")?.points.last, let p = a.curve("pooled_gaussian_nb")?.points.last else { continue }
-            if p.upper < g.lower { lower.append("\(a.spec.title) (\(percent(p.mean)) vs \(percent(g.mean)))") }
+            if p.upper < g.lower { lower.append("\(shortTitle(a)) (\(percent(p.mean)) vs \(percent(g.mean)))") }
         }
         var variant = vText.isEmpty
             ? "Pooling the naive Bayes variances changes neither verdict nor crossover in any of the \(sameV) cases."
