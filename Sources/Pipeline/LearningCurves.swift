@@ -34,7 +34,6 @@ public struct LearningCurveSpec: Sendable, Equatable, Codable {
     public init(name: String, title: String, file: String, label: String, exclude: [String] = [],
                 transform: FeatureTransform = .none, standardizeForLogistic: Bool = true, logisticDivisor: Double = 1,
                 counts: Bool = false, binarizeThreshold: Double = 0) {
-        precondition(logisticDivisor > 0, "logisticDivisor must be positive")
         self.name = name; self.title = title; self.file = file; self.label = label; self.exclude = exclude
         self.transform = transform; self.standardizeForLogistic = standardizeForLogistic; self.logisticDivisor = logisticDivisor
         self.counts = counts; self.binarizeThreshold = binarizeThreshold
@@ -78,6 +77,22 @@ public struct LearningCurveSettings: Sendable, Equatable, Codable {
     /// Laplace smoothing of Bernoulli and multinomial NB.
     public var alpha = 1.0
     public init() {}
+
+    /// Refuses settings the experiment cannot run with, saying what to change.
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws { if !ok { throw PipelineError("learning curves: \(message)") } }
+        try check(splits >= 2, "splits must be at least 2 (an interval needs two values), got \(splits)")
+        try check(sizes >= 1, "sizes must be at least 1, got \(sizes)")
+        try check(testFraction > 0 && testFraction < 1, "test_fraction must be in (0, 1), got \(testFraction)")
+        try check(minPerClass >= 1, "min_per_class must be at least 1, got \(minPerClass)")
+        try check(level > 0 && level < 1, "level must be in (0, 1), got \(level)")
+        try check(significance > 0 && significance < 1, "significance must be in (0, 1), got \(significance)")
+        try check(strongC > 0 && strongC.isFinite && weakC > 0 && weakC.isFinite, "both C must be positive and finite")
+        try check(maxIterations >= 1, "max_iter must be at least 1, got \(maxIterations)")
+        try check(tolerance > 0 && tolerance.isFinite, "tol must be positive, got \(tolerance)")
+        try check(varSmoothing >= 0 && varSmoothing.isFinite, "var_smoothing must be ≥ 0, got \(varSmoothing)")
+        try check(alpha > 0 && alpha.isFinite, "alpha must be positive, got \(alpha)")
+    }
 }
 
 /// A learner of the study: a model on one representation of the data.
@@ -241,7 +256,7 @@ public struct LearningCurvePlan: Sendable, Equatable {
     public var poolSize: Int { pools.first.map { $0.reduce(0) { $0 + $1.count } } ?? 0 }
 
     public init(name: String, labels: [Int], classCount: Int, settings: LearningCurveSettings, seed: UInt64) throws {
-        precondition(settings.splits >= 2, "at least two splits are needed for an interval")
+        try settings.validate()
         self.name = name
         self.seed = seed
         self.classCount = classCount
@@ -566,6 +581,9 @@ public enum LearningCurves {
     /// Runs the experiment on one dataset and summarises it.
     public static func run(_ spec: LearningCurveSpec, dataset: Dataset, settings: LearningCurveSettings,
                            seed: UInt64, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> LearningCurveArtifact {
+        guard spec.logisticDivisor > 0, spec.logisticDivisor.isFinite, spec.binarizeThreshold.isFinite else {
+            throw PipelineError("learning curves '\(spec.name)': logistic_divisor must be positive and binarize finite")
+        }
         let plan = try LearningCurvePlan(name: spec.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: seed)
         let raw = measure(spec, dataset: dataset, plan: plan, settings: settings, parallelism: parallelism)
         return summarise(spec, dataset: dataset, plan: plan, measurements: raw, settings: settings, seed: seed)
