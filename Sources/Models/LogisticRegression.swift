@@ -72,17 +72,24 @@ public struct LogisticRegression: Classifier {
             var residual = Matrix(rows: n, cols: rowsOfW)         // P − Y
             if rowsOfW == 1 {
                 for i in 0..<n {
+                    // softplus and sigmoid from one exp(−|z|), the same operations as Special's.
                     let zi = z.data[i], yi = Double(y[i])
-                    loss += Special.softplus(zi) - yi * zi
-                    residual.data[i] = Special.sigmoid(zi) - yi
+                    let e = exp(-abs(zi))
+                    loss += (zi > 0 ? zi : 0) + log1p(e) - yi * zi
+                    residual.data[i] = (zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi
                 }
             } else {
+                // One exp per entry: P = exp(z − max) / Σ exp(z − max), log Σ exp(z) = max + log Σ.
                 for i in 0..<n {
-                    let row = z.row(i)
-                    let lse = Special.logSumExp(row)
-                    loss += lse - row[y[i]]
-                    for k in 0..<rowsOfW { residual[i, k] = exp(row[k] - lse) }
-                    residual[i, y[i]] -= 1
+                    let base = i * rowsOfW
+                    var m = -Double.infinity
+                    for k in 0..<rowsOfW { m = max(m, z.data[base + k]) }
+                    var sum = 0.0
+                    for k in 0..<rowsOfW { let e = exp(z.data[base + k] - m); residual.data[base + k] = e; sum += e }
+                    loss += m + log(sum) - z.data[base + y[i]]
+                    let inv = 1 / sum
+                    for k in 0..<rowsOfW { residual.data[base + k] *= inv }
+                    residual.data[base + y[i]] -= 1
                 }
             }
             var gw = BLAS.multiply(residual, transA: true, x)      // rowsOfW × d

@@ -25,6 +25,7 @@ public enum ModelCatalogue {
         generative(QuadraticDiscriminantAnalysis.self),
         generative(BernoulliNaiveBayes.self),
         generative(MultinomialNaiveBayes.self),
+        generative(PooledGaussianNaiveBayes.self),
     ]
 
     static func discriminative<T: Classifier>(_ type: T.Type) -> Entry {

@@ -22,7 +22,18 @@ public struct Series: Sendable {
 public struct VerticalMark: Sendable {
     public var x: Double
     public var note: String
+    /// The line's colour (the default is the muted grey).
+    public var color: Color?
+    /// Which text row the note sits on, from the top (0 = first), so marks at nearby x do not overprint.
+    public var row = 0
+    /// Writes the note to the left of the line (for marks near the right edge).
+    public var noteOnLeft = false
+    /// Lines explaining the mark in the legend, under `LineChart.marksLegendTitle` (none by default).
+    public var legend: [String] = []
     public init(x: Double, note: String) { self.x = x; self.note = note }
+    public init(x: Double, note: String, color: Color?, row: Int = 0, noteOnLeft: Bool = false, legend: [String] = []) {
+        self.x = x; self.note = note; self.color = color; self.row = row; self.noteOnLeft = noteOnLeft; self.legend = legend
+    }
 }
 
 /// Lines over a numeric x axis (linear or log10): information criteria against k,
@@ -40,6 +51,8 @@ public struct LineChart: Sendable {
     public var logX = false
     /// Put ticks on whole numbers only (e.g. k = 1…5).
     public var integerX = false
+    /// Heading of the legend section listing marks that carry `legend` lines.
+    public var marksLegendTitle = "Marks"
 
     public init(title: String, subtitle: String, xLabel: String, yLabel: String, series: [Series]) {
         self.title = title; self.subtitle = subtitle; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
@@ -121,10 +134,11 @@ public struct LineChart: Sendable {
             }
         }
         for mark in marks {
-            c.setColor(Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
+            c.setColor(mark.color ?? Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
             c.line(sx(mark.x), py, sx(mark.x), py + ph); c.setDash([])
             c.setColor(Palette.ink)
-            c.text(mark.note, x: sx(mark.x) + 6, y: py + 16, size: 12, bold: true)
+            c.text(mark.note, x: sx(mark.x) + (mark.noteOnLeft ? -6 : 6), y: py + 16 + 16 * Double(mark.row), size: 12, bold: true,
+                   anchor: mark.noteOnLeft ? .end : .start)
         }
         for s in series {
             let pts = zip(s.x, s.y).filter { $0.1.isFinite }.map { (sx($0.0), sy($0.1)) }
@@ -155,6 +169,26 @@ public struct LineChart: Sendable {
         if series.contains(where: { $0.lower != nil }) {
             c.setColor(Palette.muted, alpha: 0.25); c.fillRect(x: lx, y: row - 6, width: 18, height: 12)
             c.setColor(Palette.ink); c.text("95 % interval", x: lx + 26, y: row + 4, size: 12)
+            row += 21
+        }
+        if marks.contains(where: { !$0.legend.isEmpty }) {
+            row += 12
+            c.setColor(Palette.muted); c.text(c.fitted(marksLegendTitle, size: 11.5, maxWidth: legendW - 8, bold: true),
+                                              x: lx, y: row + 4, size: 11.5, bold: true)
+            row += 22
+            for mark in marks where !mark.legend.isEmpty {
+                c.setColor(mark.color ?? Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
+                c.line(lx + 9, row - 7, lx + 9, row + 7); c.setDash([])
+                c.setColor(Palette.ink)
+                c.text(c.fitted(mark.note, size: 12, maxWidth: legendW - 34, bold: true), x: lx + 26, y: row + 4, size: 12, bold: true)
+                row += 16
+                for line in mark.legend {
+                    c.setColor(Palette.muted)
+                    c.text(c.fitted(line, size: 11, maxWidth: legendW - 30), x: lx + 26, y: row + 4, size: 11)
+                    row += 15
+                }
+                row += 6
+            }
         }
     }
 }

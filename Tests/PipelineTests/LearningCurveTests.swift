@@ -1,0 +1,190 @@
+import Datasets
+import Foundation
+import Models
+import Numerics
+import Testing
+@testable import Pipeline
+
+@Suite("Learning curves (Ng & Jordan experiment)")
+struct LearningCurveTests {
+    static func iris() throws -> Dataset {
+        try LearningCurves.loadDataset(LearningCurveSpec.standard.first { $0.name == "iris" }!, root: TempProject.repoRoot)
+    }
+
+    static func settings(splits: Int, sizes: Int) -> LearningCurveSettings {
+        var s = LearningCurveSettings()
+        s.splits = splits
+        s.sizes = sizes
+        return s
+    }
+
+    /// Two Gaussian classes with identity covariance, means (±1, 0): both naive Bayes
+    /// models and logistic regression are consistent here, and the Bayes error is Φ(−Δ/2), Δ = 2.
+    static func twoGaussians(perClass: Int, seed: UInt64) -> Dataset {
+        var rng = SeededRandom(seed: seed, stream: "two-gaussians")
+        var x = [Double](), y = [Int]()
+        for i in 0..<(2 * perClass) {
+            let k = i % 2
+            x += [(k == 0 ? -1 : 1) + rng.normal(), rng.normal()]
+            y.append(k)
+        }
+        return Dataset(name: "gauss", title: "Two Gaussians", featureNames: ["a", "b"], classNames: ["0", "1"],
+                       x: Matrix(rows: y.count, cols: 2, data: x), y: y)
+    }
+
+    /// Small non-negative counts, three classes with different mean counts per feature.
+    static func counts(seed: UInt64) -> Dataset {
+        var rng = SeededRandom(seed: seed, stream: "counts")
+        var x = [Double](), y = [Int]()
+        for i in 0..<90 {
+            let k = i % 3
+            for j in 0..<6 { x.append(Double(rng.index(below: j % 3 == k ? 6 : 3))) }
+            y.append(k)
+        }
+        return Dataset(name: "counts", title: "Counts", featureNames: (0..<6).map { "f\($0)" }, classNames: ["a", "b", "c"],
+                       x: Matrix(rows: 90, cols: 6, data: x), y: y)
+    }
+
+    static let countsSpec = LearningCurveSpec(name: "counts", title: "Counts", file: "none", label: "k",
+                                              standardizeForLogistic: false, counts: true)
+
+    @Test("The plan is stratified and seeded: same seed → same rows; test parts round(0.3·n_c) per class; training rows from the pool only")
+    func plan() throws {
+        let d = try Self.iris()
+        let s = Self.settings(splits: 5, sizes: 6)
+        let a = try LearningCurvePlan(name: "iris", labels: d.y, classCount: 3, settings: s, seed: 42)
+        let b = try LearningCurvePlan(name: "iris", labels: d.y, classCount: 3, settings: s, seed: 42)
+        let c = try LearningCurvePlan(name: "iris", labels: d.y, classCount: 3, settings: s, seed: 43)
+        #expect(a == b)
+        #expect(a.tests != c.tests)
+        #expect(a.sizes.first == 6 && a.sizes.last == 105 && a.poolSize == 105)
+        #expect(zip(a.sizes, a.sizes.dropFirst()).allSatisfy { $0 < $1 })
+        for sp in 0..<a.splits {
+            let test = Set(a.tests[sp])
+            #expect(a.tests[sp].count == 45)
+            for k in 0..<3 { #expect(a.tests[sp].filter { d.y[$0] == k }.count == 15) }
+            for (i, m) in a.sizes.enumerated() {
+                let train = a.training(size: i, split: sp)
+                #expect(train.count == m && Set(train).count == m && train == train.sorted())
+                #expect(test.isDisjoint(with: train))
+                for k in 0..<3 {
+                    let nk = train.filter { d.y[$0] == k }.count
+                    #expect(nk == a.allocation[i][k] && nk >= 2 && abs(3 * nk - m) <= 3)
+                }
+                #expect(train == b.training(size: i, split: sp))
+            }
+        }
+        // Sizes are drawn independently (not nested): the set for (m, split) depends only on
+        // (seed, dataset, m, split), so a plan with other sizes gives the same rows for the same m.
+        let other = try LearningCurvePlan(name: "iris", labels: d.y, classCount: 3, settings: Self.settings(splits: 5, sizes: 3), seed: 42)
+        #expect(other.sizes.first == 6)
+        #expect(other.training(size: 0, split: 3) == a.training(size: 0, split: 3))
+        #expect(a.training(size: 0, split: 1) != a.training(size: 0, split: 2))
+        var bad = s
+        bad.splits = 1
+        #expect(throws: PipelineError.self) { try LearningCurvePlan(name: "iris", labels: d.y, classCount: 3, settings: bad, seed: 42) }
+        bad = s
+        bad.minPerClass = 40   // iris keeps 35 rows per class for training
+        #expect(throws: PipelineError.self) { try LearningCurvePlan(name: "iris", labels: d.y, classCount: 3, settings: bad, seed: 42) }
+    }
+
+    @Test("Sizes are log-spaced without repeats; allocation is proportional with a floor per class")
+    func sizesAndAllocation() {
+        let s = LearningCurvePlan.logSpacedSizes(from: 4, to: 3221, count: 16)
+        #expect(s.count == 16 && s.first == 4 && s.last == 3221)
+        #expect(zip(s, s.dropFirst()).allSatisfy { $0 < $1 })
+        let ratios = zip(s, s.dropFirst()).map { Double($1) / Double($0) }
+        #expect(ratios.dropFirst(3).allSatisfy { abs($0 - pow(3221.0 / 4, 1.0 / 15)) < 0.05 })
+        #expect(LearningCurvePlan.logSpacedSizes(from: 6, to: 10, count: 16) == [6, 7, 8, 9, 10])
+        #expect(LearningCurvePlan.allocate(4, counts: [60, 40], minimum: 2) == [2, 2])
+        #expect(LearningCurvePlan.allocate(10, counts: [60, 40], minimum: 2) == [6, 4])
+        #expect(LearningCurvePlan.allocate(100, counts: [60, 40], minimum: 2) == [60, 40])
+        #expect(LearningCurvePlan.allocate(20, counts: [5, 100], minimum: 2) == [2, 18])
+        #expect(LearningCurvePlan.allocate(7, counts: [10, 10, 10], minimum: 2) == [3, 2, 2])
+    }
+
+    @Test("Verdicts from the sizes where each learner is significantly better")
+    func verdicts() {
+        func pts(_ d: [Double], _ sig: [Bool]) -> [ComparisonPoint] {
+            d.indices.map { ComparisonPoint(m: 10 * ($0 + 1), nbError: 0.2, lrError: 0.2 - d[$0], meanDifference: d[$0],
+                                            intervalsDisjoint: sig[$0], pairedT: 0, pairedP: sig[$0] ? 0.001 : 0.5) }
+        }
+        let ng = LearningCurves.verdict(pts([-0.1, -0.05, 0.01, 0.05, 0.06], [true, true, false, true, true]), criterion: "intervals") { $0.intervalsDisjoint }
+        #expect(ng.0 == .ngJordan && ng.1.crossover == 40 && ng.1.nbBetterSizes == [10, 20] && ng.1.lrBetterSizes == [40, 50])
+        let never = LearningCurves.verdict(pts([0.01, 0.03, 0.05], [false, true, true]), criterion: "intervals") { $0.intervalsDisjoint }
+        #expect(never.0 == .lrNeverWorse && never.1.crossover == 20)
+        // LR better in the middle only: never worse, but no crossover.
+        let middle = LearningCurves.verdict(pts([0.01, 0.03, 0.0], [false, true, false]), criterion: "intervals") { $0.intervalsDisjoint }
+        #expect(middle.0 == .lrNeverWorse && middle.1.crossover == nil)
+        let none = LearningCurves.verdict(pts([-0.1, -0.01, 0.01], [true, false, false]), criterion: "intervals") { $0.intervalsDisjoint }
+        #expect(none.0 == .noLRAdvantage && none.1.crossover == nil && none.1.nbBetterSizes == [10])
+        let tie = LearningCurves.verdict(pts([0, 0], [false, false]), criterion: "paired") { $0.pairedP < 0.05 }
+        #expect(tie.0 == .noLRAdvantage && tie.1.criterion == "paired")
+    }
+
+    @Test("Two Gaussians with Bayes error Φ(−1): every learner's error falls toward it as m grows (within 0.03 at m = 1400)")
+    func bayesError() throws {
+        let bayes = 0.5 * erfc(1 / 2.0.squareRoot())     // Φ(−1) = 0.158655…
+        #expect(abs(bayes - 0.15865525393145707) < 1e-15)
+        let d = Self.twoGaussians(perClass: 1000, seed: 5)
+        let spec = LearningCurveSpec(name: "gauss", title: "Two Gaussians", file: "none", label: "y")
+        let a = try LearningCurves.run(spec, dataset: d, settings: Self.settings(splits: 8, sizes: 4), seed: 1, parallelism: 2)
+        #expect(a.sizes == [4, 28, 199, 1400])
+        for curve in a.curves {
+            let first = curve.points.first!.mean, last = curve.points.last!.mean
+            #expect(abs(last - bayes) < 0.03, "\(curve.learner): \(last) at m = 1400, Bayes error \(bayes)")
+            #expect(first - bayes > last - bayes + 0.02, "\(curve.learner): \(first) at m = 4 vs \(last)")
+        }
+    }
+
+    @Test("The whole experiment gives the same numbers with 1 and 2 threads")
+    func determinism() throws {
+        let d = Self.counts(seed: 3)
+        let s = Self.settings(splits: 4, sizes: 4)
+        let plan = try LearningCurvePlan(name: "counts", labels: d.y, classCount: 3, settings: s, seed: 9)
+        let one = LearningCurves.measure(Self.countsSpec, dataset: d, plan: plan, settings: s, parallelism: 1)
+        let two = LearningCurves.measure(Self.countsSpec, dataset: d, plan: plan, settings: s, parallelism: 2)
+        #expect(one == two)
+        #expect(one.learners.count == 8 && !one.testError.contains { $0.isNaN })
+        let a1 = try LearningCurves.run(Self.countsSpec, dataset: d, settings: s, seed: 9, parallelism: 1)
+        let a2 = try LearningCurves.run(Self.countsSpec, dataset: d, settings: s, seed: 9, parallelism: 2)
+        #expect(try PropertyListEncoder().encode(a1) == PropertyListEncoder().encode(a2))
+    }
+
+    @Test("Figures (two for count data) are identical run to run; table, sentences and metrics come from the artifact")
+    func rendering() throws {
+        let d = Self.counts(seed: 3)
+        let a = try LearningCurves.run(Self.countsSpec, dataset: d, settings: Self.settings(splits: 4, sizes: 4), seed: 9, parallelism: 2)
+        #expect(a.comparisons.count == 8)
+        var figures = FigureSettings()
+        figures.width = 400; figures.height = 300
+        let f1 = try LearningCurves.render(a, figures: figures), f2 = try LearningCurves.render(a, figures: figures)
+        #expect(f1.map(\.path) == ["figures/learning-curves--counts.png", "figures/learning-curves--counts--discrete.png"])
+        #expect(f1.map(\.png) == f2.map(\.png))
+        #expect(f1.allSatisfy { $0.png.starts(with: [0x89, 0x50, 0x4E, 0x47]) })
+        let table = LearningCurves.summaryTable([a])
+        #expect(table.rows.count == 8 && table.rows.allSatisfy { $0.count == table.header.count })
+        for (row, c) in zip(table.rows, a.comparisons) {
+            #expect(row.last == c.verdict.rawValue)
+            #expect(row[9] == (c.reason.crossover.map(String.init) ?? "none"))
+            let s = LearningCurves.sentence(c, in: a)
+            // A crossover is named in the text exactly when the run measured one.
+            #expect(s.contains("from m = ") == (c.reason.crossover != nil), "\(s)")
+            if let m = c.reason.crossover { #expect(s.contains("from m = \(m) on")) }
+        }
+        let prose = LearningCurves.prose([a])
+        #expect(prose.count == 5)
+        let json = try JSONEncoder().encode(LearningCurves.metrics(a))
+        let doc = try JSONSerialization.jsonObject(with: json) as! [String: Any]
+        #expect(doc["sizes"] as? [Int] == a.sizes)
+        #expect((doc["comparisons"] as! [[String: Any]]).count == 8)
+    }
+
+    @Test("Datasets load with every numeric column but the label and the excluded ones")
+    func loading() throws {
+        let pima = try LearningCurves.loadDataset(LearningCurveSpec.standard.first { $0.name == "pima" }!, root: TempProject.repoRoot)
+        #expect(pima.featureNames == ["npreg", "glu", "bp", "skin", "bmi", "ped", "age"] && pima.count == 532 && pima.classCount == 2)
+        let spam = try LearningCurves.loadDataset(LearningCurveSpec.standard.first { $0.name == "spam7" }!, root: TempProject.repoRoot)
+        #expect(spam.x.cols == 6 && spam.featureNames.allSatisfy { $0.hasPrefix("log(1+") })
+    }
+}
