@@ -272,6 +272,8 @@ func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
         case .page: kind = "page"
         case .regression: kind = "regression"
         case .mixture: kind = "mixture"
+        case .caseStudy: kind = "case study"
+        case .deep: kind = "deep study"
         }
         let encode = try times(1) { _ = try plistEncoder.encode(a) }
         var json = Data()

@@ -10,7 +10,7 @@ import Glibc
 /// (URL libraries would normalise `..` away before sending). The blocking socket
 /// calls run on a thread of their own: on the cooperative pool they would starve
 /// the in-process server.
-func rawGet(port: UInt16, path: String, timeout: Int = 10) async throws -> (status: Int, body: String) {
+func rawGet(port: UInt16, path: String, timeout: Int = 60) async throws -> (status: Int, body: String) {
     try await withCheckedThrowingContinuation { continuation in
         Thread {
             continuation.resume(with: Result { try blockingGet(port: port, path: path, timeout: timeout) })
