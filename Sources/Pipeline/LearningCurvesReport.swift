@@ -153,7 +153,7 @@ extension LearningCurves {
             .init(name: "Data", value: "\(a.spec.file): \(a.rows) rows, \(a.features.count) features\(transform), label '\(a.spec.label)' (\(a.classNames.count) classes)"),
             .init(name: "Splits", value: "\(s.splits) per size; each split holds out a stratified \(Int((s.testFraction * 100).rounded())) % (\(a.testSize) rows) and draws training sets from the other \(a.poolSize)"),
             .init(name: "Sizes", value: a.sizes.map(String.init).joined(separator: ", ")),
-            .init(name: "Logistic regression", value: "L-BFGS, tol \(SettingValue.format(s.tolerance)), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : a.spec.logisticDivisor != 1 ? "divided by \(SettingValue.format(a.spec.logisticDivisor))" : "as they are")"),
+            .init(name: "Logistic regression", value: "L-BFGS, tol \(SettingValue.format(a.spec.tolerance(s))), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : a.spec.logisticDivisor != 1 ? "divided by \(SettingValue.format(a.spec.logisticDivisor))" : "as they are")"),
             .init(name: "Significance", value: "95 % intervals of the mean disjoint; paired t-test p < \(SettingValue.format(s.significance)) reported alongside"),
             .init(name: "Seed", value: "\(a.seed)"),
             .init(name: "Fits", value: "\(a.fits)"),

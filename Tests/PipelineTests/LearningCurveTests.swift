@@ -180,6 +180,24 @@ struct LearningCurveTests {
         #expect((doc["comparisons"] as! [[String: Any]]).count == 8)
     }
 
+    @Test("The exported plan holds what bench/learning_curves/bench.py reads, and the exact rows of every fit")
+    func export() throws {
+        let spec = LearningCurveSpec.standard.first { $0.name == "iris" }!
+        let d = try Self.iris()
+        let s = Self.settings(splits: 3, sizes: 4)
+        let json = try JSONSerialization.jsonObject(with: LearningCurves.exportPlan(spec, dataset: d, settings: s, seed: 42)) as! [String: Any]
+        for key in ["x", "y", "rows", "cols", "classCount", "sizes", "learners", "pairs", "settings", "tests", "train",
+                    "standardizeForLogistic", "logisticDivisor", "logisticTolerance", "binarizeThreshold"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        let plan = try LearningCurvePlan(name: "iris", labels: d.y, classCount: 3, settings: s, seed: 42)
+        let train = json["train"] as! [[[Int]]]
+        #expect(train.count == plan.sizes.count && train[2][1] == plan.training(size: 2, split: 1))
+        #expect(json["tests"] as! [[Int]] == plan.tests)
+        #expect(json["logisticTolerance"] as? Double == 1e-6)
+        #expect(LearningCurveSpec.standard.first { $0.name == "digits" }!.tolerance(s) == 1e-4)
+    }
+
     @Test("Datasets load with every numeric column but the label and the excluded ones")
     func loading() throws {
         let pima = try LearningCurves.loadDataset(LearningCurveSpec.standard.first { $0.name == "pima" }!, root: TempProject.repoRoot)

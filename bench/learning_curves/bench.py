@@ -5,7 +5,7 @@ Input: a folder with plan-<dataset>.json written by `LearningCurves.exportPlan` 
 the learners, the settings and the exact train/test row indices of every fit) and, optionally,
 swift-<dataset>.json (`LearningCurveMeasurements`: Swift's per-fit test errors) to compare with.
 
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/learning_curves/bench.py DIR [--jobs N] [--repeat R]
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/learning_curves/bench.py DIR [--jobs N] [--repeat R] [--swift DIR2] [--out report.json]
 
 For every (size, split) it does what the Swift study does: preprocess (standardise with the
 training rows' mean/SD, SD 0 -> 1, or divide by a fixed number; binarise), fit every learner,
@@ -84,7 +84,7 @@ def run_unit(plan, i, s):
                 model, a, b = MultinomialNB(alpha=st["alpha"]), xtr, xte
             elif kind == "logistic":
                 a, b = lr_features() if learner["representation"] == "features" else binarised()
-                model = LogisticRegression(C=learner["c"], tol=st["tolerance"], max_iter=st["maxIterations"], solver="lbfgs")
+                model = LogisticRegression(C=learner["c"], tol=plan["logisticTolerance"], max_iter=st["maxIterations"], solver="lbfgs")
             else:
                 raise SystemExit(f"unknown learner kind {kind}")
             model.fit(a, ytr)
@@ -144,6 +144,35 @@ def compare(plan, test, swift_path):
             "at": {"learner": plan["learners"][worst[0]]["id"], "m": plan["sizes"][worst[1]]}}
 
 
+def verdicts(plan, test, level=0.95):
+    """The study's verdict rule (95 % t intervals of the mean disjoint) applied to these errors."""
+    from scipy import stats
+    ids = [l["id"] for l in plan["learners"]]
+    S = test.shape[2]
+    h = stats.t.ppf((1 + level) / 2, S - 1) * test.std(axis=2, ddof=1) / np.sqrt(S)
+    mean = test.mean(axis=2)
+    out = {}
+    for pair in plan["pairs"]:
+        g, d = ids.index(pair["generative"]), ids.index(pair["discriminative"])
+        sig = (mean[g] + h[g] < mean[d] - h[d]) | (mean[d] + h[d] < mean[g] - h[g])
+        diff = (test[g] - test[d]).mean(axis=1)
+        nb = [m for m, s_, x in zip(plan["sizes"], sig, diff) if s_ and x < 0]
+        lrf = [bool(s_ and x > 0) for s_, x in zip(sig, diff)]
+        cross = None
+        for k in reversed(range(len(lrf))):
+            if not lrf[k]:
+                break
+            cross = plan["sizes"][k]
+        if cross is not None and nb:
+            v = "Ng–Jordan pattern"
+        elif not nb and any(lrf):
+            v = "LR never worse"
+        else:
+            v = "no LR advantage"
+        out[f"{pair['generative']} vs {pair['discriminative']}"] = {"verdict": v, "crossover": cross}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("folder")
@@ -151,6 +180,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--only", default="")
     ap.add_argument("--out", default="")
+    ap.add_argument("--swift", default="", help="folder with swift-<dataset>.json (default: the plan folder)")
     a = ap.parse_args()
     folder = pathlib.Path(a.folder)
     plans = sorted(folder.glob("plan-*.json"))
@@ -165,9 +195,10 @@ def main():
             times.append(seconds)
         entry = {"seconds": times, "median_seconds": float(np.median(times)),
                  "fits": int(test.size), "non_converged": int((~conv).sum())}
-        swift = folder / f"swift-{name}.json"
+        swift = pathlib.Path(a.swift or folder) / f"swift-{name}.json"
         if swift.exists():
             entry["agreement"] = compare(plan, test, swift)
+        entry["verdicts_from_sklearn_fits"] = verdicts(plan, test)
         report["datasets"][name] = entry
         print(f"{name}: median {entry['median_seconds']:.2f} s over {a.repeat} run(s), {entry['fits']} fits, "
               f"non-converged {entry['non_converged']}; agreement {entry.get('agreement', {}).get('identical_fit_errors')}",
