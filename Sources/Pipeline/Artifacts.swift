@@ -14,6 +14,7 @@ public enum Artifact: Sendable, Codable {
     case mixture(MixtureArtifact)
     case caseStudy(CaseStudyArtifact)
     case deep(DeepPart)
+    case learningCurves(LearningCurveArtifact)
 
     var data: DataArtifact { if case .data(let d) = self { return d }; preconditionFailure("not a data artifact") }
     var fit: FitArtifact { if case .fit(let f) = self { return f }; preconditionFailure("not a fit artifact") }
@@ -21,6 +22,7 @@ public enum Artifact: Sendable, Codable {
     var page: PageArtifact { if case .page(let p) = self { return p }; preconditionFailure("not a page artifact") }
     var regression: RegressionArtifact { if case .regression(let r) = self { return r }; preconditionFailure("not a regression artifact") }
     var caseStudy: CaseStudyArtifact { if case .caseStudy(let c) = self { return c }; preconditionFailure("not a case-study artifact") }
+    var learningCurves: LearningCurveArtifact { if case .learningCurves(let l) = self { return l }; preconditionFailure("not a learning-curve artifact") }
     var mixture: MixtureArtifact { if case .mixture(let m) = self { return m }; preconditionFailure("not a mixture artifact") }
 }
 

@@ -59,7 +59,7 @@ public enum SiteBuilder {
     public static func build(_ spec: ProjectSpec, options: BuildOptions) async throws -> BuildReport {
         let clock = DispatchTime.now().uptimeNanoseconds
         BLAS.useSingleThread()
-        let plan = try Planner.plan(spec)
+        let plan = try Planner.plan(spec, parallelism: options.parallelism)
         let cache = options.useCache ? BuildCache(root: spec.root) : nil
         cache?.sweepTemporaryFiles()
         let (toRun, loaded) = resolveWithCache(plan.jobs, cache: options.force ? nil : cache)
@@ -151,7 +151,7 @@ public enum SiteBuilder {
         }
         struct Doc: Encodable {
             let figures: [MetricsEntry]; let regressions: [Regression]; let mixtures: [Mixture]; let case_studies: [CaseStudyArtifact]
-            let deep: [DeepMetricsEntry]
+            let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]
         }
         func part(_ id: String) -> DeepPart? { if case .deep(let p)? = results[id] { return p }; return nil }
         var deep = [DeepMetricsEntry]()
@@ -159,7 +159,7 @@ public enum SiteBuilder {
            let m = part("study/deep/gmm"), let mlp = part("study/deep/mlp") {
             deep = DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("study/deep/judging")?.judging)
         }
-        var regressions = [Regression](), mixtures = [Mixture](), cases = [CaseStudyArtifact]()
+        var regressions = [Regression](), mixtures = [Mixture](), cases = [CaseStudyArtifact](), curves = [LearningCurveMetrics]()
         for id in results.keys.sorted() {
             switch results[id]! {
             case .regression(let r):
@@ -168,6 +168,8 @@ public enum SiteBuilder {
                                               largest_ols_vs_joint_gap: r.largestGap))
             case .caseStudy(let c):
                 cases.append(c)
+            case .learningCurves(let l):
+                curves.append(LearningCurves.metrics(l))
             case .mixture(let m):
                 mixtures.append(Mixture(name: m.spec.name, title: m.spec.title, covariance_type: m.spec.covarianceType,
                                         rows: m.rows, chosen_k: m.chosenK, criteria: m.criteria))
@@ -177,7 +179,7 @@ public enum SiteBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
-                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep))
+                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep, learning_curves: curves))
         data.append(0x0A)
         return data
     }

@@ -177,17 +177,17 @@ extension LearningCurves {
     // MARK: table and sentences
 
     public static func summaryTable(_ artifacts: [LearningCurveArtifact]) -> LearningCurveTable {
-        let header = ["Dataset", "Naive Bayes", "Logistic regression", "Smallest m", "NB error", "LR error",
-                      "Largest m", "NB error", "LR error", "Crossover m (95 % CIs)", "Crossover m (paired t)", "Verdict"]
+        let header = ["Dataset", "Naive Bayes vs logistic regression", "Smallest m: NB / LR error", "Largest m: NB / LR error",
+                      "Crossover m (95 % CIs / paired t)", "Verdict"]
         var rows = [[String]]()
         for a in artifacts {
             for c in a.comparisons {
                 guard let nb = a.learner(c.pair.generative), let lr = a.learner(c.pair.discriminative) else { continue }
                 let r = c.reason
-                rows.append([a.spec.title, shortName(nb), shortName(lr),
-                             "\(r.smallestM)", percent(r.nbErrorAtSmallest), percent(r.lrErrorAtSmallest),
-                             "\(r.largestM)", percent(r.nbErrorAtLargest), percent(r.lrErrorAtLargest),
-                             r.crossover.map(String.init) ?? "none", c.pairedReason.crossover.map(String.init) ?? "none",
+                rows.append([shortTitle(a), "\(markName(nb)) vs LR C\u{A0}=\u{A0}\(formatC(lr.c!))\(lr.representation == .binarised ? " (binarised)" : "")",
+                             "\(percent(r.nbErrorAtSmallest)) / \(percent(r.lrErrorAtSmallest)) (m\u{A0}=\u{A0}\(r.smallestM))",
+                             "\(percent(r.nbErrorAtLargest)) / \(percent(r.lrErrorAtLargest)) (m\u{A0}=\u{A0}\(r.largestM))",
+                             "\(r.crossover.map(String.init) ?? "none") / \(c.pairedReason.crossover.map(String.init) ?? "none")",
                              c.verdict.rawValue])
             }
         }
@@ -228,11 +228,19 @@ extension LearningCurves {
     /// The page's generated prose: one paragraph per dataset, then where the seed's claim and
     /// Ng & Jordan's hold, and how the answer depends on C and on the naive Bayes variant.
     public static func prose(_ artifacts: [LearningCurveArtifact]) -> [String] {
+        artifacts.map(paragraph) + synthesis(artifacts)
+    }
+
+    /// What one dataset's curves show: a sentence per model pair.
+    public static func paragraph(_ a: LearningCurveArtifact) -> String {
+        "\(a.spec.title) (\(a.sizes.first!) ≤ m ≤ \(a.sizes.last!), \(a.settings.splits) splits per size): "
+            + a.comparisons.map { sentence($0, in: a) }.joined(separator: " ")
+    }
+
+    /// The sentences drawn from every dataset together: the seed's claim at the smallest m, the
+    /// Ng–Jordan pattern, and how the answer depends on C and on the naive Bayes variant.
+    public static func synthesis(_ artifacts: [LearningCurveArtifact]) -> [String] {
         var paragraphs = [String]()
-        for a in artifacts {
-            paragraphs.append("\(a.spec.title) (\(a.sizes.first!) ≤ m ≤ \(a.sizes.last!), \(a.settings.splits) splits per size): "
-                              + a.comparisons.map { sentence($0, in: a) }.joined(separator: " "))
-        }
         struct Item { let a: LearningCurveArtifact; let c: Comparison }
         let all = artifacts.flatMap { a in a.comparisons.map { Item(a: a, c: $0) } }
         guard !all.isEmpty else { return paragraphs }
@@ -363,6 +371,13 @@ public struct LearningCurveMetrics: Sendable, Codable {
             case nbError = "nb_error", lrError = "lr_error", meanDifference = "mean_difference", cisDisjoint = "cis_disjoint"
             case pairedT = "paired_t", pairedP = "paired_p"
         }
+        /// A missing t statistic is written as null, not left out.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(m, forKey: .m); try c.encode(nbError, forKey: .nbError); try c.encode(lrError, forKey: .lrError)
+            try c.encode(meanDifference, forKey: .meanDifference); try c.encode(cisDisjoint, forKey: .cisDisjoint)
+            try c.encode(pairedT, forKey: .pairedT); try c.encode(pairedP, forKey: .pairedP)
+        }
     }
     public struct Comparison: Sendable, Codable {
         let generative: String, discriminative: String, verdict: String, crossoverM: Int?
@@ -375,6 +390,16 @@ public struct LearningCurveMetrics: Sendable, Codable {
             case crossoverM = "crossover_m", nbBetterSizes = "nb_better_sizes", lrBetterSizes = "lr_better_sizes"
             case pairedVerdict = "paired_verdict", pairedCrossoverM = "paired_crossover_m"
             case pairedNbBetterSizes = "paired_nb_better_sizes", pairedLrBetterSizes = "paired_lr_better_sizes"
+        }
+        /// No crossover is written as null, so every comparison has the same keys.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(generative, forKey: .generative); try c.encode(discriminative, forKey: .discriminative)
+            try c.encode(verdict, forKey: .verdict); try c.encode(crossoverM, forKey: .crossoverM)
+            try c.encode(nbBetterSizes, forKey: .nbBetterSizes); try c.encode(lrBetterSizes, forKey: .lrBetterSizes)
+            try c.encode(pairedVerdict, forKey: .pairedVerdict); try c.encode(pairedCrossoverM, forKey: .pairedCrossoverM)
+            try c.encode(pairedNbBetterSizes, forKey: .pairedNbBetterSizes); try c.encode(pairedLrBetterSizes, forKey: .pairedLrBetterSizes)
+            try c.encode(sentence, forKey: .sentence); try c.encode(points, forKey: .points)
         }
     }
     let dataset: String, title: String, file: String, rows: Int, poolSize: Int, testSize: Int

@@ -25,6 +25,7 @@ enum PageRenderer {
                           "typical_negative", "typical_positive", "strongest", "strongest_odds", "intercept", "scores", "model",
                           "accuracy", "log_loss", "tn", "fp", "fn", "tp", "columns", "feature_count", "samples", "values", "real",
                           "sample_count", "converged"],
+            "curves": ["header", "rows", "cells", "caption", "has_table", "paragraphs"],
             "judging": ["header", "rows", "cells", "caveats", "measure", "misses", "accuracy", "linear_accuracy"],
             "scoreboard": ["rows", "dataset", "d_model", "d_acc", "g_model", "g_acc", "winner", "n_train", "d_count", "g_count",
                            "tie_count", "d_list", "g_list", "tie_list", "total"],
@@ -97,6 +98,16 @@ enum PageRenderer {
                 body += try templates.render("casestudy", caseStudyContext(artifacts[id]!.caseStudy)) + "\n"
             case .search:
                 body += try templates.render("search", ["available": ctx.searchAvailable]) + "\n"
+            case .learningCurveText(let id):
+                body += try templates.render("curves", ["has_table": false, "paragraphs": [LearningCurves.paragraph(artifacts[id]!.learningCurves)]]) + "\n"
+            case .learningCurveSummary(let ids):
+                let studies = ids.map { artifacts[$0]!.learningCurves }
+                let table = LearningCurves.summaryTable(studies)
+                body += try templates.render("curves", [
+                    "has_table": true, "header": table.header, "rows": table.rows.map { ["cells": $0] },
+                    "caption": "Every model pair of the learning-curve study, from this build: errors at the smallest and largest training sets, where logistic regression becomes significantly better for good, and the verdict",
+                    "paragraphs": LearningCurves.synthesis(studies),
+                ]) + "\n"
             case .mixtureTable(let id):
                 body += try templates.render("mixture", mixtureContext(artifacts[id]!.mixture)) + "\n"
             }

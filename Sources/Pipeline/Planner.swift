@@ -24,6 +24,10 @@ enum ResolvedBlock: Sendable {
     case scoreboard(fits: [String])
     /// The judging table of the deep study.
     case judgingTable(study: String)
+    /// What the learning curves of one dataset show, in generated sentences.
+    case learningCurveText(study: String)
+    /// The summary table of every learning-curve study, and the sentences drawn from all of them.
+    case learningCurveSummary(studies: [String])
 }
 
 /// Turns the project spec and its content into a job graph. Everything that can
@@ -63,6 +67,10 @@ enum Planner {
         let caseStudies: [String]
         /// Deep-study figures shown (names from DeepJobs.figures).
         let deepFigures: [String]
+        /// Learning-curve studies used (names under learning_curves.datasets).
+        let curves: [String]
+        /// Render jobs of the learning-curve figures shown.
+        let curveFigureIDs: [String]
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
@@ -70,14 +78,21 @@ enum Planner {
                 + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
                 + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
                 + caseStudies.map { "study/case/\($0)" }
+                + curves.map { "study/curves/\($0)" } + curveFigureIDs
                 + deepFigures.map { "render/deep/\($0)" } + (deepFigures.isEmpty ? [] : ["study/deep/judging", "study/deep/mlp", "study/deep/vae", "study/deep/gan", "study/deep/gmm"]))
         }
     }
 
-    static func plan(_ spec: ProjectSpec) throws -> Plan {
+    /// The render jobs of one learning-curve study: the Gaussian figure, and for count data the discrete one.
+    static func curveFigureIDs(_ c: LearningCurveSpec) -> [String] {
+        ["render/curves/\(c.name)"] + (c.counts ? ["render/curves/\(c.name)/discrete"] : [])
+    }
+
+    /// `parallelism`: threads a single long job (the learning curves) may use; results do not depend on it.
+    static func plan(_ spec: ProjectSpec, parallelism: Int = 1) throws -> Plan {
         let fm = FileManager.default
         let templates = try TemplateSet.load(folder: spec.root.appendingPathComponent("templates"))
-        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture", "search", "casestudy", "scoreboard", "judging"] where !templates.names.contains(needed) {
+        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture", "search", "casestudy", "scoreboard", "judging", "curves"] where !templates.names.contains(needed) {
             throw PipelineError("templates/\(needed).mustache is missing; the site needs it")
         }
         try templates.checkVariables(PageRenderer.vocabulary)
@@ -213,6 +228,31 @@ enum Planner {
             })
         }
 
+        let curveNames = unique(pages.flatMap(\.curves)).sorted()
+        if !curveNames.isEmpty { try spec.learningCurves.settings.validate() }
+        let shownCurveFigures = Set(pages.flatMap(\.curveFigureIDs))
+        for name in curveNames {
+            let c = spec.learningCurves.dataset(name)!
+            let bytes = try csvBytes(c.file, "learning curves '\(name)'")
+            let settings = spec.learningCurves.settings
+            let inputs = ["spec": String(decoding: try encoder.encode(c), as: UTF8.self),
+                          "settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
+                          "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
+            let study = "study/curves/\(name)"
+            let threads = max(1, parallelism)
+            add(Job(id: study, stage: .train, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: []), dependencies: []) { _ in
+                let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
+                return .learningCurves(try LearningCurves.run(c, dataset: dataset, settings: settings, seed: seed, parallelism: threads))
+            })
+            for (i, id) in curveFigureIDs(c).enumerated() where shownCurveFigures.contains(id) {
+                add(Job(id: id, stage: .render,
+                        key: JobKey(kind: "render-curves", inputs: figureInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study]!]),
+                        dependencies: [study]) { deps in
+                    .figure(try LearningCurves.render(deps[study]!.learningCurves, figures: figures)[i])
+                })
+            }
+        }
+
         if let deep = spec.deep, pages.contains(where: { !$0.deepFigures.isEmpty }) {
             let bytes = try csvBytes(deep.file, "the deep study")
             let testFraction = spec.testFraction
@@ -309,6 +349,7 @@ enum Planner {
         var shownModels = [String: [String]]()  // dataset → models with a figure on this page
         var pendingTables = [(dataset: String, index: Int, line: Int)]()
         var regressions = [String](), mixtures = [String](), caseStudies = [String](), deepFigures = [String]()
+        var curves = [String](), curveFigures = [String]()
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -421,8 +462,21 @@ enum Planner {
                 }
                 caseStudies.append(c.name)
                 blocks.append(.caseStudy(study: "study/case/\(c.name)"))
+            case "learning-curves":
+                let known = spec.learningCurves.datasets.map(\.name).joined(separator: ", ")
+                guard d.arguments.count == 1, let c = spec.learningCurves.dataset(d.arguments[0]) else {
+                    throw fail("@learning-curves takes the name of a dataset of the learning-curve study (learning_curves.datasets in lenses.yml); known: \(known)")
+                }
+                curves.append(c.name)
+                for id in curveFigureIDs(c) { blocks.append(.figures([id])); curveFigures.append(id) }
+                blocks.append(.learningCurveText(study: "study/curves/\(c.name)"))
+            case "learning-curves-summary":
+                guard d.arguments.isEmpty else { throw fail("@learning-curves-summary takes no arguments: it summarises every dataset under learning_curves.datasets") }
+                let names = spec.learningCurves.datasets.map(\.name)
+                curves += names
+                blocks.append(.learningCurveSummary(studies: names.map { "study/curves/\($0)" }))
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @search")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @learning-curves, @learning-curves-summary, @search")
             }
         }
         for t in pendingTables {
@@ -439,7 +493,7 @@ enum Planner {
         return ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
                             blocks: blocks, figures: refs, fits: unique(fits),
                             regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
-                            deepFigures: unique(deepFigures))
+                            deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures))
     }
 
     static func canonical(_ settings: [String: SettingValue]) -> String {

@@ -55,6 +55,15 @@ public struct CaseStudySpec: Sendable, Equatable, Codable {
     public var samples: Int
 }
 
+/// The `learning_curves:` section of lenses.yml: how the experiment runs, and on which datasets
+/// (by default the six of `LearningCurveSpec.standard`).
+public struct LearningCurvesConfig: Sendable, Equatable {
+    public var settings = LearningCurveSettings()
+    public var datasets = LearningCurveSpec.standard
+    public init() {}
+    public func dataset(_ name: String) -> LearningCurveSpec? { datasets.first { $0.name == name } }
+}
+
 public struct ModelSpec: Sendable, Equatable {
     public var kind: String
     public var settings: [String: SettingValue]
@@ -98,6 +107,8 @@ public struct ProjectSpec: Sendable {
     public var mixtures: [MixtureSpec] = []
     public var caseStudies: [CaseStudySpec] = []
     public var deep: DeepSpec?
+    /// The learning-curve experiment (Ng & Jordan 2001): its settings and datasets.
+    public var learningCurves = LearningCurvesConfig()
     public var figures = FigureSettings()
     /// The model pairs of the gallery, (discriminative, generative), each shown side by side.
     public var galleryPairs: [(String, String)] = [

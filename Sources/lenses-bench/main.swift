@@ -274,6 +274,7 @@ func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
         case .mixture: kind = "mixture"
         case .caseStudy: kind = "case study"
         case .deep: kind = "deep study"
+        case .learningCurves: kind = "learning curves"
         }
         let encode = try times(1) { _ = try plistEncoder.encode(a) }
         var json = Data()

@@ -206,3 +206,110 @@ struct LearningCurveTests {
         #expect(spam.x.cols == 6 && spam.featureNames.allSatisfy { $0.hasPrefix("log(1+") })
     }
 }
+
+@Suite("Learning curves in the build")
+struct LearningCurveBuildTests {
+    /// The project with a small experiment (3 splits, 3 sizes, iris and wine) and one page showing it.
+    static func project(page: String) throws -> (TempProject, ProjectSpec) {
+        let project = try TempProject()
+        let yml = project.root.appendingPathComponent("lenses.yml")
+        var text = try String(contentsOf: yml, encoding: .utf8)
+        for (old, new) in [("  splits: 200", "  splits: 3"), ("  sizes: 16", "  sizes: 3"),
+                           ("datasets: [spam7, breast_cancer, pima, wine, iris, digits]", "datasets: [iris, wine]")] {
+            #expect(text.contains(old), "fixture text must be in lenses.yml: \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        try text.write(to: yml, atomically: true, encoding: .utf8)
+        try page.write(to: project.root.appendingPathComponent("content/curves.md"), atomically: true, encoding: .utf8)
+        var spec = try ConfigLoader.load(root: project.root)
+        spec.pages = spec.pages.filter { $0.slug == "index" } + [PageSpec(slug: "curves", file: "content/curves.md")]
+        return (project, spec)
+    }
+
+    @Test("learning_curves: in lenses.yml, @learning-curves and @learning-curves-summary give figures, generated text and metrics.json entries")
+    func page() async throws {
+        let (project, spec) = try Self.project(page: "# Data\n\n@learning-curves-summary\n\n@learning-curves iris\n")
+        defer { project.remove() }
+        #expect(spec.learningCurves.settings.splits == 3 && spec.learningCurves.datasets.map(\.name) == ["iris", "wine"])
+        let out = project.root.appendingPathComponent("site")
+        let report = try await SiteBuilder.build(spec, options: BuildOptions(output: out, parallelism: 2))
+        #expect(report.redone.contains("study/curves/iris") && report.redone.contains("study/curves/wine"))
+        let files = try snapshot(out)
+        #expect(files["figures/learning-curves--iris.png"]?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
+        #expect(files["figures/learning-curves--wine.png"] == nil, "wine is summarised but its figure is not shown")
+        let html = String(decoding: try #require(files["curves.html"]), as: UTF8.self)
+        #expect(html.contains("Crossover m (95 % CIs / paired t)"))
+
+        struct Doc: Decodable {
+            struct Entry: Decodable { let dataset: String; let splits: Int; let sizes: [Int]; let comparisons: [[String: JSONValue]] }
+            let learning_curves: [Entry]
+        }
+        let doc = try JSONDecoder().decode(Doc.self, from: try #require(files["metrics.json"]))
+        #expect(doc.learning_curves.map(\.dataset).sorted() == ["iris", "wine"])
+        for e in doc.learning_curves {
+            #expect(e.splits == 3 && (1...3).contains(e.sizes.count))
+            #expect(e.comparisons.count == 4)
+            for c in e.comparisons {
+                #expect(c.keys.contains("crossover_m") && c.keys.contains("paired_crossover_m"), "no crossover is null, not missing")
+                // Every sentence of the shown dataset is on the page, escaped as the page escapes it.
+                if e.dataset == "iris", case .string(let s)? = c["sentence"] {
+                    let escaped = s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                        .replacingOccurrences(of: ">", with: "&gt;")
+                    #expect(html.contains(escaped), "sentence missing from the page: \(s)")
+                }
+            }
+        }
+
+        // A second build reuses the study; a changed setting redoes it.
+        let again = try await SiteBuilder.build(spec, options: BuildOptions(output: out, parallelism: 1))
+        #expect(again.redone.isEmpty)
+        var changed = spec
+        changed.learningCurves.settings.weakC = 100
+        let third = try await SiteBuilder.build(changed, options: BuildOptions(output: out, parallelism: 2))
+        #expect(third.redone.contains("study/curves/iris") && third.redone.contains("page/curves"))
+    }
+
+    @Test("Bad learning-curve settings and names are refused with the line and the fix")
+    func badInput() throws {
+        let (project, _) = try Self.project(page: "# Data\n\n@learning-curves irises\n")
+        defer { project.remove() }
+        #expect {
+            _ = try Planner.plan(try ConfigLoader.load(root: project.root).withPages([PageSpec(slug: "index", file: "content/curves.md")]))
+        } throws: { e in
+            "\(e)".contains("content/curves.md:3") && "\(e)".contains("known: iris, wine")
+        }
+        let yml = try String(contentsOf: project.root.appendingPathComponent("lenses.yml"), encoding: .utf8)
+        for (old, new, expected) in [
+            ("  splits: 3", "  splits: 1", "learning_curves.splits: must be between 2 and 10000, got 1"),
+            ("datasets: [iris, wine]", "datasets: [iris, nope]", "'nope' is neither a standard study"),
+            ("datasets: [iris, wine]", "datasets: [iris, iris]", "dataset 'iris' is listed twice"),
+            ("datasets: [iris, wine]", "datasets: [{name: x, file: data/iris.csv, label: kind}]", "kind"),
+            ("  c_weak: 1.0e4", "  c_wek: 1.0e4", "unknown key; allowed here"),
+        ] {
+            #expect(yml.contains(old))
+            #expect {
+                _ = try ConfigLoader.parse(yml.replacingOccurrences(of: old, with: new), root: project.root)
+            } throws: { e in
+                (e as? ConfigError).map { "\($0)".hasPrefix("lenses.yml:") && "\($0)".contains(expected) } ?? false
+            }
+        }
+    }
+}
+
+/// Any JSON value, for reading metrics.json loosely.
+enum JSONValue: Decodable {
+    case string(String), number(Double), bool(Bool), null, array([JSONValue]), object([String: JSONValue])
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+}
+
+extension ProjectSpec {
+    func withPages(_ pages: [PageSpec]) -> ProjectSpec { var s = self; s.pages = pages; return s }
+}
