@@ -52,9 +52,11 @@ public enum ConfigLoader {
         if let seed = top["seed"] { spec.seed = UInt64(try seed.integer(in: 0...Int(Int32.max))) }
         if let f = top["test_fraction"] { spec.testFraction = try f.number(in: 0.05...0.95) }
         if let figs = top["figures"] {
-            let m = try figs.mapping(allowed: ["width", "height", "grid", "samples", "contour_draws"])
+            let m = try figs.mapping(allowed: ["width", "height", "pair_width", "pair_height", "grid", "samples", "contour_draws"])
             if let v = m["width"] { spec.figures.width = try v.integer(in: 320...4000) }
             if let v = m["height"] { spec.figures.height = try v.integer(in: 240...3000) }
+            if let v = m["pair_width"] { spec.figures.pairWidth = try v.integer(in: 320...4000) }
+            if let v = m["pair_height"] { spec.figures.pairHeight = try v.integer(in: 240...3000) }
             if let v = m["grid"] { spec.figures.grid = try v.integer(in: 20...1000) }
             if let v = m["samples"] { spec.figures.samples = try v.integer(in: 0...5000) }
             if let v = m["contour_draws"] { spec.figures.contourDraws = try v.integer(in: 100...100_000) }

@@ -48,7 +48,9 @@ enum Planner {
         let dataset: String
         let model: String
         let view: Stages.View
-        var jobID: String { "render/\(dataset)/\(model)/\(view.rawValue)" }
+        /// Shown beside another figure: rendered at the pair size.
+        var pair = false
+        var jobID: String { "render/\(dataset)/\(model)/\(view.rawValue)\(pair ? "/pair" : "")" }
         var fitID: String { "train/\(dataset)/\(model)" }
         static func < (a: FigureRef, b: FigureRef) -> Bool { a.jobID < b.jobID }
     }
@@ -166,13 +168,14 @@ enum Planner {
         for ref in figurePages.keys.sorted() {
             let pagesShowing = figurePages[ref]!
             let dataID = "data/\(ref.dataset)", fitID = ref.fitID
-            let inputs = ["view": ref.view.rawValue, "width": "\(figures.width)", "height": "\(figures.height)",
+            let inputs = ["view": ref.view.rawValue, "width": "\(ref.pair ? figures.pairWidth : figures.width)",
+                          "height": "\(ref.pair ? figures.pairHeight : figures.height)",
                           "pages": pagesShowing.joined(separator: ",")]
             add(Job(id: ref.jobID, stage: .render,
                     key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID]!, keys[fitID]!]),
                     dependencies: [dataID, fitID]) { deps in
                 .figure(try Stages.render(deps[dataID]!.data, deps[fitID]!.fit, view: ref.view,
-                                          figures: figures, pages: pagesShowing))
+                                          figures: figures, pages: pagesShowing, pair: ref.pair))
             })
         }
 
@@ -372,8 +375,8 @@ enum Planner {
                 }
                 return kind
             }
-            func figure(_ ds: String, _ m: String, _ view: Stages.View) -> String {
-                let ref = FigureRef(dataset: ds, model: m, view: view)
+            func figure(_ ds: String, _ m: String, _ view: Stages.View, pair: Bool = false) -> String {
+                let ref = FigureRef(dataset: ds, model: m, view: view, pair: pair)
                 refs.append(ref)
                 shownModels[ds, default: []].append(m)
                 return ref.jobID
@@ -387,7 +390,7 @@ enum Planner {
             case "pair":
                 guard d.arguments.count == 3 else { throw fail("@pair takes DATASET LEFT_MODEL RIGHT_MODEL") }
                 let ds = try dataset(d.arguments[0])
-                blocks.append(.figures(try d.arguments[1...].map { figure(ds, try model($0), .map) }))
+                blocks.append(.figures(try d.arguments[1...].map { figure(ds, try model($0), .map, pair: true) }))
             case "figure":
                 guard d.arguments.count == 3, let view = Stages.View(rawValue: d.arguments[2]) else {
                     throw fail("@figure takes DATASET MODEL VIEW, with VIEW one of: map, density, joint-0, joint-1, …")
@@ -405,13 +408,14 @@ enum Planner {
                 let ds = try datasetArgument(d.arguments[...], usage: "@gallery")
                 var generative = [String]()
                 for (left, right) in spec.galleryPairs {
-                    blocks.append(.figures([figure(ds, try model(left), .map), figure(ds, try model(right), .map)]))
+                    blocks.append(.figures([figure(ds, try model(left), .map, pair: true), figure(ds, try model(right), .map, pair: true)]))
                     for m in [left, right] where ModelCatalogue.entry(m)?.lens == .generative && !generative.contains(m) {
                         generative.append(m)
                     }
                 }
                 for chunk in stride(from: 0, to: generative.count, by: 2) {
-                    blocks.append(.figures(generative[chunk..<min(chunk + 2, generative.count)].map { figure(ds, $0, .density) }))
+                    let row = generative[chunk..<min(chunk + 2, generative.count)]
+                    blocks.append(.figures(row.map { figure(ds, $0, .density, pair: row.count == 2) }))
                 }
                 pendingTables.append((ds, blocks.count, d.line))
                 blocks.append(.table(dataset: ds, fits: []))
@@ -419,7 +423,7 @@ enum Planner {
                 guard (1...2).contains(d.arguments.count) else { throw fail("@bayes-flip takes DATASET GENERATIVE_MODEL") }
                 let ds = try dataset(d.arguments[0])
                 let m = try model(d.arguments.count == 2 ? d.arguments[1] : GaussianNaiveBayes.kind, generative: true)
-                blocks.append(.figures([figure(ds, m, .joint(0)), figure(ds, m, .joint(1))]))
+                blocks.append(.figures([figure(ds, m, .joint(0), pair: true), figure(ds, m, .joint(1), pair: true)]))
                 blocks.append(.figures([figure(ds, m, .map)]))
                 let fit = "train/\(ds)/\(m)"
                 fits.append(fit)

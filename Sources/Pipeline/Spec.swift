@@ -84,6 +84,10 @@ public struct PageSpec: Sendable, Equatable {
 public struct FigureSettings: Sendable, Equatable {
     public var width = 800
     public var height = 600
+    /// Figures shown two side by side (pairs, the gallery) are drawn smaller: about the size they
+    /// are shown at, so their text stays legible and the page light.
+    public var pairWidth = 600
+    public var pairHeight = 450
     /// Cells per side of the P(y|x) grid.
     public var grid = 200
     /// Samples drawn from each generative model for its density figure.

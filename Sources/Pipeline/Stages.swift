@@ -140,12 +140,15 @@ enum Stages {
         var needsGenerative: Bool { self != .map }
     }
 
-    static func figurePath(dataset: String, model: String, view: View) -> String {
-        "figures/\(dataset)--\(model)--\(view.rawValue).png"
+    /// `pair`: the smaller rendering shown side by side with another figure.
+    static func figurePath(dataset: String, model: String, view: View, pair: Bool = false) -> String {
+        "figures/\(dataset)--\(model)--\(view.rawValue)\(pair ? "--pair" : "").png"
     }
 
-    static func render(_ data: DataArtifact, _ fit: FitArtifact, view: View, figures: FigureSettings,
-                       pages: [String]) throws -> FigureArtifact {
+    static func render(_ data: DataArtifact, _ fit: FitArtifact, view: View, figures full: FigureSettings,
+                       pages: [String], pair: Bool = false) throws -> FigureArtifact {
+        var figures = full
+        if pair { (figures.width, figures.height) = (figures.pairWidth, figures.pairHeight) }
         let ds = data.dataset
         let points = { (d: Dataset) in (0..<d.count).map { PlotPoint(x: d.x[$0, 0], y: d.x[$0, 1], label: d.y[$0]) } }
         let acc = format(fit.testAccuracy, 2), loss = format(fit.testLogLoss, 3)
@@ -216,7 +219,7 @@ enum Stages {
                 : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"))
         }
         if ds.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(ds.droppedRows) with missing values")) }
-        let path = figurePath(dataset: data.spec.name, model: fit.kind, view: view)
+        let path = figurePath(dataset: data.spec.name, model: fit.kind, view: view, pair: pair)
         let entry = MetricsEntry(
             file: path, page: pages.first ?? "", pages: pages, dataset: data.spec.name, model: fit.displayName,
             kind: fit.kind, view: view.rawValue, lens: fit.lens.rawValue,

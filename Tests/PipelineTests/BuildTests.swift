@@ -23,7 +23,8 @@ struct BuildTests {
         let doc = try JSONSerialization.jsonObject(with: files["metrics.json"]!) as! [String: Any]
         let figures = doc["figures"] as! [[String: Any]]
         #expect(figures.count == files.keys.filter { $0.hasPrefix("figures/") }.count)
-        #expect(figures.count == 8)  // 4 maps, 2 densities, 2 Bayes-flip panels
+        // 4 maps and 2 Bayes-flip panels at pair size, 2 densities, and two moons' Gaussian NB map alone (Bayes' flip)
+        #expect(figures.count == 9)
         for f in figures {
             for key in ["file", "page", "dataset", "model", "lens", "test_accuracy", "test_log_loss", "n_train", "n_test", "seed", "settings"] {
                 #expect(f[key] != nil, "metrics entry lacks \(key)")
@@ -34,7 +35,7 @@ struct BuildTests {
         }
         // The scores on the page are the ones in metrics.json.
         let page = String(decoding: files["two-lenses.html"]!, as: UTF8.self)
-        let lrMoons = figures.first { ($0["file"] as! String) == "figures/two_moons--logistic_regression--map.png" }!
+        let lrMoons = figures.first { ($0["file"] as! String) == "figures/two_moons--logistic_regression--map--pair.png" }!
         #expect(page.contains(String(format: "%.3f", lrMoons["test_accuracy"] as! Double)))
     }
 
@@ -110,7 +111,7 @@ struct BuildTests {
         let differing = Set(changed.filter { before[$0.id] != $0.key }.map(\.id))
         #expect(differing == [
             "train/iris/logistic_regression", "train/two_moons/logistic_regression",
-            "render/iris/logistic_regression/map", "render/two_moons/logistic_regression/map",
+            "render/iris/logistic_regression/map/pair", "render/two_moons/logistic_regression/map/pair",
             "page/index", "page/two-lenses",
         ])
         // The Bayes' flip page shows only naive Bayes: untouched.

@@ -33,7 +33,7 @@ struct CacheTests {
         let report = try await build(project, spec: spec)
         #expect(Set(report.redone) == [
             "train/iris/logistic_regression", "train/two_moons/logistic_regression",
-            "render/iris/logistic_regression/map", "render/two_moons/logistic_regression/map",
+            "render/iris/logistic_regression/map/pair", "render/two_moons/logistic_regression/map/pair",
             "page/index", "page/two-lenses",
         ])
     }

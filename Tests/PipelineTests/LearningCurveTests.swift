@@ -166,7 +166,7 @@ struct LearningCurveTests {
         #expect(table.rows.count == 8 && table.rows.allSatisfy { $0.count == table.header.count })
         for (row, c) in zip(table.rows, a.comparisons) {
             #expect(row.last == c.verdict.rawValue)
-            #expect(row[9] == (c.reason.crossover.map(String.init) ?? "none"))
+            #expect(row[4] == "\(c.reason.crossover.map(String.init) ?? "none") / \(c.pairedReason.crossover.map(String.init) ?? "none")")
             let s = LearningCurves.sentence(c, in: a)
             // A crossover is named in the text exactly when the run measured one.
             #expect(s.contains("from m = ") == (c.reason.crossover != nil), "\(s)")

@@ -56,6 +56,6 @@ struct OwnDatasetTests {
         #expect(page.contains("Rows dropped"))
         #expect(page.contains("bill_length_mm"), "the first two numeric columns are the features")
         #expect(String(decoding: files["index.html"]!, as: UTF8.self).contains("href=\"gallery-penguins.html\""))
-        #expect(files["figures/penguins--gaussian_nb--density.png"] != nil)
+        #expect(files["figures/penguins--gaussian_nb--density--pair.png"] != nil)
     }
 }

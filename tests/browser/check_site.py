@@ -22,6 +22,7 @@ import pathlib
 import subprocess
 import sys
 import threading
+import urllib.parse
 import time
 
 from axe_selenium_python import Axe
@@ -119,6 +120,22 @@ def main():
             check(f"{page}: no serious or critical axe violations", not bad,
                   "; ".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}" for v in bad)[:500])
             driver.save_screenshot(str(args.shots / f"{page[:-5]}-1280.png"))
+
+            # Weight: the page and everything it loads or shows (lazy images included), from disk.
+            urls = set(driver.execute_script(
+                "return performance.getEntriesByType('resource').map(e => e.name)"
+                ".concat(Array.from(document.images, i => i.src))"))
+            total = (site / page).stat().st_size
+            for u in urls:
+                if u.startswith(base + "/"):
+                    f = site / urllib.parse.unquote(urllib.parse.urlsplit(u).path).lstrip("/")
+                    if f.is_file():
+                        total += f.stat().st_size
+            check(f"{page}: {total / 1e6:.2f} MB with everything it loads (limit 1.5 MB)", total <= 1_500_000)
+            unsized = driver.execute_script(
+                "return Array.from(document.images).filter(i => !i.getAttribute('width') || !i.getAttribute('height'))"
+                ".map(i => i.getAttribute('src'))")
+            check(f"{page}: every image has width and height", not unsized, ", ".join(unsized[:5]))
 
         if "search.html" in pages:
             driver.get(f"{base}/search.html")
