@@ -7,6 +7,25 @@ public struct Matrix: Sendable, Equatable, Codable {
     public let cols: Int
     public var data: [Double]
 
+    // The values are coded as one block of bytes (see `Packed`): caching a matrix costs a copy.
+    private enum CodingKeys: String, CodingKey { case rows, cols, data }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let rows = try c.decode(Int.self, forKey: .rows), cols = try c.decode(Int.self, forKey: .cols)
+        let data = try c.decode(Packed.self, forKey: .data).wrappedValue
+        guard rows >= 0, cols >= 0, data.count == rows * cols else {
+            throw DecodingError.dataCorruptedError(forKey: .data, in: c, debugDescription: "a \(rows)×\(cols) matrix needs \(rows * cols) values, got \(data.count)")
+        }
+        self.init(rows: rows, cols: cols, data: data)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rows, forKey: .rows); try c.encode(cols, forKey: .cols)
+        try c.encode(Packed(wrappedValue: data), forKey: .data)
+    }
+
     public init(rows: Int, cols: Int, repeating value: Double = 0) {
         precondition(rows >= 0 && cols >= 0, "matrix dimensions must be non-negative")
         self.rows = rows

@@ -46,7 +46,7 @@ public struct Region: Sendable, Codable {
 
 public struct GenerativeView: Sendable, Codable {
     /// log p(x | y = k) on the grid, one array per class.
-    public let classLogDensity: [[Double]]
+    @PackedRows public var classLogDensity: [[Double]]
     /// Per class, the (mass, log-density threshold) pairs of the highest-density regions.
     public let regions: [[Region]]
     /// Points drawn from the fitted p(x, y).
@@ -79,7 +79,7 @@ public struct FitArtifact: Sendable, Codable {
     public let testLogLoss: Double
     public let convergence: Convergence?
     /// P(y | x) on the grid, class-major within each cell.
-    public let gridProba: [Double]
+    @Packed public var gridProba: [Double]
     public let generative: GenerativeView?
 
     /// "C=1, max_iter=1000" in key order.

@@ -18,6 +18,8 @@ public struct BuildOptions: Sendable {
     /// Use the cache (`.lenses/cache/`). With `force`, nothing is read from it, but results are still stored.
     public var useCache: Bool
     public var force: Bool
+    /// The cache is pruned to this size after each build (entries the build used are kept).
+    public var cacheBudget = 512 << 20
     public var report: @Sendable (BuildEvent) -> Void
 
     public init(output: URL, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -96,11 +98,12 @@ public enum SiteBuilder {
         var notes = plan.notes
         if plan.wantsSearch {
             let html = files.filter { $0.key.hasSuffix(".html") }
-            let index = try SearchIndex.build(pages: html, cache: cache)
+            let index = try SearchIndex.build(pages: html, cache: cache, root: spec.root)
             if index.isEmpty { notes.append("Pagefind is not installed (pip install pagefind-bin): the site is built without search") }
             files.merge(index) { a, _ in a }
         }
         try SiteWriter.write(files: files, to: options.output)
+        cache?.prune(keep: Set(plan.jobs.map(\.key)), maxBytes: options.cacheBudget)
         options.report(.written(folder: options.output.path, files: files.count))
 
         let report = BuildReport(

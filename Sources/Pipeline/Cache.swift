@@ -44,6 +44,7 @@ public final class BuildCache: @unchecked Sendable {
         let payload = data.subdata(in: (header + digestSize)..<data.count)
         guard Data(SHA256.hash(data: payload)) == digest,
               let artifact = try? PropertyListDecoder().decode(Artifact.self, from: payload) else { return discard(url) }
+        utimes(url.path, nil)  // recently used: pruned last
         return artifact
     }
 
@@ -63,6 +64,27 @@ public final class BuildCache: @unchecked Sendable {
             try? FileManager.default.removeItem(at: temp)
             throw PipelineError("cannot write the cache entry \(url.path) (errno \(errno))")
         }
+    }
+
+    /// Keeps the cache under `maxBytes`: entries this build did not use go first, least recently
+    /// used first (loading or storing an entry marks it used). Returns the number removed.
+    @discardableResult
+    func prune(keep: Set<JobKey>, maxBytes: Int) -> Int {
+        let fm = FileManager.default
+        let kept = Set(keep.map { url($0).lastPathComponent })
+        var entries = [(url: URL, size: Int, used: Date)]()
+        var total = 0
+        for path in (fm.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []) where path.hasSuffix(".bin") {
+            let url = folder.appendingPathComponent(path)
+            guard let a = try? fm.attributesOfItem(atPath: url.path), let size = a[.size] as? Int else { continue }
+            total += size
+            if !kept.contains(url.lastPathComponent) { entries.append((url, size, a[.modificationDate] as? Date ?? .distantPast)) }
+        }
+        var removed = 0
+        for e in entries.sorted(by: { ($0.used, $0.url.path) < ($1.used, $1.url.path) }) where total > maxBytes {
+            if (try? fm.removeItem(at: e.url)) != nil { total -= e.size; removed += 1 }
+        }
+        return removed
     }
 
     /// Paths of entries found corrupt during this build.

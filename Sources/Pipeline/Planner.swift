@@ -287,7 +287,7 @@ enum Planner {
             return (page.spec.slug, page.document.metadata["nav"] ?? page.title)
         }
         let datasetTitles = Dictionary(uniqueKeysWithValues: spec.datasets.map { ($0.name, $0.title) })
-        let searchAvailable = SearchIndex.command() != nil
+        let searchAvailable = SearchIndex.command(root: spec.root) != nil
         let sections = pages.map { $0.document.metadata["section"] ?? ($0.spec.dataset != nil ? "Gallery" : "") }
         let searchHref = pages.contains { $0.blocks.contains { if case .search = $0 { return true }; return false } }
             ? pages.first { $0.blocks.contains { if case .search = $0 { return true }; return false } }.map { "\($0.spec.slug).html" } : nil

@@ -36,7 +36,7 @@ public struct RegressionArtifact: Sendable, Codable {
     public let test: [PlotPoint]
     public let grid: Grid
     /// 1-D: log p(x, y) on the (x, y) grid; 2-D: E[y | x₁, x₂] on the (x₁, x₂) grid.
-    public let gridValues: [Double]
+    @Packed public var gridValues: [Double]
     public let regions: [Region]
     public let samples: [PlotPoint]
     public let curves: [Curve]
@@ -60,7 +60,7 @@ public struct MixtureArtifact: Sendable, Codable {
     public let chosenK: Int
     public let points: [PlotPoint]
     public let grid: Grid
-    public let logDensity: [Double]
+    @Packed public var logDensity: [Double]
     public let regions: [Region]
     public let samples: [PlotPoint]
     public let seed: UInt64

@@ -109,9 +109,11 @@ public enum MarkdownSafety {
             if t.hasPrefix("```") || t.hasPrefix("~~~") { inFence.toggle(); continue }
             if inFence { continue }
             // Inline links/images: ](target) ; reference definitions: [x]: target ; autolinks <scheme:…>
-            var targets = line.matches(of: /\]\(\s*<?([^)\s>]+)/).map { String($0.1) }
-            if let m = line.wholeMatch(of: /\s*\[[^\]]+\]:\s*<?(\S+?)>?(\s.*)?/) { targets.append(String(m.1)) }
-            targets += line.matches(of: /<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>/).map { String($0.1) }
+            // Most lines hold no link: skip the patterns unless one of their anchors is there.
+            guard line.contains("]") || line.contains("<") else { continue }
+            var targets = line.matches(of: LinkPatterns.inline).map { String($0.1) }
+            if let m = line.wholeMatch(of: LinkPatterns.reference) { targets.append(String(m.1)) }
+            targets += line.matches(of: LinkPatterns.autolink).map { String($0.1) }
             for target in targets {
                 let cleaned = target.filter { !$0.isWhitespace && !$0.isNewline && $0 != "\u{0}" }
                 if let colon = cleaned.firstIndex(of: ":") {
@@ -123,4 +125,11 @@ public enum MarkdownSafety {
         }
         return nil
     }
+}
+
+/// The link patterns, compiled once (a regex literal is parsed again each time it is evaluated).
+private enum LinkPatterns {
+    nonisolated(unsafe) static let inline = /\]\(\s*<?([^)\s>]+)/
+    nonisolated(unsafe) static let reference = /\s*\[[^\]]+\]:\s*<?(\S+?)>?(\s.*)?/
+    nonisolated(unsafe) static let autolink = /<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>/
 }

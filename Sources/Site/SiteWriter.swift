@@ -17,13 +17,15 @@ public enum SiteWriter {
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
         try checkReplaceable(target)
         removeLeftovers(in: parent, siteName: name)
+        var all = files
+        all[marker] = Data("Built by lenses. This folder is replaced as a whole on every build.\n".utf8)
+        // Nothing changed: leave the folder alone (no rewrite, and a preview need not reload).
+        if holdsExactly(all, target) { return }
 
         let temp = parent.appendingPathComponent(".\(name).tmp-\(getpid())")
         try? fm.removeItem(at: temp)
         try fm.createDirectory(at: temp, withIntermediateDirectories: false)
         do {
-            var all = files
-            all[marker] = Data("Built by lenses. This folder is replaced as a whole on every build.\n".utf8)
             for path in all.keys.sorted() {
                 guard isSafeRelativePath(path) else { throw ContentError(file: path, line: nil, "refusing to write outside the site folder") }
                 let url = temp.appendingPathComponent(path)
@@ -35,6 +37,23 @@ public enum SiteWriter {
             try? fm.removeItem(at: temp)
             throw error
         }
+    }
+
+    /// The folder holds these files, byte for byte, and nothing else.
+    static func holdsExactly(_ files: [String: Data], _ folder: URL) -> Bool {
+        let fm = FileManager.default
+        guard let found = fm.enumerator(atPath: folder.path) else { return false }
+        var count = 0
+        for case let path as String in found {
+            let url = folder.appendingPathComponent(path)
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: url.path, isDirectory: &isDir) else { return false }
+            if isDir.boolValue { continue }
+            count += 1
+            guard let expected = files[path], let size = (try? fm.attributesOfItem(atPath: url.path))?[.size] as? Int,
+                  size == expected.count, let data = fm.contents(atPath: url.path), data == expected else { return false }
+        }
+        return count == files.count
     }
 
     static func swapIn(_ temp: URL, _ target: URL) throws {

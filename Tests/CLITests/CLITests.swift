@@ -20,10 +20,11 @@ struct CLITests {
 
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
-    func lenses(_ args: [String], in dir: URL) throws -> Run {
+    func lenses(_ args: [String], in dir: URL, environment: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         p.currentDirectoryURL = dir
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -78,6 +79,22 @@ struct CLITests {
         #expect(bad.stderr.contains("error: data/iris.csv:152:4: row has 3 fields, expected 5"))
         #expect(!bad.stderr.contains("Fatal error"))
         #expect(try Data(contentsOf: index) == before)
+    }
+
+    @Test("Without Pagefind the build says so and succeeds, without a search index")
+    func noPagefind() throws {
+        let root = try tempProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let yml = root.appendingPathComponent("lenses.yml")
+        let text = try String(contentsOf: yml, encoding: .utf8)
+        let pages = try #require(text.range(of: "\npages:\n"))
+        try (String(text[..<pages.upperBound]) + "  - {slug: index, file: content/index.md}\n  - {slug: search, file: content/search.md}\n")
+            .write(to: yml, atomically: true, encoding: .utf8)
+        let r = try lenses(["build", "--jobs", "2"], in: root, environment: ["LENSES_PAGEFIND": "none"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("Pagefind is not installed"))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/search.html").path))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("site/pagefind").path))
     }
 
     @Test("A bad --jobs value is refused with a message")

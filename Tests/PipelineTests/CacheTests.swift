@@ -88,3 +88,31 @@ struct CacheTests {
         #expect(try snapshot(project.root.appendingPathComponent("uncached")) == clean)
     }
 }
+
+@Suite("Cache size")
+struct CachePruneTests {
+    @Test("Pruning keeps the entries the build used and removes the least recently used others until under budget")
+    func prune() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lenses-prune-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cache = BuildCache(root: root)
+        let keys = (0..<4).map { JobKey(kind: "page", inputs: ["n": "\($0)"], upstream: []) }
+        for (i, k) in keys.enumerated() {
+            try cache.store(k, .page(PageArtifact(path: "p\(i).html", html: Data(repeating: UInt8(i), count: 1000))))
+            // Entry i was last used i hours ago... reversed: entry 0 is the oldest.
+            let when = Date(timeIntervalSinceNow: Double(-3600 * (4 - i)))
+            try FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: cache.url(k).path)
+        }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: cache.url(keys[0]).path)[.size] as? Int)
+        // Room for two entries; entry 0 (oldest) is in use by this build.
+        let removed = cache.prune(keep: [keys[0]], maxBytes: 2 * size)
+        #expect(removed == 2)
+        let present = keys.map { FileManager.default.fileExists(atPath: cache.url($0).path) }
+        #expect(present == [true, false, false, true], "the kept entry and the most recently used other stay")
+        #expect(cache.prune(keep: [], maxBytes: 1 << 30) == 0, "under budget: nothing goes")
+        // Loading marks an entry used.
+        #expect(cache.load(keys[0]) != nil)
+        let touched = try #require(try FileManager.default.attributesOfItem(atPath: cache.url(keys[0]).path)[.modificationDate] as? Date)
+        #expect(touched.timeIntervalSinceNow > -60)
+    }
+}
