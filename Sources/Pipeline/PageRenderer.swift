@@ -100,13 +100,14 @@ enum PageRenderer {
                 body += try templates.render("search", ["available": ctx.searchAvailable]) + "\n"
             case .learningCurveText(let id):
                 body += try templates.render("curves", ["has_table": false, "paragraphs": [LearningCurves.paragraph(artifacts[id]!.learningCurves)]]) + "\n"
-            case .learningCurveSummary(let ids):
+            case .learningCurveSummary(let ids, let showTable):
                 let studies = ids.map { artifacts[$0]!.learningCurves }
                 let table = LearningCurves.summaryTable(studies)
                 body += try templates.render("curves", [
-                    "has_table": true, "header": table.header, "rows": table.rows.map { ["cells": $0] },
+                    "has_table": showTable, "header": table.header, "rows": table.rows.map { ["cells": $0] },
                     "caption": "Every model pair of the learning-curve study, from this build: errors at the smallest and largest training sets, where logistic regression becomes significantly better for good, and the verdict",
-                    "paragraphs": LearningCurves.synthesis(studies),
+                    // Brief: the seed's claim and the Ng–Jordan pattern, without regularisation and variants.
+                    "paragraphs": showTable ? LearningCurves.synthesis(studies) : Array(LearningCurves.synthesis(studies).prefix(2)),
                 ]) + "\n"
             case .mixtureTable(let id):
                 body += try templates.render("mixture", mixtureContext(artifacts[id]!.mixture)) + "\n"

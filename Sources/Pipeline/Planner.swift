@@ -27,7 +27,7 @@ enum ResolvedBlock: Sendable {
     /// What the learning curves of one dataset show, in generated sentences.
     case learningCurveText(study: String)
     /// The summary table of every learning-curve study, and the sentences drawn from all of them.
-    case learningCurveSummary(studies: [String])
+    case learningCurveSummary(studies: [String], table: Bool)
 }
 
 /// Turns the project spec and its content into a job graph. Everything that can
@@ -475,10 +475,12 @@ enum Planner {
                 for id in curveFigureIDs(c) { blocks.append(.figures([id])); curveFigures.append(id) }
                 blocks.append(.learningCurveText(study: "study/curves/\(c.name)"))
             case "learning-curves-summary":
-                guard d.arguments.isEmpty else { throw fail("@learning-curves-summary takes no arguments: it summarises every dataset under learning_curves.datasets") }
+                guard d.arguments.isEmpty || d.arguments == ["brief"] else {
+                    throw fail("@learning-curves-summary summarises every dataset under learning_curves.datasets; its one optional argument is 'brief' (the sentences without the table)")
+                }
                 let names = spec.learningCurves.datasets.map(\.name)
                 curves += names
-                blocks.append(.learningCurveSummary(studies: names.map { "study/curves/\($0)" }))
+                blocks.append(.learningCurveSummary(studies: names.map { "study/curves/\($0)" }, table: d.arguments.isEmpty))
             default:
                 throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @learning-curves, @learning-curves-summary, @search")
             }
