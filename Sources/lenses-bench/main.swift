@@ -47,10 +47,11 @@ struct Arguments {
     var reps = 10
     var dataset = "two_moons"
     var out: String?
+    var splits = 20
 
     init(_ argv: [String]) throws {
         var it = argv.dropFirst().makeIterator()
-        guard let c = it.next() else { throw BenchError("usage: lenses-bench png|models|gmm|svm --project DIR [--reps N] [--dataset NAME]") }
+        guard let c = it.next() else { throw BenchError("usage: lenses-bench png|models|gmm|svm|cache|figure|vae|curves --project DIR [--reps N] [--dataset NAME] [--splits N]") }
         command = c
         while let a = it.next() {
             guard let v = it.next() else { throw BenchError("\(a) needs a value") }
@@ -58,6 +59,7 @@ struct Arguments {
             case "--project": project = v
             case "--reps": reps = max(1, Int(v) ?? 10)
             case "--dataset": dataset = v
+            case "--splits": splits = max(2, Int(v) ?? 20)
             case "--out", "--encoder": out = v
             default: throw BenchError("unknown option \(a)")
             }
@@ -293,6 +295,42 @@ func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
     try emit(["command": "cache", "entries": files.count, "kinds": rows])
 }
 
+/// One epoch of the site's larger VAE (latent 10, hidden 128,128, batch 64) on the digits'
+/// training rows: the time of `fit` with 1 epoch, from the same initialisation each repetition.
+func vae(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let deep = try require(spec.deep, "lenses.yml has no deep: section")
+    let bytes = try Data(contentsOf: spec.root.appendingPathComponent(deep.file))
+    let digits = try DigitsData.load(bytes: bytes, seed: spec.seed, testFraction: spec.testFraction)
+    var settings = deep.settings.vae
+    settings["epochs"] = .integer(1)
+    let t = try times(args.reps) {
+        var v = try VariationalAutoencoder(settings: Settings(model: "vae", settings))
+        try v.fit(digits.train)
+    }
+    try emit(["command": "vae", "rows": digits.train.rows, "settings": settings.mapValues { "\($0)" }, "epoch": t])
+}
+
+/// The learning-curve study on one dataset (`--dataset`, default digits), one thread, with
+/// `--splits` splits per size (default 20; the site uses 200: times scale linearly).
+func curves(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let name = args.dataset == "two_moons" ? "digits" : args.dataset
+    let study = try require(spec.learningCurves.dataset(name), "no learning-curve dataset '\(name)'")
+    var settings = spec.learningCurves.settings
+    settings.splits = args.splits
+    let dataset = try LearningCurves.loadDataset(study, root: spec.root)
+    var fits = 0
+    let t = try times(args.reps) {
+        let a = try LearningCurves.run(study, dataset: dataset, settings: settings, seed: spec.seed, parallelism: 1)
+        fits = a.fits
+    }
+    try emit(["command": "curves", "dataset": name, "splits": settings.splits, "fits": fits, "run": t])
+}
+
+func require<T>(_ value: T?, _ message: String) throws -> T {
+    guard let value else { throw BenchError(message) }
+    return value
+}
+
 BLAS.useSingleThread()
 do {
     let args = try Arguments(CommandLine.arguments)
@@ -304,7 +342,9 @@ do {
     case "svm": try svm(args, spec)
     case "cache": try cache(args, spec)
     case "figure": try figure(args, spec)
-    default: throw BenchError("unknown command \(args.command); known: png, models, gmm, svm, cache")
+    case "vae": try vae(args, spec)
+    case "curves": try curves(args, spec)
+    default: throw BenchError("unknown command \(args.command); known: png, models, gmm, svm, cache, figure, vae, curves")
     }
 } catch {
     FileHandle.standardError.write(Data("lenses-bench: \(error)\n".utf8))
