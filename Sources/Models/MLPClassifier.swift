@@ -303,22 +303,9 @@ public struct MLPClassifier: Classifier {
         mutating func step(_ net: inout Network, _ g: Network) {
             t += 1
             let b1 = MLPClassifier.beta1, b2 = MLPClassifier.beta2, eps = MLPClassifier.adamEpsilon
-            let stepSize = lr * (1 - pow(b2, Double(t))).squareRoot() / (1 - pow(b1, Double(t)))
+            let stepSize = AdamStep.stepSize(lr, beta1: b1, beta2: b2, step: t)
             func update(_ p: inout [Double], _ gr: [Double], _ m: inout [Double], _ v: inout [Double]) {
-                p.withUnsafeMutableBufferPointer { pp in
-                    gr.withUnsafeBufferPointer { gp in
-                        m.withUnsafeMutableBufferPointer { mp in
-                            v.withUnsafeMutableBufferPointer { vp in
-                                for i in pp.indices {
-                                    let gi = gp[i]
-                                    mp[i] = b1 * mp[i] + (1 - b1) * gi
-                                    vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
-                                    pp[i] -= stepSize * mp[i] / (vp[i].squareRoot() + eps)
-                                }
-                            }
-                        }
-                    }
-                }
+                AdamStep.update(&p, gr, &m, &v, stepSize: stepSize, beta1: b1, beta2: b2, epsilon: eps)
             }
             for l in net.weights.indices {
                 update(&net.weights[l].data, g.weights[l].data, &m.weights[l].data, &v.weights[l].data)

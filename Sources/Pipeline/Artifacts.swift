@@ -106,6 +106,8 @@ public struct FigureArtifact: Sendable, Codable {
     public let provenance: [ProvenanceItem]
     /// The figure's row in metrics.json (classifier figures).
     public let metrics: MetricsEntry?
+    /// Where metrics.json holds the numbers this figure shows (`"figures"` rows by default).
+    public var numbers: String? = nil
 }
 
 /// One row of `metrics.json`'s `figures`.

@@ -80,6 +80,8 @@ public enum JobRunner {
     }
 
     /// `preloaded` holds artifacts of dependencies that do not need to run (from the cache).
+    /// The result holds every artifact that ran except trained models whose readers all ran
+    /// (they are released early to bound memory).
     public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:],
                            onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> [String: Artifact] {
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
@@ -90,6 +92,10 @@ public enum JobRunner {
         }
         var results = preloaded
         var waiting = Set(jobs.map(\.id))
+        // How many jobs still need each artifact: a trained model (the largest artifacts: P(y|x)
+        // and densities on the grid) is let go as soon as the last job that reads it has finished.
+        var readers = [String: Int]()
+        for job in jobs { for d in job.dependencies { readers[d, default: 0] += 1 } }
         var running = 0
         let limit = max(1, parallelism)
         var done = 0
@@ -124,6 +130,10 @@ public enum JobRunner {
             while let (id, artifact, seconds) = try await group.next() {
                 running -= 1
                 results[id] = artifact
+                for d in byID[id]!.dependencies {
+                    readers[d]! -= 1
+                    if readers[d] == 0, case .fit? = results[d] { results[d] = nil }
+                }
                 done += 1
                 onFinish(Finished(id: id, stage: byID[id]!.stage, seconds: seconds), done, jobs.count)
                 startReady()

@@ -143,7 +143,8 @@ extension LearningCurves {
         let caption = "Each point is the mean test error of \(a.settings.splits) fits on random stratified training sets of that size, each tested on its split's held-out \(Int((a.settings.testFraction * 100).rounded())) %; the bands are 95 % confidence intervals of the mean. A dashed vertical line marks the smallest m from which logistic regression's interval lies below naive Bayes' at every larger size."
         return FigureArtifact(path: "figures/learning-curves--\(a.spec.name)\(suffix).png", png: png,
                               width: figures.width, height: figures.height, title: chart.title, alt: alt, caption: caption,
-                              provenance: provenance(a, learners: shown), metrics: nil)
+                              provenance: provenance(a, learners: shown), metrics: nil,
+                              numbers: "\"learning_curves\", the entry for dataset \(a.spec.name)")
     }
 
     static func provenance(_ a: LearningCurveArtifact, learners: [LearnerInfo]) -> [ProvenanceItem] {

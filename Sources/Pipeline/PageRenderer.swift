@@ -8,7 +8,7 @@ enum PageRenderer {
     /// Every name each template's data holds (checked at plan time, so a misspelt
     /// variable is an error with its line, not an empty spot on the page).
     static let vocabulary: [String: Set<String>] = {
-        let figure: Set<String> = ["src", "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value"]
+        let figure: Set<String> = ["src", "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value", "numbers"]
         return [
             "layout": ["site_title", "title", "description", "has_math", "body", "sections", "name", "named", "pages", "href",
                        "current", "section", "is_home", "page_number", "page_count", "search_href", "prev", "next"],
@@ -154,6 +154,7 @@ enum PageRenderer {
             "title": f.title,
             "anchor": f.path.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".png", with: ""),
             "provenance": f.provenance.map { ["name": $0.name, "value": $0.value] },
+            "numbers": f.numbers ?? "\"figures\", the entry with file \(f.path)",
         ]
     }
 

@@ -204,7 +204,8 @@ enum Studies {
         ]
         if r.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(r.droppedRows) with missing values")) }
         return FigureArtifact(path: "figures/regression--\(s.name).png", png: png, width: figures.width, height: figures.height,
-                              title: fig.title, alt: alt, caption: caption, provenance: provenance, metrics: nil)
+                              title: fig.title, alt: alt, caption: caption, provenance: provenance, metrics: nil,
+                              numbers: "\"regressions\", the entry named \(s.name)")
     }
 
     // MARK: mixtures
@@ -252,7 +253,8 @@ enum Studies {
         let alt = "BIC and AIC of Gaussian mixtures on \(m.spec.title) for k = \(m.criteria.map { String($0.k) }.joined(separator: ", ")): BIC is lowest at k = \(m.chosenK), AIC at k = \(aicBest)"
         let caption = "Each point is a mixture fitted by EM. More components always fit the data better, so both criteria add a penalty per parameter; BIC's penalty grows with the number of rows and is the stricter of the two."
         return FigureArtifact(path: "figures/mixture--\(m.spec.name)--criteria.png", png: png, width: figures.width, height: figures.height,
-                              title: chart.title, alt: alt, caption: caption, provenance: provenance(m), metrics: nil)
+                              title: chart.title, alt: alt, caption: caption, provenance: provenance(m), metrics: nil,
+                              numbers: "\"mixtures\", the entry named \(m.spec.name)")
     }
 
     static func renderMixtureDensity(_ m: MixtureArtifact, figures: FigureSettings) throws -> FigureArtifact {
@@ -273,7 +275,8 @@ enum Studies {
         let alt = "\(m.spec.title): the \(m.chosenK)-component Gaussian mixture chosen by BIC, drawn as 50, 80 and 95 % density contours over the \(m.rows) observations, with \(m.samples.count) new points sampled from it"
         let caption = "There are no labels here: the mixture models p(x) alone. Its contours follow the data's clusters, and the crosses are new observations it generated — a generative model with nothing to classify."
         return FigureArtifact(path: "figures/mixture--\(m.spec.name)--density.png", png: png, width: figures.width, height: figures.height,
-                              title: fig.title, alt: alt, caption: caption, provenance: provenance(m), metrics: nil)
+                              title: fig.title, alt: alt, caption: caption, provenance: provenance(m), metrics: nil,
+                              numbers: "\"mixtures\", the entry named \(m.spec.name)")
     }
 
     static func provenance(_ m: MixtureArtifact) -> [ProvenanceItem] {

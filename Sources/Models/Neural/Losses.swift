@@ -149,22 +149,9 @@ public struct AdamOptimizer: Sendable {
     public mutating func step(_ net: inout DenseNetwork, _ g: NetworkGradient) {
         steps += 1
         let b1 = beta1, b2 = beta2, eps = epsilon
-        let size = learningRate * (1 - pow(b2, Double(steps))).squareRoot() / (1 - pow(b1, Double(steps)))
+        let size = AdamStep.stepSize(learningRate, beta1: b1, beta2: b2, step: steps)
         func update(_ p: inout [Double], _ gr: [Double], _ m: inout [Double], _ v: inout [Double]) {
-            p.withUnsafeMutableBufferPointer { pp in
-                gr.withUnsafeBufferPointer { gp in
-                    m.withUnsafeMutableBufferPointer { mp in
-                        v.withUnsafeMutableBufferPointer { vp in
-                            for i in pp.indices {
-                                let gi = gp[i]
-                                mp[i] = b1 * mp[i] + (1 - b1) * gi
-                                vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
-                                pp[i] -= size * mp[i] / (vp[i].squareRoot() + eps)
-                            }
-                        }
-                    }
-                }
-            }
+            AdamStep.update(&p, gr, &m, &v, stepSize: size, beta1: b1, beta2: b2, epsilon: eps)
         }
         for l in net.layers.indices {
             update(&net.layers[l].weights.data, g.weights[l].data, &m.weights[l].data, &v.weights[l].data)
@@ -188,5 +175,34 @@ public enum Training {
     public static func divergence(model: String, step: Int, loss: String = "the loss",
                                   setting: String = "learning_rate") -> ModelError {
         ModelError(model: model, "training diverged at step \(step) (\(loss) is not finite); lower \(setting)")
+    }
+}
+
+/// Adam (Kingma & Ba 2015) arithmetic, shared by `AdamOptimizer` and `MLPClassifier`.
+enum AdamStep {
+    /// The bias-corrected step size of Kingma & Ba's Algorithm 1 at step t (from 1):
+    /// α·√(1 − β₂ᵗ)/(1 − β₁ᵗ).
+    static func stepSize(_ learningRate: Double, beta1 b1: Double, beta2 b2: Double, step t: Int) -> Double {
+        learningRate * (1 - pow(b2, Double(t))).squareRoot() / (1 - pow(b1, Double(t)))
+    }
+
+    /// One Adam update of parameters `p` with gradient `g`, moments `m` and `v` updated in place:
+    /// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − step·m/(√v + ε). Shared by every network here.
+    static func update(_ p: inout [Double], _ g: [Double], _ m: inout [Double], _ v: inout [Double],
+                       stepSize: Double, beta1 b1: Double, beta2 b2: Double, epsilon eps: Double) {
+        p.withUnsafeMutableBufferPointer { pp in
+            g.withUnsafeBufferPointer { gp in
+                m.withUnsafeMutableBufferPointer { mp in
+                    v.withUnsafeMutableBufferPointer { vp in
+                        for i in pp.indices {
+                            let gi = gp[i]
+                            mp[i] = b1 * mp[i] + (1 - b1) * gi
+                            vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                            pp[i] -= stepSize * mp[i] / (vp[i].squareRoot() + eps)
+                        }
+                    }
+                }
+            }
+        }
     }
 }
