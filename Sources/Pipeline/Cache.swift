@@ -10,7 +10,9 @@ import Foundation
 /// reported as corrupt and recomputed, never served.
 public final class BuildCache: @unchecked Sendable {
     public let folder: URL
-    private static let magic = Data("LENSES-CACHE-1\n".utf8)
+    // Bytes, not `Data`: a global `Data` of 15+ bytes keeps its storage pointer with
+    // enum tag bits set, which LeakSanitizer cannot follow (a false leak report).
+    private static let magic: [UInt8] = Array("LENSES-CACHE-1\n".utf8)
     private let lock = NSLock()
     private var corrupt = [String]()
 
@@ -39,7 +41,7 @@ public final class BuildCache: @unchecked Sendable {
         let url = url(key)
         guard let data = try? Data(contentsOf: url) else { return nil }
         let header = Self.magic.count, digestSize = 32
-        guard data.count > header + digestSize, data.prefix(header) == Self.magic else { return discard(url) }
+        guard data.count > header + digestSize, data.prefix(header).elementsEqual(Self.magic) else { return discard(url) }
         let digest = data.subdata(in: header..<(header + digestSize))
         let payload = data.subdata(in: (header + digestSize)..<data.count)
         guard Data(SHA256.hash(data: payload)) == digest,
@@ -52,7 +54,7 @@ public final class BuildCache: @unchecked Sendable {
         let encoder = PropertyListEncoder()
         encoder.outputFormat = .binary
         let payload = try encoder.encode(artifact)
-        var data = Self.magic
+        var data = Data(Self.magic)
         data.append(Data(SHA256.hash(data: payload)))
         data.append(payload)
         let url = url(key)
