@@ -19,7 +19,10 @@ struct BadInputTests {
     }
 
     /// The small project, built once; each case works on a copy.
-    static let base: URL = {
+    /// Why the base project did not build (reported by each case instead of stopping the test process).
+    struct BaseFailure: Error, CustomStringConvertible { let description: String }
+
+    static let base: Result<URL, BaseFailure> = {
         let t = CLITests()
         let fm = FileManager.default
         let root = fm.temporaryDirectory.appendingPathComponent("lenses-bad-base-\(UUID().uuidString)")
@@ -29,8 +32,8 @@ struct BadInputTests {
         }
         try! fm.copyItem(at: corpus.appendingPathComponent("_base/lenses.yml"), to: root.appendingPathComponent("lenses.yml"))
         let built = try! t.lenses(["build", "--jobs", "2"], in: root)
-        precondition(built.status == 0, "the corpus's base project must build: \(built.stderr)")
-        return root
+        guard built.status == 0 else { return .failure(BaseFailure(description: "the corpus's base project must build: \(built.stderr)")) }
+        return .success(root)
     }()
 
     @Test("The corpus holds at least 40 cases")
@@ -41,7 +44,7 @@ struct BadInputTests {
         let fm = FileManager.default
         let caseDir = Self.corpus.appendingPathComponent(name)
         let root = fm.temporaryDirectory.appendingPathComponent("lenses-bad-\(name)-\(UUID().uuidString)")
-        try fm.copyItem(at: Self.base, to: root)
+        try fm.copyItem(at: try Self.base.get(), to: root)
         defer { try? fm.removeItem(at: root) }
         let siteBefore = try snapshotFiles(root.appendingPathComponent("site"))
 
