@@ -85,13 +85,22 @@ extension LearningCurves {
     /// One learning-curve figure per dataset (the Gaussian naive Bayes variants against both C),
     /// and for count data a second one (Bernoulli NB on binarised pixels, multinomial NB on counts).
     public static func render(_ a: LearningCurveArtifact, figures: FigureSettings) throws -> [FigureArtifact] {
-        var out = [try figure(a, learners: ["gaussian_nb", "pooled_gaussian_nb", "logistic_c_strong", "logistic_c_weak"],
-                              suffix: "", heading: "Learning curves: Gaussian naive Bayes vs logistic regression", figures: figures)]
-        if a.spec.counts {
-            out.append(try figure(a, learners: ["bernoulli_nb", "logistic_binarised_c_strong", "logistic_binarised_c_weak",
-                                                "multinomial_nb", "logistic_c_strong", "logistic_c_weak"],
-                                  suffix: "--discrete", heading: "Learning curves: Bernoulli and multinomial NB vs logistic regression",
-                                  figures: figures))
+        try figureLayouts(a.spec).indices.map { try render(a, figure: $0, figures: figures) }
+    }
+
+    /// The `index`-th figure of `render(_:figures:)` alone (one render job each).
+    public static func render(_ a: LearningCurveArtifact, figure index: Int, figures: FigureSettings) throws -> FigureArtifact {
+        let f = figureLayouts(a.spec)[index]
+        return try figure(a, learners: f.learners, suffix: f.suffix, heading: f.heading, figures: figures)
+    }
+
+    static func figureLayouts(_ spec: LearningCurveSpec) -> [(learners: [String], suffix: String, heading: String)] {
+        var out = [(["gaussian_nb", "pooled_gaussian_nb", "logistic_c_strong", "logistic_c_weak"],
+                    "", "Learning curves: Gaussian naive Bayes vs logistic regression")]
+        if spec.counts {
+            out.append((["bernoulli_nb", "logistic_binarised_c_strong", "logistic_binarised_c_weak",
+                         "multinomial_nb", "logistic_c_strong", "logistic_c_weak"],
+                        "--discrete", "Learning curves: Bernoulli and multinomial NB vs logistic regression"))
         }
         return out
     }

@@ -251,7 +251,7 @@ enum Planner {
                 add(Job(id: id, stage: .render,
                         key: JobKey(kind: "render-curves", inputs: figureInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study]!]),
                         dependencies: [study]) { deps in
-                    .figure(try LearningCurves.render(deps[study]!.learningCurves, figures: figures)[i])
+                    .figure(try LearningCurves.render(deps[study]!.learningCurves, figure: i, figures: figures))
                 })
             }
         }

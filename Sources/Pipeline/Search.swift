@@ -49,11 +49,12 @@ enum SearchIndex {
         return [binary]
     }
 
-    /// Standard output of a command, or nil when it fails.
-    static func output(_ args: [String]) -> String? {
+    /// Standard output of a command (run in `dir`), or nil when it fails.
+    static func output(_ args: [String], in dir: URL? = nil) -> String? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = args
+        if let dir { p.currentDirectoryURL = dir }
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = FileHandle.nullDevice
@@ -82,7 +83,7 @@ enum SearchIndex {
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
-        guard run(cmd + ["--site", scratch.path, "--quiet"], in: scratch) == 0 else {
+        guard output(cmd + ["--site", scratch.path, "--quiet"], in: scratch) != nil else {
             throw PipelineError("Pagefind failed to index the site (\(cmd.joined(separator: " ")) --site …); run it by hand to see why, or uninstall it to build without search")
         }
         var files = [String: Data]()
@@ -109,18 +110,5 @@ enum SearchIndex {
         let text = output(cmd + ["--version"])?.trimmingCharacters(in: .whitespacesAndNewlines) ?? cmd.joined(separator: " ")
         memo.versions[cmd] = text
         return text
-    }
-
-    @discardableResult
-    static func run(_ args: [String], in dir: URL?) -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        if let dir { p.currentDirectoryURL = dir }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return -1 }
-        p.waitUntilExit()
-        return p.terminationStatus
     }
 }
