@@ -73,7 +73,7 @@ public enum SiteBuilder {
 
         let timings = Timings()
         let storing = toRun.map { job in
-            Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies) { deps in
+            Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies, publishes: job.published) { deps in
                 let artifact = try job.run(deps)
                 try cache?.store(job.key, artifact)
                 return artifact
@@ -122,7 +122,7 @@ public enum SiteBuilder {
     }
 
     /// Decides what must run. Starting from the jobs whose artifacts go into the
-    /// site (figures and pages), a job is served from the cache when its entry
+    /// site (figures, pages, and the studies metrics.json reports), a job is served from the cache when its entry
     /// is there and intact; otherwise it runs, and so must be able to get every
     /// one of its dependencies — from the cache or by running them too. Jobs that
     /// nothing needs (a fit whose figures are all cached) are not even loaded.
@@ -140,7 +140,7 @@ public enum SiteBuilder {
             run.insert(id)
             for d in job.dependencies { resolve(d) }
         }
-        for job in jobs where job.stage == .render || job.stage == .page { resolve(job.id) }
+        for job in jobs where job.published { resolve(job.id) }
         return (jobs.filter { run.contains($0.id) }, loaded)
     }
 

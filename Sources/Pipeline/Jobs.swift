@@ -51,11 +51,18 @@ public struct Job: Sendable {
     public let stage: Stage
     public let key: JobKey
     public let dependencies: [String]
+    /// Its artifact goes into the site itself (a figure, a page, or a study's entry in
+    /// metrics.json): every build must have it, from the cache or by running the job,
+    /// so a warm build writes the same files as a cold one.
+    public let published: Bool
     public let run: @Sendable ([String: Artifact]) throws -> Artifact
 
-    public init(id: String, stage: Stage, key: JobKey, dependencies: [String],
+    /// Figures and pages are always published; `publishes` marks other jobs (studies) whose
+    /// artifacts metrics.json reads.
+    public init(id: String, stage: Stage, key: JobKey, dependencies: [String], publishes: Bool = false,
                 run: @escaping @Sendable ([String: Artifact]) throws -> Artifact) {
         self.id = id; self.stage = stage; self.key = key; self.dependencies = dependencies; self.run = run
+        self.published = publishes || stage == .render || stage == .page
     }
 }
 

@@ -198,7 +198,7 @@ enum Planner {
             inputs["spec"] = String(decoding: try encoder.encode(r), as: UTF8.self)
             inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"; inputs["test_fraction"] = "\(testFraction)"
             let study = "study/regression/\(name)"
-            add(Job(id: study, stage: .train, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: []) { _ in
+            add(Job(id: study, stage: .train, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 .regression(try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures))
             })
             add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: figureInputs, upstream: [keys[study]!]),
@@ -211,7 +211,7 @@ enum Planner {
             inputs["spec"] = String(decoding: try encoder.encode(m), as: UTF8.self)
             inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"
             let study = "study/mixture/\(name)"
-            add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: []) { _ in
+            add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
             })
             add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: figureInputs, upstream: [keys[study]!]),
@@ -226,7 +226,7 @@ enum Planner {
             let testFraction = spec.testFraction
             let inputs = ["spec": String(decoding: try encoder.encode(c), as: UTF8.self), "bytes": JobKey.hash(bytes),
                           "seed": "\(seed)", "test_fraction": "\(testFraction)"]
-            add(Job(id: "study/case/\(name)", stage: .train, key: JobKey(kind: "case-study", inputs: inputs, upstream: []), dependencies: []) { _ in
+            add(Job(id: "study/case/\(name)", stage: .train, key: JobKey(kind: "case-study", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 .caseStudy(try CaseStudies.compute(c, bytes: bytes, seed: seed, testFraction: testFraction))
             })
         }
@@ -243,7 +243,7 @@ enum Planner {
                           "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
             let study = "study/curves/\(name)"
             let threads = max(1, parallelism)
-            add(Job(id: study, stage: .train, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: []), dependencies: []) { _ in
+            add(Job(id: study, stage: .train, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
                 return .learningCurves(try LearningCurves.run(c, dataset: dataset, settings: settings, seed: seed, parallelism: threads))
             })
@@ -265,7 +265,7 @@ enum Planner {
                 let deps = part == "judging" ? ["vae", "gan", "gmm", "mlp"].map { "study/deep/\($0)" } : []
                 base["part"] = part
                 add(Job(id: "study/deep/\(part)", stage: .train, key: JobKey(kind: "deep", inputs: base, upstream: deps.map { keys[$0]! }),
-                        dependencies: deps) { artifacts in
+                        dependencies: deps, publishes: true) { artifacts in
                     .deep(try DeepJobs.compute(part, spec: deep, bytes: bytes, seed: seed, testFraction: testFraction, deps: artifacts))
                 })
             }
