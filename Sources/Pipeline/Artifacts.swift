@@ -139,4 +139,6 @@ public struct MetricsEntry: Sendable, Codable {
 public struct PageArtifact: Sendable, Codable {
     public let path: String
     public let html: Data
+    /// The claims its prose makes, checked against this build ({{check …}}).
+    public var claims: [ClaimResult] = []
 }

@@ -20,6 +20,10 @@ public struct BuildOptions: Sendable {
     public var force: Bool
     /// The cache is pruned to this size after each build (entries the build used are kept).
     public var cacheBudget = 512 << 20
+    /// A false {{check}} claim on a page that is not a draft fails the build (`lenses claims` only lists them).
+    public var failOnFalseClaims = true
+    /// Write the site (`lenses claims` computes everything and writes nothing).
+    public var writeSite = true
     public var report: @Sendable (BuildEvent) -> Void
 
     public init(output: URL, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -47,6 +51,8 @@ public struct BuildReport: Sendable, Codable {
     public var corruptCacheEntries: [String]
     /// Things the author should know, such as rows dropped for missing values.
     public var notes: [String]
+    /// Every {{check}} claim of the pages, evaluated on this build.
+    public var claims: [ClaimResult] = []
 }
 
 /// One problem found while planning, named by file and line.
@@ -94,19 +100,31 @@ public enum SiteBuilder {
             default: _ = id
             }
         }
+        let claims = Self.claims(results)
+        let falseClaims = claims.filter { !$0.holds && !$0.draft }
+        if options.failOnFalseClaims && !falseClaims.isEmpty {
+            throw PipelineError(falseClaims.map { c in
+                "\(c.file):\(c.line): this claim is false on this build: \(c.condition) ("
+                    + c.values.keys.sorted().map { "\($0) = \(References.plain(c.values[$0]!))" }.joined(separator: ", ")
+                    + "); reword the sentence, generate it from the numbers, or mark the page `draft: true` in its front matter"
+            }.joined(separator: "\n"))
+        }
         files["metrics.json"] = try metricsJSON(figures, results: results)
         var notes = plan.notes
-        if plan.wantsSearch {
+        for c in claims where !c.holds && c.draft { notes.append("\(c.file):\(c.line): claim false on this build (draft page): \(c.condition)") }
+        if plan.wantsSearch && options.writeSite {
             let html = files.filter { $0.key.hasSuffix(".html") }
             let index = try SearchIndex.build(pages: html, cache: cache, root: spec.root)
             if index.isEmpty { notes.append("Pagefind is not installed (pip install pagefind-bin): the site is built without search") }
             files.merge(index) { a, _ in a }
         }
-        try SiteWriter.write(files: files, to: options.output)
+        if options.writeSite {
+            try SiteWriter.write(files: files, to: options.output)
+            options.report(.written(folder: options.output.path, files: files.count))
+        }
         cache?.prune(keep: Set(plan.jobs.map(\.key)), maxBytes: options.cacheBudget)
-        options.report(.written(folder: options.output.path, files: files.count))
 
-        let report = BuildReport(
+        var report = BuildReport(
             output: options.output.path, files: files.count, jobs: plan.jobs.count,
             parallelism: options.parallelism,
             wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9,
@@ -117,6 +135,7 @@ public enum SiteBuilder {
                 guard case .data(let d) = results[id]!, d.dataset.droppedRows > 0 else { return nil }
                 return "dataset '\(d.spec.name)': \(d.dataset.droppedRows) rows with missing values (NA or empty) were dropped; \(d.dataset.count) remain"
             })
+        report.claims = claims
         writeReport(report, root: spec.root)
         return report
     }
@@ -145,46 +164,42 @@ public enum SiteBuilder {
     }
 
     static func metricsJSON(_ figures: [FigureArtifact], results: [String: Artifact]) throws -> Data {
-        struct Regression: Encodable {
-            let name: String, title: String, inputs: [String], target: String, n_train: Int, n_test: Int
-            let coefficients: [CoefficientRow], test_rmse: [String: Double], largest_ols_vs_joint_gap: Double
-        }
-        struct Mixture: Encodable {
-            let name: String, title: String, covariance_type: String, rows: Int, chosen_k: Int, criteria: [MixtureCriterion]
-        }
         struct Doc: Encodable {
-            let figures: [MetricsEntry]; let regressions: [Regression]; let mixtures: [Mixture]; let case_studies: [CaseStudyArtifact]
-            let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]
+            let figures: [MetricsEntry]; let regressions: [MetricsEntries.Regression]; let mixtures: [MetricsEntries.Mixture]
+            let case_studies: [CaseStudyArtifact]; let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]
+            let claims: [ClaimResult]
         }
-        func part(_ id: String) -> DeepPart? { if case .deep(let p)? = results[id] { return p }; return nil }
+        func part(_ id: String) -> DeepPart? { if case .deep(let p) = results[id] { return p }; return nil }
         var deep = [DeepMetricsEntry]()
         if let v2 = part("study/deep/vae-plane"), let v = part("study/deep/vae"), let g = part("study/deep/gan"),
            let m = part("study/deep/gmm"), let mlp = part("study/deep/mlp") {
             deep = DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("study/deep/judging")?.judging)
         }
-        var regressions = [Regression](), mixtures = [Mixture](), cases = [CaseStudyArtifact](), curves = [LearningCurveMetrics]()
+        var regressions = [MetricsEntries.Regression](), mixtures = [MetricsEntries.Mixture](), cases = [CaseStudyArtifact]()
+        var curves = [LearningCurveMetrics](), claims = [ClaimResult]()
         for id in results.keys.sorted() {
             switch results[id]! {
-            case .regression(let r):
-                regressions.append(Regression(name: r.spec.name, title: r.spec.title, inputs: r.spec.inputs, target: r.spec.target,
-                                              n_train: r.nTrain, n_test: r.nTest, coefficients: r.coefficients, test_rmse: r.rmse,
-                                              largest_ols_vs_joint_gap: r.largestGap))
-            case .caseStudy(let c):
-                cases.append(c)
-            case .learningCurves(let l):
-                curves.append(LearningCurves.metrics(l))
-            case .mixture(let m):
-                mixtures.append(Mixture(name: m.spec.name, title: m.spec.title, covariance_type: m.spec.covarianceType,
-                                        rows: m.rows, chosen_k: m.chosenK, criteria: m.criteria))
+            case .regression(let r): regressions.append(MetricsEntries.regression(r))
+            case .caseStudy(let c): cases.append(c)
+            case .learningCurves(let l): curves.append(LearningCurves.metrics(l))
+            case .mixture(let m): mixtures.append(MetricsEntries.mixture(m))
+            case .page(let p): claims += p.claims
             default: break
             }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
-                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep, learning_curves: curves))
+                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep,
+                                          learning_curves: curves, claims: claims.sorted { ($0.file, $0.line) < ($1.file, $1.line) }))
         data.append(0x0A)
         return data
+    }
+
+    /// Every checked claim of the build's pages, in file and line order.
+    static func claims(_ results: [String: Artifact]) -> [ClaimResult] {
+        results.values.flatMap { a -> [ClaimResult] in if case .page(let p) = a { return p.claims }; return [] }
+            .sorted { ($0.file, $0.line) < ($1.file, $1.line) }
     }
 
     static func writeReport(_ report: BuildReport, root: URL) {

@@ -235,7 +235,7 @@ extension LearningCurves {
         return s.prefix(1).uppercased() + s.dropFirst()
     }
 
-    /// The page's generated prose: one paragraph per dataset, then where the seed's claim and
+    /// The page's generated prose: one paragraph per dataset, then where the claim this site starts from and
     /// Ng & Jordan's hold, and how the answer depends on C and on the naive Bayes variant.
     public static func prose(_ artifacts: [LearningCurveArtifact]) -> [String] {
         artifacts.map(paragraph) + synthesis(artifacts)
@@ -247,7 +247,7 @@ extension LearningCurves {
             + a.comparisons.map { sentence($0, in: a) }.joined(separator: " ")
     }
 
-    /// The sentences drawn from every dataset together: the seed's claim at the smallest m, the
+    /// The sentences drawn from every dataset together: the claim this site starts from at the smallest m, the
     /// Ng–Jordan pattern, and how the answer depends on C and on the naive Bayes variant.
     public static func synthesis(_ artifacts: [LearningCurveArtifact]) -> [String] {
         var paragraphs = [String]()
@@ -274,8 +274,8 @@ extension LearningCurves {
         seed += "; naive Bayes in \(nbFirst.count)"
         seed += nbFirst.isEmpty ? "" : ": \(grouped(nbFirst))"
         seed += "; neither in \(total - lrFirst.count - nbFirst.count). "
-        seed += lrFirst.isEmpty ? "The seed's claim that a discriminative model is the practical choice with little data is not borne out here at the smallest m."
-                                : "Where logistic regression wins at the smallest m, the seed's claim holds on this data."
+        seed += lrFirst.isEmpty ? "The claim this site starts from, that a discriminative model is the practical choice with little data, is not borne out here at the smallest m."
+                                : "Where logistic regression wins at the smallest m, the claim this site starts from (a discriminative model is the practical choice with little data) holds on this data."
         paragraphs.append(seed)
 
         let ng = all.filter { $0.c.verdict == .ngJordan }
@@ -335,6 +335,7 @@ extension LearningCurves {
     public static func metrics(_ a: LearningCurveArtifact) -> LearningCurveMetrics {
         LearningCurveMetrics(
             dataset: a.spec.name, title: a.spec.title, file: a.spec.file, rows: a.rows, poolSize: a.poolSize, testSize: a.testSize,
+            features: a.features, testFraction: a.settings.testFraction, minPerClass: a.settings.minPerClass,
             splits: a.settings.splits, seed: a.seed, sizes: a.sizes, fits: a.fits, level: a.settings.level,
             significance: a.settings.significance,
             curves: a.learners.map { l in
@@ -413,11 +414,14 @@ public struct LearningCurveMetrics: Sendable, Codable {
         }
     }
     let dataset: String, title: String, file: String, rows: Int, poolSize: Int, testSize: Int
+    let features: [String]
+    let testFraction: Double, minPerClass: Int
     let splits: Int, seed: UInt64, sizes: [Int], fits: Int, level: Double, significance: Double
     let curves: [Curve]
     let comparisons: [Comparison]
     enum CodingKeys: String, CodingKey {
-        case dataset, title, file, rows, splits, seed, sizes, fits, level, significance, curves, comparisons
+        case testFraction = "test_fraction", minPerClass = "min_per_class"
+        case dataset, title, file, rows, features, splits, seed, sizes, fits, level, significance, curves, comparisons
         case poolSize = "pool_size", testSize = "test_size"
     }
 }

@@ -24,7 +24,7 @@ enum PageRenderer {
                           "features", "name", "weight", "odds", "mean_negative", "mean_positive", "sd_negative", "sd_positive",
                           "typical_negative", "typical_positive", "strongest", "strongest_odds", "intercept", "scores", "model",
                           "accuracy", "log_loss", "tn", "fp", "fn", "tp", "columns", "feature_count", "samples", "values", "real",
-                          "sample_count", "converged"],
+                          "sample_count", "converged", "sd", "odds_sd"],
             "curves": ["header", "rows", "cells", "caption", "has_table", "paragraphs"],
             "judging": ["header", "rows", "cells", "caveats", "measure", "misses", "accuracy", "linear_accuracy"],
             "scoreboard": ["rows", "dataset", "d_model", "d_acc", "g_model", "g_acc", "winner", "n_train", "d_count", "g_count",
@@ -45,6 +45,11 @@ enum PageRenderer {
         let datasetTitles: [String: String]
         let searchAvailable: Bool
         let searchHref: String?
+        /// The content file, whether it is a draft, and its {{value}}/{{check}} references.
+        var file = ""
+        var draft = false
+        var references: [ParsedReference] = []
+        var config: [String: Double] = [:]
     }
 
     static func render(_ ctx: Context, templates: TemplateSet, artifacts: [String: Artifact]) throws -> PageArtifact {
@@ -59,9 +64,12 @@ enum PageRenderer {
             if anchors[base]! > 1 { c["anchor"] = "\(base)-\(anchors[base]!)" }
             return c
         }
+        let evaluation = try References.evaluate(ctx.references, file: ctx.file, draft: ctx.draft, config: ctx.config,
+                                                 artifacts: artifacts)
         for block in ctx.blocks {
             switch block {
-            case .markdown(let md):
+            case .markdown(var md):
+                for (source, text) in evaluation.text { md = md.replacingOccurrences(of: source, with: text) }
                 let rendered = MarkdownRenderer.render(md)
                 hasMath = hasMath || rendered.hasMath
                 body += rendered.html + "\n"
@@ -106,7 +114,7 @@ enum PageRenderer {
                 body += try templates.render("curves", [
                     "has_table": showTable, "header": table.header, "rows": table.rows.map { ["cells": $0] },
                     "caption": "Every model pair of the learning-curve study, from this build: errors at the smallest and largest training sets, where logistic regression becomes significantly better for good, and the verdict",
-                    // Brief: the seed's claim and the Ng–Jordan pattern, without regularisation and variants.
+                    // Brief: the claim this site starts from and the Ng–Jordan pattern, without regularisation and variants.
                     "paragraphs": showTable ? LearningCurves.synthesis(studies) : Array(LearningCurves.synthesis(studies).prefix(2)),
                 ]) + "\n"
             case .mixtureTable(let id):
@@ -134,7 +142,7 @@ enum PageRenderer {
             layout["next"] = ["href": "\(n.slug).html", "title": n.title]
         }
         let html = try templates.render("layout", layout)
-        return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8))
+        return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8), claims: evaluation.claims)
     }
 
     /// The navigation grouped by section, in reading order (a section's pages stay together).
@@ -177,7 +185,15 @@ enum PageRenderer {
         let neg = c.classNames[1 - c.positiveIndex], pos = c.classNames[c.positiveIndex]
         func f(_ v: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", v) }
         func raw(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
-        let strongest = c.features.max { abs($0.weight) < abs($1.weight) }!
+        // Per unit, weights are not comparable across features whose spreads differ: the odds
+        // factor per standard deviation of the training data (the SD from the class means,
+        // spreads and priors: Var = Σ_k π_k (σ_k² + (μ_k − μ̄)²)) is.
+        func totalSD(_ ft: CaseStudyArtifact.Feature) -> Double {
+            let mean = zip(c.priors, ft.means).map { $0 * $1 }.reduce(0, +)
+            return zip(c.priors, zip(ft.means, ft.sds)).map { p, ms in p * (ms.1 * ms.1 + (ms.0 - mean) * (ms.0 - mean)) }
+                .reduce(0, +).squareRoot()
+        }
+        let strongest = c.features.max { abs($0.weight * totalSD($0)) < abs($1.weight * totalSD($1)) }!
         let scale = c.spec.transform == .log1p ? "log(1 + x)" : "x"
         func scores(_ name: String, _ s: CaseStudyArtifact.Scores) -> [String: Any] {
             ["model": name, "accuracy": f(s.accuracy), "log_loss": f(s.logLoss),
@@ -188,12 +204,13 @@ enum PageRenderer {
             "n_train": c.nTrain, "n_test": c.nTest,
             "prior_negative": f(c.priors[0]), "prior_positive": f(c.priors[1]),
             "features": c.features.map { ft in
-                ["name": ft.name, "weight": f(ft.weight), "odds": f(ft.oddsFactor, 2),
+                ["name": ft.name, "weight": f(ft.weight), "odds": f(ft.oddsFactor, 2), "sd": f(totalSD(ft), 2),
+                 "odds_sd": f(exp(ft.weight * totalSD(ft)), 2),
                  "mean_negative": f(ft.means[0]), "mean_positive": f(ft.means[1]),
                  "sd_negative": f(ft.sds[0]), "sd_positive": f(ft.sds[1]),
                  "typical_negative": raw(ft.typical[0]), "typical_positive": raw(ft.typical[1])]
             },
-            "strongest": strongest.name, "strongest_odds": f(strongest.oddsFactor, 2),
+            "strongest": strongest.name, "strongest_odds": f(exp(strongest.weight * totalSD(strongest)), 2),
             "intercept": f(c.intercept),
             "scores": [scores("Logistic regression", c.logistic), scores("Gaussian naive Bayes", c.naiveBayes)],
             "columns": c.spec.features,

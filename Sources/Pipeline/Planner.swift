@@ -62,7 +62,7 @@ enum Planner {
         let title: String
         let blocks: [ResolvedBlock]
         let figures: [FigureRef]
-        let fits: [String]
+        var fits: [String]
         /// Regression and mixture studies shown (names).
         let regressions: [String]
         let mixtures: [String]
@@ -73,6 +73,10 @@ enum Planner {
         let curves: [String]
         /// Render jobs of the learning-curve figures shown.
         let curveFigureIDs: [String]
+        /// The page's {{value}} and {{check}} references, and the study names they read
+        /// (by namespace: regression, mixture, case_study, learning_curves, deep).
+        var references: [ParsedReference] = []
+        var referencedStudies: [String: [String]] = [:]
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
@@ -81,7 +85,8 @@ enum Planner {
                 + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
                 + caseStudies.map { "study/case/\($0)" }
                 + curves.map { "study/curves/\($0)" } + curveFigureIDs
-                + deepFigures.map { "render/deep/\($0)" } + (deepFigures.isEmpty ? [] : ["study/deep/judging", "study/deep/mlp", "study/deep/vae", "study/deep/gan", "study/deep/gmm"]))
+                + deepFigures.map { "render/deep/\($0)" } + (deepFigures.isEmpty ? [] : ["study/deep/judging", "study/deep/mlp", "study/deep/vae", "study/deep/gan", "study/deep/gmm"])
+                + references.flatMap { $0.paths.flatMap(\.jobs) })
         }
     }
 
@@ -190,7 +195,9 @@ enum Planner {
                             "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        for name in unique(pages.flatMap(\.regressions)).sorted() {
+        let shownRegressions = Set(pages.flatMap(\.regressions)), shownMixtures = Set(pages.flatMap(\.mixtures))
+        func referenced(_ namespace: String) -> [String] { pages.flatMap { $0.referencedStudies[namespace] ?? [] } }
+        for name in unique(pages.flatMap(\.regressions) + referenced("regression")).sorted() {
             let r = spec.regressions.first { $0.name == name }!
             let bytes = try csvBytes(r.file, "regression '\(name)'")
             let testFraction = spec.testFraction
@@ -201,10 +208,11 @@ enum Planner {
             add(Job(id: study, stage: .train, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 .regression(try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures))
             })
+            guard shownRegressions.contains(name) else { continue }
             add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: figureInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderRegression(deps[study]!.regression, figures: figures)) })
         }
-        for name in unique(pages.flatMap(\.mixtures)).sorted() {
+        for name in unique(pages.flatMap(\.mixtures) + referenced("mixture")).sorted() {
             let m = spec.mixtures.first { $0.name == name }!
             let bytes = try csvBytes(m.file, "mixture '\(name)'")
             var inputs = figureInputs
@@ -214,13 +222,14 @@ enum Planner {
             add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
             })
+            guard shownMixtures.contains(name) else { continue }
             add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: figureInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureCriteria(deps[study]!.mixture, figures: figures)) })
             add(Job(id: "render/mixture/\(name)/density", stage: .render, key: JobKey(kind: "render-mixture", inputs: figureInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureDensity(deps[study]!.mixture, figures: figures)) })
         }
 
-        for name in unique(pages.flatMap(\.caseStudies)).sorted() {
+        for name in unique(pages.flatMap(\.caseStudies) + referenced("case_study")).sorted() {
             let c = spec.caseStudies.first { $0.name == name }!
             let bytes = try csvBytes(c.file, "case study '\(name)'")
             let testFraction = spec.testFraction
@@ -231,7 +240,7 @@ enum Planner {
             })
         }
 
-        let curveNames = unique(pages.flatMap(\.curves)).sorted()
+        let curveNames = unique(pages.flatMap(\.curves) + referenced("learning_curves")).sorted()
         if !curveNames.isEmpty { try spec.learningCurves.settings.validate() }
         let shownCurveFigures = Set(pages.flatMap(\.curveFigureIDs))
         for name in curveNames {
@@ -256,7 +265,7 @@ enum Planner {
             }
         }
 
-        if let deep = spec.deep, pages.contains(where: { !$0.deepFigures.isEmpty }) {
+        if let deep = spec.deep, pages.contains(where: { !$0.deepFigures.isEmpty || $0.referencedStudies["deep"] != nil }) {
             let bytes = try csvBytes(deep.file, "the deep study")
             let testFraction = spec.testFraction
             var base = ["settings": String(decoding: try encoder.encode(deep), as: UTF8.self), "bytes": JobKey.hash(bytes),
@@ -296,11 +305,13 @@ enum Planner {
             let inputs = ["content": page.contentHash, "templates": templateDigest, "slug": page.spec.slug,
                           "dataset": page.spec.dataset ?? "",
                           "nav": zip(nav, sections).map { "\($1)/\($0.slug)=\($0.title)" }.joined(separator: "|"),
-                          "site_title": spec.siteTitle, "search": searchAvailable ? "pagefind" : "none"]
+                          "site_title": spec.siteTitle, "search": searchAvailable ? "pagefind" : "none",
+                          "config": "seed=\(spec.seed);test_fraction=\(spec.testFraction)"]
             let context = PageRenderer.Context(
                 siteTitle: spec.siteTitle, slug: page.spec.slug, title: page.title,
                 metadata: page.document.metadata, blocks: page.blocks, nav: nav, sections: sections, index: index,
-                datasetTitles: datasetTitles, searchAvailable: searchAvailable, searchHref: searchHref)
+                datasetTitles: datasetTitles, searchAvailable: searchAvailable, searchHref: searchHref,
+                file: page.spec.file, draft: page.document.isDraft, references: page.references, config: References.config(spec))
             add(Job(id: "page/\(page.spec.slug)", stage: .page,
                     key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
                     dependencies: deps) { artifacts in
@@ -496,10 +507,22 @@ enum Planner {
         }
         var title = doc.title ?? page.slug
         if let ds = page.dataset, let dsTitle = spec.dataset(ds)?.title { title += ": \(dsTitle)" }
-        return ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
-                            blocks: blocks, figures: refs, fits: unique(fits),
-                            regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
-                            deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures))
+        var resolved = ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
+                                    blocks: blocks, figures: refs, fits: unique(fits),
+                                    regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
+                                    deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures))
+        // {{value}} and {{check}}: each path's study is planned (and its fits trained) even where no figure shows it.
+        resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
+        for path in resolved.references.flatMap(\.paths) {
+            let parts = path.text.split(separator: ".").map(String.init)
+            switch parts[0] {
+            case "fit": resolved.fits = unique(resolved.fits + path.jobs)
+            case "deep": resolved.referencedStudies["deep"] = ["deep"]
+            case "config": break
+            default: resolved.referencedStudies[parts[0], default: []].append(parts[1])
+            }
+        }
+        return resolved
     }
 
     static func canonical(_ settings: [String: SettingValue]) -> String {

@@ -168,7 +168,9 @@ enum Stages {
             fig.probability = ProbabilityLayer(grid: g, classCount: ds.classCount, proba: fit.gridProba)
             alt = "\(fit.displayName) on \(ds.title): \(fit.boundaryShape), test accuracy \(acc)"
             caption = fit.lens == .discriminative
-                ? "\(fit.displayName) learns P(y|x) directly. The tint shows the predicted class probabilities, the black line is the decision boundary where two classes are equally likely; dots are training data, rings are held-out test data."
+                ? (fit.kind.hasPrefix("svm")
+                    ? "\(fit.displayName) learns a decision function, not probabilities: its P(y|x) comes from Platt scaling, a sigmoid fitted to that function afterwards. The tint shows"
+                    : "\(fit.displayName) learns P(y|x) directly. The tint shows") + " the predicted class probabilities, the black line is the decision boundary where two classes are equally likely; dots are training data, rings are held-out test data."
                 : "\(fit.displayName) classifies through Bayes' rule: P(y|x) ∝ p(x|y)p(y). The tint shows the resulting class probabilities and the black line the decision boundary; dots are training data, rings are held-out test data."
         case .density:
             guard let gen = fit.generative else {

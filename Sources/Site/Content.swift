@@ -19,6 +19,20 @@ public struct Directive: Sendable, Equatable {
     public let line: Int
 }
 
+/// An inline reference in Markdown text, `{{value PATH [FORMAT]}}` or `{{check CONDITION}}`:
+/// a number from this build or a claim checked against it (the pipeline resolves them).
+public struct InlineReference: Sendable, Equatable {
+    /// The text between the braces, trimmed (`value fit.iris.qda.accuracy pct`).
+    public let expression: String
+    /// The whole reference as written, braces included: what the page replaces.
+    public let source: String
+    public let line: Int
+
+    public init(expression: String, source: String, line: Int) {
+        self.expression = expression; self.source = source; self.line = line
+    }
+}
+
 public enum ContentBlock: Sendable, Equatable {
     case markdown(String)
     case directive(Directive)
@@ -34,8 +48,28 @@ public struct ContentDocument: Sendable {
     public let file: String
     public let metadata: [String: String]
     public let blocks: [ContentBlock]
+    /// Every `{{…}}` in the Markdown text (not in code), in reading order.
+    public let references: [InlineReference]
 
     public var title: String? { metadata["title"] }
+    /// `draft: true` in the front matter: a false checked claim is reported, not an error.
+    public var isDraft: Bool { metadata["draft"] == "true" }
+
+    /// The `{{…}}` references of one line of Markdown text.
+    static func references(in line: String, lineNumber: Int, file: String) throws -> [InlineReference] {
+        var out = [InlineReference]()
+        var rest = line[...]
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                throw ContentError(file: file, line: lineNumber,
+                                   "'{{' is never closed on this line; write {{value PATH}} or {{check A >= B}} on one line")
+            }
+            let inner = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            out.append(InlineReference(expression: inner, source: String(rest[open.lowerBound..<close.upperBound]), line: lineNumber))
+            rest = rest[close.upperBound...]
+        }
+        return out
+    }
 
     public static func parse(_ text: String, file: String) throws -> ContentDocument {
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
@@ -63,6 +97,7 @@ public struct ContentDocument: Sendable {
             lines = Array(lines[(end + 1)...])
         }
         var blocks = [ContentBlock]()
+        var references = [InlineReference]()
         var buffer = [String]()
         var fence: String? = nil
         func flush() {
@@ -94,6 +129,7 @@ public struct ContentDocument: Sendable {
                 blocks.append(.directive(Directive(name: name, arguments: Array(parts.dropFirst()), line: lineNo)))
                 continue
             }
+            references += try Self.references(in: line, lineNumber: firstBodyLine + offset, file: file)
             buffer.append(line)
         }
         if fence != nil {
@@ -104,6 +140,6 @@ public struct ContentDocument: Sendable {
                                "link to '\(bad.target.prefix(60))' refused: links may be relative paths or http(s)/mailto URLs")
         }
         flush()
-        return ContentDocument(file: file, metadata: metadata, blocks: blocks)
+        return ContentDocument(file: file, metadata: metadata, blocks: blocks, references: references)
     }
 }

@@ -15,7 +15,7 @@ struct Lenses: AsyncParsableCommand {
         The same inputs always give the same bytes, whatever --jobs is.
         """,
         version: BuildInfo.codeVersion,
-        subcommands: [Build.self, Serve.self, Publish.self, Check.self, Clean.self, ExportSplits.self],
+        subcommands: [Build.self, Serve.self, Publish.self, Check.self, Claims.self, Clean.self, ExportSplits.self],
         defaultSubcommand: nil)
 }
 
@@ -78,6 +78,43 @@ struct Build: AsyncParsableCommand {
             progress.fail(error)
             throw ExitCode(1)
         }
+    }
+}
+
+struct Claims: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every claim the pages check against this build, true or false.",
+        discussion: """
+        A sentence whose truth depends on the results carries its condition beside
+        it in the Markdown, {{check fit.circles.qda.accuracy >= fit.circles.random_forest.accuracy}};
+        numbers come from the build with {{value PATH [FORMAT]}}. `lenses build` fails
+        on a false claim unless its page says `draft: true`. This command builds
+        through the cache (writing no site) and prints each claim — file:line, true or
+        FALSE, the condition and the values it read — and exits non-zero if one is false.
+        """)
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .long, help: ArgumentHelp("How many jobs to run at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() async throws {
+        let root = try project.root()
+        let progress = Progress(interactive: false, quiet: true)
+        var options = BuildOptions(output: root.appendingPathComponent("site"), parallelism: jobs, report: progress.handle)
+        options.failOnFalseClaims = false
+        options.writeSite = false
+        let report: BuildReport
+        do {
+            report = try await SiteBuilder.build(try ConfigLoader.load(root: root), options: options)
+        } catch {
+            progress.fail(error)
+            throw ExitCode(1)
+        }
+        for c in report.claims { print(c.description + (c.draft && !c.holds ? "   (draft page)" : "")) }
+        let falseCount = report.claims.filter { !$0.holds }.count
+        print("\(report.claims.count) claim\(report.claims.count == 1 ? "" : "s") checked, \(falseCount) false")
+        if falseCount > 0 { throw ExitCode(1) }
     }
 }
 
