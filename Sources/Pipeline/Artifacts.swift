@@ -16,6 +16,25 @@ public enum Artifact: Sendable, Codable {
     case deep(DeepPart)
     case learningCurves(LearningCurveArtifact)
 
+    /// How many models the job that made this artifact trained (for progress: a fit is one;
+    /// a learning-curve study every fit of every split and size; a deep part its networks).
+    public var modelsTrained: Int {
+        switch self {
+        case .fit: return 1
+        case .learningCurves(let l): return l.fits
+        case .regression: return 3                     // OLS, ridge, the joint Gaussian
+        case .mixture(let m): return m.criteria.count  // one mixture per k (best of its restarts)
+        case .caseStudy: return 2                      // logistic regression and naive Bayes
+        case .deep(let p):
+            switch p {
+            case .ring: return 2                       // two GAN runs
+            case .judging(_): return 1                 // the linear judge
+            default: return 1
+            }
+        case .data, .figure, .page: return 0
+        }
+    }
+
     var data: DataArtifact { if case .data(let d) = self { return d }; preconditionFailure("not a data artifact") }
     var fit: FitArtifact { if case .fit(let f) = self { return f }; preconditionFailure("not a fit artifact") }
     var figure: FigureArtifact { if case .figure(let f) = self { return f }; preconditionFailure("not a figure artifact") }

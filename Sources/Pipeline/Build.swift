@@ -53,6 +53,12 @@ public struct BuildReport: Sendable, Codable {
     public var notes: [String]
     /// Every {{check}} claim of the pages, evaluated on this build.
     public var claims: [ClaimResult] = []
+    /// Jobs redone and reused, per stage (data, train, render, page).
+    public var redonePerStage: [String: Int] = [:]
+    public var reusedPerStage: [String: Int] = [:]
+    /// Models the redone jobs trained: every gallery fit, every fit of the learning curves,
+    /// each network of the deep study, the models of each study.
+    public var modelsTrained = 0
 }
 
 /// One problem found while planning, named by file and line.
@@ -78,9 +84,11 @@ public enum SiteBuilder {
         options.report(.planned(jobs: toRun.count, perStage: perStage, reused: reusedPerStage))
 
         let timings = Timings()
+        let modelsTrained = Counter()
         let storing = toRun.map { job in
             Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies, publishes: job.published) { deps in
                 let artifact = try job.run(deps)
+                modelsTrained.add(artifact.modelsTrained)
                 try cache?.store(job.key, artifact)
                 return artifact
             }
@@ -136,6 +144,9 @@ public enum SiteBuilder {
                 return "dataset '\(d.spec.name)': \(d.dataset.droppedRows) rows with missing values (NA or empty) were dropped; \(d.dataset.count) remain"
             })
         report.claims = claims
+        for j in toRun { report.redonePerStage[j.stage.rawValue, default: 0] += 1 }
+        for (stage, n) in reusedPerStage { report.reusedPerStage[stage.rawValue] = n }
+        report.modelsTrained = modelsTrained.total
         writeReport(report, root: spec.root)
         return report
     }
@@ -211,6 +222,14 @@ public enum SiteBuilder {
             try? data.write(to: folder.appendingPathComponent("last-build.json"), options: .atomic)
         }
     }
+}
+
+/// A count added to from concurrent jobs.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func add(_ n: Int) { lock.lock(); value += n; lock.unlock() }
+    var total: Int { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// Job timings, collected from concurrent callbacks.

@@ -19,9 +19,9 @@ public final class PreviewSession: Sendable {
         do {
             let spec = try ConfigLoader.load(root: root)
             let report = try await SiteBuilder.build(spec, options: BuildOptions(output: output, parallelism: parallelism))
-            let figures = report.redone.filter { $0.hasPrefix("render/") }.count
-            let pages = report.redone.filter { $0.hasPrefix("page/") }.count
-            log("built in \(String(format: "%.2f", report.wallSeconds)) s: \(figures) figures and \(pages) pages redone, \(report.reused.count) reused")
+            let figures = report.redonePerStage[Job.Stage.render.rawValue] ?? 0
+            let pages = report.redonePerStage[Job.Stage.page.rawValue] ?? 0
+            log("built in \(String(format: "%.2f", report.wallSeconds)) s: \(report.modelsTrained) models trained, \(figures) figures and \(pages) pages redone, \(report.reused.count) reused")
             await status.succeeded()
         } catch {
             let message = (error as? JobError).map { "\($0.underlying)" } ?? "\(error)"

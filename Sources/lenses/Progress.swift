@@ -55,14 +55,11 @@ final class Progress: @unchecked Sendable {
     private func pad(_ s: String) -> String { s.padding(toLength: 6, withPad: " ", startingAt: 0) }
 
     func summary(_ r: BuildReport, root: URL) {
-        func count(_ ids: [String], _ prefix: String) -> Int { ids.filter { $0.hasPrefix(prefix) }.count }
-        let figuresRedone = r.redone.filter { $0.hasPrefix("render/") }
-        var line = "\(count(r.reused, "render/")) figures reused, \(figuresRedone.count) redone"
-        if !figuresRedone.isEmpty {
-            let shown = figuresRedone.prefix(6).map { String($0.dropFirst("render/".count)) }
-            line += ": " + shown.joined(separator: ", ") + (figuresRedone.count > 6 ? ", …" : "")
-        }
-        line += "; \(count(r.redone, "train/")) models trained, \(count(r.redone, "page/")) pages rendered."
+        let render = Job.Stage.render.rawValue
+        let figuresRedone = r.redonePerStage[render] ?? 0
+        var line = "\(r.reusedPerStage[render] ?? 0) figures reused, \(figuresRedone) redone"
+        if figuresRedone > 0 { line += " (the list is in .lenses/last-build.json)" }
+        line += "; \(r.modelsTrained) models trained, \(r.redonePerStage[Job.Stage.page.rawValue] ?? 0) pages rendered."
         write(line + "\n")
         for note in r.notes { write("note: \(note)\n") }
         if !r.corruptCacheEntries.isEmpty {

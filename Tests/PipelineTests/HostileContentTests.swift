@@ -136,10 +136,21 @@ struct FuzzRegressionTests {
     func savedInputs(file: String) throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz/\(file)")
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
-        if let doc = try? ContentDocument.parse(text, file: file) {
-            for case .markdown(let md) in doc.blocks { _ = MarkdownRenderer.html(md) }
+        // Either the page parses, and every Markdown block renders to HTML with no script in it,
+        // or it is refused with a located error: never a crash, never a silent pass.
+        do {
+            let doc = try ContentDocument.parse(text, file: file)
+            for case .markdown(let md) in doc.blocks {
+                let html = MarkdownRenderer.html(md)
+                #expect(!html.isEmpty || md.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+                #expect(!html.lowercased().contains("<script"))
+            }
+        } catch let e as ContentError {
+            #expect(e.description.hasPrefix("\(file):"), "a refused page names its file: \(e)")
         }
-        _ = MarkdownRenderer.html(text)
+        let whole = MarkdownRenderer.html(text)
+        #expect(!whole.lowercased().contains("<script"))
+        #expect(!whole.isEmpty, "non-blank Markdown renders to something")
     }
 
     @Test("Brackets that cannot form links are escaped; links are kept")

@@ -90,6 +90,10 @@ struct InlineReferenceTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let report = try await Self.build(root)
         let site = try snapshot(root.appendingPathComponent("site"))
+        // Progress counts models, not jobs: the mixture study's one job trained a mixture per k (2).
+        let trainJobs = try #require(report.redonePerStage["train"])
+        #expect(report.modelsTrained == trainJobs - 1 + 2)
+        #expect(report.redonePerStage["page"] == 4 && report.reusedPerStage.isEmpty)
         let html = String(decoding: try #require(site["index.html"]), as: UTF8.self)
 
         struct Doc: Decodable {
