@@ -15,7 +15,7 @@ import Site
 ///     deep.MODEL.(training|evaluation).KEY   config.(seed|test_fraction|train_fraction)
 ///
 /// (below the study name, the keys of its `metrics.json` entry joined by dots; a list
-/// of entries with a `name`, `model`, `learner`, `dataset` or `kind` field is indexed by
+/// of entries with a `learner`, `dataset`, `name`, `model` or `kind` field is indexed by
 /// it in lower case with `_` for spaces and punctuation (`deep.vae_latent_2.n_train`),
 /// any other list by position, `LIST.last` being its last entry; `LIST.count` is its length). An expression adds, subtracts, multiplies or divides
 /// paths and numbers, left to right: `case_study.spam.n_train + case_study.spam.n_test`.
@@ -214,7 +214,7 @@ enum References {
             case let a as [Any]:
                 // Entries are named by the first of these fields that every entry has, with distinct values.
                 var names = [String?](repeating: nil, count: a.count)
-                for field in ["name", "model", "learner", "dataset", "kind"] {
+                for field in ["learner", "dataset", "name", "model", "kind"] {
                     let values = a.map { ($0 as? [String: Any])?[field] as? String }
                     if values.allSatisfy({ $0 != nil }), Set(values.compactMap { $0 }).count == a.count {
                         names = values.map { slug($0!) }
@@ -261,8 +261,17 @@ enum References {
             let table = cache[p.jobs] ?? values(of: p.jobs, artifacts: artifacts)
             cache[p.jobs] = table
             if let v = table[p.key] { return v }
-            let prefix = p.key.split(separator: ".").dropLast().joined(separator: ".")
-            let near = table.keys.filter { prefix.isEmpty ? !$0.contains(".") : $0.hasPrefix(prefix + ".") }.sorted().prefix(12)
+            // The keys below the longest prefix of the path that exists, a level at a time.
+            var parts = p.key.split(separator: ".").map(String.init)
+            var near = [String]()
+            while near.isEmpty {
+                parts.removeLast()
+                let prefix = parts.joined(separator: ".")
+                let below = table.keys.filter { parts.isEmpty || $0.hasPrefix(prefix + ".") }
+                    .map { $0.dropFirst(parts.isEmpty ? 0 : prefix.count + 1).split(separator: ".").first.map(String.init) ?? "" }
+                near = Array(Set(below)).sorted().prefix(16).map { parts.isEmpty ? $0 : "\(prefix).\($0)" }
+                if parts.isEmpty { break }
+            }
             throw ContentError(file: file, line: line, "'\(p.text)': this build has no such value; "
                 + (near.isEmpty ? "see metrics.json for the keys" : "near it: \(near.joined(separator: ", "))"))
         }
