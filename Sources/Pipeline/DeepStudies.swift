@@ -774,13 +774,17 @@ extension DeepStudies {
                              rows: g.snapshots.count, columns: cols, cells: g.snapshots.flatMap { cells($0.images) })
         grid.rowLabels = g.snapshots.map { "epoch \($0.epoch)" }
         grid.width = figures.width; grid.height = figures.height
-        // A row whose images are all nearly the same: the generator maps every noise vector to one output.
+        // A row whose images are all nearly the same: the generator maps every noise vector to one
+        // output. "Nearly" is relative: a row's RMS pixel difference between its images under
+        // `collapseShare` of the most varied row's.
         let spread = g.snapshots.map { imageSpread($0.images) }
-        let collapsed = zip(g.snapshots, spread).filter { $0.1 < collapseSpread }.map { String($0.0.epoch) }
-        let finalSpread = spread.last.map { f($0, 3) } ?? "?"
+        let widest = spread.max() ?? 0
+        let widestEpoch = zip(g.snapshots, spread).first { $0.1 == widest }.map { String($0.0.epoch) } ?? "?"
+        let collapsedRows = zip(g.snapshots, spread).filter { $0.1 < collapseShare * widest }
+        let collapsed = collapsedRows.map { String($0.0.epoch) }
         let story = collapsed.isEmpty
-            ? "At every epoch shown, different noise gives different images (the RMS pixel difference between a row's images is at least \(f(collapseSpread, 2)); \(finalSpread) at the last epoch)."
-            : "At epoch\(collapsed.count == 1 ? "" : "s") \(collapsed.joined(separator: ", ")) all \(cols) noise vectors give nearly the same image (RMS pixel difference between the row's images under \(f(collapseSpread, 2)), against \(finalSpread) at the last epoch): the generator has collapsed onto one output there."
+            ? "At every epoch shown, different noise gives visibly different images (the RMS pixel difference between a row's images is at least \(f(100 * collapseShare, 0)) % of its largest, \(f(widest, 2)) at epoch \(widestEpoch))."
+            : "At epoch\(collapsed.count == 1 ? "" : "s") \(collapsed.joined(separator: ", ")) all \(cols) noise vectors give nearly the same image (RMS pixel difference between the row's images \(collapsedRows.map { f($0.1, 2) }.joined(separator: ", ")), against \(f(widest, 2)) at epoch \(widestEpoch)): the generator has collapsed onto one output there\(collapsed.last == g.snapshots.last.map { String($0.epoch) } ? ", and is still collapsed at the end" : ", and training pulled it out again")."
         return figure("gan--epochs", try grid.renderPNG(), figures, title: grid.title,
                       alt: "Rows of GAN samples at epochs \(g.snapshots.map { String($0.epoch) }.joined(separator: ", "))" + (collapsed.isEmpty ? "" : "; at epochs \(collapsed.joined(separator: ", ")) every image in the row is nearly the same"),
                       caption: "\(story) A column can change digit between rows: the game keeps moving.",
@@ -843,8 +847,8 @@ extension DeepStudies {
                                    .init(name: "Seed", value: "\(r.seed)")])
     }
 
-    /// Below this RMS pixel difference between a row's images, the row counts as one image repeated.
-    static let collapseSpread = 0.05
+    /// Below this share of the most varied row's RMS pixel difference, a row counts as one image repeated.
+    static let collapseShare = 0.3
 
     /// The root-mean-square pixel difference between the images (rows) of a matrix, over all pairs.
     static func imageSpread(_ images: Matrix) -> Double {

@@ -69,7 +69,7 @@ enum PageRenderer {
         for block in ctx.blocks {
             switch block {
             case .markdown(var md):
-                for (source, text) in evaluation.text { md = md.replacingOccurrences(of: source, with: text) }
+                md = evaluation.apply(to: md)
                 let rendered = MarkdownRenderer.render(md)
                 hasMath = hasMath || rendered.hasMath
                 body += rendered.html + "\n"

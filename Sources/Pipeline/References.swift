@@ -250,6 +250,22 @@ enum References {
     struct Evaluation {
         var text: [String: String] = [:]   // source → replacement
         var claims: [ClaimResult] = []
+
+        /// The Markdown with every reference replaced; a claim vanishes with the white space
+        /// before it, so `9 % {{check …}}.` reads `9 %.`
+        func apply(to markdown: String) -> String {
+            var md = markdown
+            for source in text.keys.sorted() {
+                let replacement = text[source]!
+                guard replacement.isEmpty else { md = md.replacingOccurrences(of: source, with: replacement); continue }
+                while let r = md.range(of: source) {
+                    var start = r.lowerBound
+                    while start > md.startIndex, md[md.index(before: start)].isWhitespace { start = md.index(before: start) }
+                    md.replaceSubrange(start..<r.upperBound, with: "")
+                }
+            }
+            return md
+        }
     }
 
     /// Evaluates a page's references against its dependencies' artifacts.

@@ -82,7 +82,8 @@ struct InlineReferenceTests {
 
         Trained on {{value fit.moons.gaussian_nb.n_train}} points; accuracy {{value fit.moons.gaussian_nb.accuracy pct1}} %.
         The mixture study read {{value mixture.mix.rows}} rows, {{value mixture.mix.criteria.count}} values of k.
-        Naive Bayes beats chance {{check fit.moons.gaussian_nb.accuracy > 0.5}}.
+        Naive Bayes beats chance
+        {{check fit.moons.gaussian_nb.accuracy > 0.5}}.
 
         @pair moons logistic_regression gaussian_nb
         """
@@ -101,7 +102,7 @@ struct InlineReferenceTests {
             let claims: [ClaimResult]
         }
         let doc = try JSONDecoder().decode(Doc.self, from: try #require(site["metrics.json"]))
-        #expect(doc.claims.count == 1 && doc.claims[0].holds && doc.claims[0].line == 8 && doc.claims[0].file == "content/index.md")
+        #expect(doc.claims.count == 1 && doc.claims[0].holds && doc.claims[0].line == 9 && doc.claims[0].file == "content/index.md")
         let accuracy = try #require(doc.claims[0].values["fit.moons.gaussian_nb.accuracy"])
         #expect(report.claims == doc.claims)
         // The numbers are this build's: n_train from the split, accuracy as a percentage, the rows of the CSV.
@@ -110,13 +111,14 @@ struct InlineReferenceTests {
         #expect(html.contains("Trained on \(data.split.train.count) points; accuracy \(String(format: "%.1f", accuracy * 100)) %."))
         #expect(html.contains("The mixture study read 48 rows, 2 values of k."))
         #expect(!html.contains("{{"), "no reference is left unreplaced")
+        #expect(html.contains("Naive Bayes beats chance."), "a claim vanishes with the space before it")
 
         // A false claim fails the build by file and line, with its values, and leaves the site as it was.
         let falsePage = page.replacingOccurrences(of: "accuracy > 0.5}}", with: "accuracy > 1}}")
         try falsePage.write(to: root.appendingPathComponent("content/index.md"), atomically: true, encoding: .utf8)
         await #expect(throws: PipelineError.self) { _ = try await Self.build(root) }
         do { _ = try await Self.build(root) } catch {
-            #expect("\(error)".contains("content/index.md:8: this claim is false on this build: fit.moons.gaussian_nb.accuracy > 1"))
+            #expect("\(error)".contains("content/index.md:9: this claim is false on this build: fit.moons.gaussian_nb.accuracy > 1"))
             #expect("\(error)".contains("draft: true"))
         }
         #expect(try snapshot(root.appendingPathComponent("site")) == site)
@@ -126,8 +128,8 @@ struct InlineReferenceTests {
         try falsePage.replacingOccurrences(of: "title: Refs", with: "title: Refs\ndraft: true")
             .write(to: root.appendingPathComponent("content/index.md"), atomically: true, encoding: .utf8)
         let draft = try await Self.build(root)
-        #expect(draft.claims.count == 1 && !draft.claims[0].holds && draft.claims[0].draft && draft.claims[0].line == 9)
-        #expect(draft.notes.contains { $0.contains("content/index.md:9: claim false on this build (draft page)") })
+        #expect(draft.claims.count == 1 && !draft.claims[0].holds && draft.claims[0].draft && draft.claims[0].line == 10)
+        #expect(draft.notes.contains { $0.contains("content/index.md:10: claim false on this build (draft page)") })
 
         // A value the build does not have is a file:line error that shows the keys near it.
         try page.replacingOccurrences(of: "mixture.mix.rows", with: "mixture.mix.rowz")
