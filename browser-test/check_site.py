@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a built TwoLenses site in a real browser (headless Chromium).
 
-    python3 tests/browser/check_site.py SITE_DIR [--shots DIR]
+    python3 browser-test/check_site.py SITE_DIR [--shots DIR]
 
 The site is served from 127.0.0.1 by a small static server (as any static
 host would serve it). For every page it checks:
