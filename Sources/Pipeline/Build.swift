@@ -128,7 +128,7 @@ public enum SiteBuilder {
         var notes = [String: String]()
         func note(_ subject: String, _ file: String?, _ dropped: Int, _ remain: Int) {
             guard dropped > 0 else { return }
-            notes[subject] = "\(subject)\(file.map { " (\($0))" } ?? ""): \(dropped) rows with missing values (NA or empty) were dropped; \(remain) remain"
+            notes[subject] = "\(subject)\(file.map { " (\($0))" } ?? ""): \(dropped) \(dropped == 1 ? "row with a missing value (NA or empty) was" : "rows with missing values (NA or empty) were") dropped; \(remain) remain"
         }
         for id in results.keys.sorted() {
             switch results[id]! {

@@ -40,6 +40,16 @@ public enum ConfigLoader {
             }
             node = n
         } catch let e as YamlError {
+            if case .duplicatedKeysInMapping(let keys, let context) = e, let key = keys.sorted().first {
+                // Yams names the mapping; name the line that repeats the key, as for any other mistake.
+                let lines = text.components(separatedBy: "\n")
+                let pattern = try! Regex("^\\s*(- )?\\{?\\s*['\"]?\(NSRegularExpression.escapedPattern(for: key))['\"]?\\s*:")
+                let hits = lines.indices.filter { $0 + 1 >= context.mark.line && lines[$0].contains(pattern) }
+                let what = "key '\(key)' appears twice in one mapping" + (hits.count >= 2 ? " (first on line \(hits[0] + 1))" : "")
+                    + (keys.count > 1 ? "; so do \(keys.sorted().dropFirst().map { "'\($0)'" }.joined(separator: ", "))" : "")
+                throw ConfigError(file: fileName, line: hits.count >= 2 ? hits[1] + 1 : context.mark.line, key: "",
+                                  message: "\(what); keep one (two models of one kind need names of their own: NAME: {kind: KIND, …})")
+            }
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
         let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "learning_curves", "pages"],

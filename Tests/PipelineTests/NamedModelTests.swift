@@ -50,7 +50,7 @@ struct NamedModelTests {
     static let bad: [(String, String, String)] = [
         ("  strong: {kind: logistic_regresion, C: 1}", "unknown model kind 'logistic_regresion'", "logistic_regresion"),
         ("  logistic_regresion: {C: 1}", "unknown model kind 'logistic_regresion'", "logistic_regresion"),
-        ("  strong: {kind: lda}\n  strong: {kind: qda}", "model 'strong' is defined twice", "strong: {kind: qda}"),
+        ("  strong: {kind: lda}\n  strong: {kind: qda}", "key 'strong' appears twice in one mapping (first on line 8)", "strong: {kind: qda}"),
         ("  Strong-One: {kind: lda}", "'Strong-One' must be lower-case letters, digits and _", "Strong-One"),
         ("  qda: {kind: lda}", "'qda' is the name of another model kind", "qda: {kind: lda}"),
         ("  strong: {kind: lda, C: 1}", "unknown setting 'C'", "strong: {kind: lda, C: 1}"),
