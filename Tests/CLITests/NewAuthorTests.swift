@@ -116,4 +116,25 @@ struct NewAuthorTests {
         #expect(pub.stdout.contains("Published to \(published.path)"))
         #expect(try Data(contentsOf: published.appendingPathComponent("mine.html")) == Data(contentsOf: root.appendingPathComponent("site/mine.html")))
     }
+
+    @Test("init --template full writes this site's content, data and lenses.yml (no templates) and it checks clean; --force keeps other files")
+    func fullTemplate() throws {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("lenses-full-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: root) }
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try Data("mine\n".utf8).write(to: root.appendingPathComponent("notes.txt"))
+        let refused = try cli.lenses(["init", ".", "--template", "full"], in: root)
+        #expect(refused.status == 1 && refused.stderr.contains("notes.txt"), "\(refused)")
+        let made = try cli.lenses(["init", ".", "--template", "full", "--force"], in: root)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("\n  lenses build"), "no cd for the current folder: \(made.stdout)")
+        for file in ["lenses.yml", "content/index.md", "data/iris.csv", "data/SOURCES.md"] {
+            #expect(try Data(contentsOf: root.appendingPathComponent(file)) == Data(contentsOf: CLITests.repoRoot.appendingPathComponent(file)), "\(file)")
+        }
+        #expect(!fm.fileExists(atPath: root.appendingPathComponent("templates").path))
+        #expect(try String(contentsOf: root.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine\n")
+        let check = try cli.lenses(["check"], in: root)
+        #expect(check.status == 0 && check.stdout.contains("No problems found.") && check.stdout.contains("(the built-in theme)"), "\(check)")
+    }
 }
