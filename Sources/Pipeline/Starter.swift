@@ -28,9 +28,17 @@ public enum Starter {
             }
         }
         let files = try self.files(template)
-        for (path, data) in files.sorted(by: { $0.key < $1.key }) {
+        for (path, var data) in files.sorted(by: { $0.key < $1.key }) {
             let url = folder.appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // An existing .gitignore is the author's: only the lines it lacks are added.
+            if path == ".gitignore", let old = fm.contents(atPath: url.path) {
+                let have = Set(String(decoding: old, as: UTF8.self).split(separator: "\n").map(String.init))
+                let missing = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !have.contains($0) }
+                var text = String(decoding: old, as: UTF8.self)
+                if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+                data = Data((text + missing.map { $0 + "\n" }.joined()).utf8)
+            }
             try data.write(to: url, options: .atomic)
         }
         return files.keys.sorted()

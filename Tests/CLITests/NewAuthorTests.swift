@@ -124,6 +124,7 @@ struct NewAuthorTests {
         defer { try? fm.removeItem(at: root) }
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         try Data("mine\n".utf8).write(to: root.appendingPathComponent("notes.txt"))
+        try Data("*.tmp\nsite/".utf8).write(to: root.appendingPathComponent(".gitignore"))
         let refused = try cli.lenses(["init", ".", "--template", "full"], in: root)
         #expect(refused.status == 1 && refused.stderr.contains("notes.txt"), "\(refused)")
         let made = try cli.lenses(["init", ".", "--template", "full", "--force"], in: root)
@@ -134,6 +135,7 @@ struct NewAuthorTests {
         }
         #expect(!fm.fileExists(atPath: root.appendingPathComponent("templates").path))
         #expect(try String(contentsOf: root.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine\n")
+        #expect(try String(contentsOf: root.appendingPathComponent(".gitignore"), encoding: .utf8) == "*.tmp\nsite/\n.lenses/\n")
         let check = try cli.lenses(["check"], in: root)
         #expect(check.status == 0 && check.stdout.contains("No problems found.") && check.stdout.contains("(the built-in theme)"), "\(check)")
     }
