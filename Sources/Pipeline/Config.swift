@@ -43,8 +43,18 @@ public enum ConfigLoader {
             if case .duplicatedKeysInMapping(let keys, let context) = e, let key = keys.sorted().first {
                 // Yams names the mapping; name the line that repeats the key, as for any other mistake.
                 let lines = text.components(separatedBy: "\n")
-                let pattern = try! Regex("^\\s*(- )?\\{?\\s*['\"]?\(NSRegularExpression.escapedPattern(for: key))['\"]?\\s*:")
-                let hits = lines.indices.filter { $0 + 1 >= context.mark.line && lines[$0].contains(pattern) }
+                func startsWithKey(_ line: String) -> Bool {
+                    var rest = Substring(line).drop { $0 == " " || $0 == "\t" }
+                    if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+                    if rest.hasPrefix("{") { rest = rest.dropFirst().drop { $0 == " " } }
+                    for quote in ["\"", "'"] where rest.hasPrefix(quote) && rest.dropFirst().hasPrefix(key + quote) {
+                        rest = rest.dropFirst(key.count + 2)
+                        return rest.drop { $0 == " " }.hasPrefix(":")
+                    }
+                    guard rest.hasPrefix(key) else { return false }
+                    return rest.dropFirst(key.count).drop { $0 == " " }.hasPrefix(":")
+                }
+                let hits = lines.indices.filter { $0 + 1 >= context.mark.line && startsWithKey(lines[$0]) }
                 let what = "key '\(key)' appears twice in one mapping" + (hits.count >= 2 ? " (first on line \(hits[0] + 1))" : "")
                     + (keys.count > 1 ? "; so do \(keys.sorted().dropFirst().map { "'\($0)'" }.joined(separator: ", "))" : "")
                 throw ConfigError(file: fileName, line: hits.count >= 2 ? hits[1] + 1 : context.mark.line, key: "",
