@@ -136,6 +136,8 @@ public struct MetricsEntry: Sendable, Codable {
     public var pages: [String]
     public var dataset: String
     public var model: String
+    /// A named instance's name (`name: {kind: …}` in lenses.yml); absent for a model named after its kind.
+    public var instance: String? = nil
     public var kind: String
     public var view: String
     public var lens: String
@@ -149,7 +151,7 @@ public struct MetricsEntry: Sendable, Codable {
     public var iterations: Int?
 
     enum CodingKeys: String, CodingKey {
-        case file, page, pages, dataset, model, kind, view, lens, seed, settings, converged, iterations
+        case file, page, pages, dataset, model, instance, kind, view, lens, seed, settings, converged, iterations
         case testAccuracy = "test_accuracy", testLogLoss = "test_log_loss", nTrain = "n_train", nTest = "n_test"
     }
 }

@@ -139,16 +139,44 @@ public enum SiteBuilder {
             stageSeconds: timings.perStage(), slowestJobs: timings.slowest(5),
             reused: loaded.keys.sorted(), redone: toRun.map(\.id).sorted(),
             corruptCacheEntries: cache?.corruptEntries ?? [],
-            notes: notes + results.keys.sorted().compactMap { id -> String? in
-                guard case .data(let d) = results[id]!, d.dataset.droppedRows > 0 else { return nil }
-                return "dataset '\(d.spec.name)': \(d.dataset.droppedRows) rows with missing values (NA or empty) were dropped; \(d.dataset.count) remain"
-            })
+            notes: notes + droppedRowNotes(results, files: Dictionary(uniqueKeysWithValues: spec.datasets.compactMap { ds in
+                if case .csv(let file, _, _, _) = ds.source { return (ds.name, file) }
+                return nil
+            })))
         report.claims = claims
         for j in toRun { report.redonePerStage[j.stage.rawValue, default: 0] += 1 }
         for (stage, n) in reusedPerStage { report.reusedPerStage[stage.rawValue] = n }
         report.modelsTrained = modelsTrained.total
         writeReport(report, root: spec.root)
         return report
+    }
+
+    /// One note per dataset or study that dropped rows with missing values, whether its job ran or
+    /// came from the cache. A dataset's own job is not loaded when all its figures are cached: its
+    /// figures then tell (their provenance has the count), so a warm build prints what a cold one does.
+    static func droppedRowNotes(_ results: [String: Artifact], files: [String: String]) -> [String] {
+        var notes = [String: String]()
+        func note(_ subject: String, _ file: String?, _ dropped: Int, _ remain: Int) {
+            guard dropped > 0 else { return }
+            notes[subject] = "\(subject)\(file.map { " (\($0))" } ?? ""): \(dropped) \(dropped == 1 ? "row with a missing value (NA or empty) was" : "rows with missing values (NA or empty) were") dropped; \(remain) remain"
+        }
+        for id in results.keys.sorted() {
+            switch results[id]! {
+            case .data(let d):
+                note("dataset '\(d.spec.name)'", files[d.spec.name], d.dataset.droppedRows, d.dataset.count)
+            case .figure(let f):
+                guard let m = f.metrics, notes["dataset '\(m.dataset)'"] == nil,
+                      let item = f.provenance.first(where: { $0.name == "Rows dropped" }),
+                      let n = Int(item.value.prefix { $0.isNumber }) else { continue }
+                note("dataset '\(m.dataset)'", files[m.dataset], n, m.nTrain + m.nTest)
+            case .regression(let r): note("regression '\(r.spec.name)'", r.spec.file, r.droppedRows, r.nTrain + r.nTest)
+            case .mixture(let m): note("mixture '\(m.spec.name)'", m.spec.file, m.droppedRows, m.rows)
+            case .caseStudy(let c): note("case study '\(c.spec.name)'", c.spec.file, c.droppedRows, c.nTrain + c.nTest)
+            case .learningCurves(let l): note("learning curves '\(l.spec.name)'", l.spec.file, l.droppedRows, l.rows)
+            default: break
+            }
+        }
+        return notes.keys.sorted().map { notes[$0]! }
     }
 
     /// Decides what must run. Starting from the jobs whose artifacts go into the

@@ -21,8 +21,13 @@ public enum ProjectCheck {
             return Result(problems: ["\(error)"], checked: checked)
         }
         do {
-            let t = try TemplateSet.load(folder: root.appendingPathComponent("templates"))
-            checked.append("templates: \(t.names.count) templates")
+            let theme = try Theme.load(root: root)
+            let t = theme.templates
+            let own = theme.overridden.isEmpty ? "the built-in theme" : "the built-in theme, with the project's own \(theme.overridden.map { "\($0).mustache" }.joined(separator: ", "))"
+            checked.append("templates: \(t.names.count) templates (\(BuiltinFiles.root == nil ? "the project's own" : own))")
+            // A template that uses a variable lenses does not give it (a project's override written for
+            // another version of the theme, or a typo) is named with its line.
+            problems += t.variableProblems(PageRenderer.vocabulary).map { "\($0)" }
         } catch { problems.append("\(error)") }
 
         // Every dataset's rows, each on its own so one broken file does not hide another.

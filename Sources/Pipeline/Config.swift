@@ -40,6 +40,26 @@ public enum ConfigLoader {
             }
             node = n
         } catch let e as YamlError {
+            if case .duplicatedKeysInMapping(let keys, let context) = e, let key = keys.sorted().first {
+                // Yams names the mapping; name the line that repeats the key, as for any other mistake.
+                let lines = text.components(separatedBy: "\n")
+                func startsWithKey(_ line: String) -> Bool {
+                    var rest = Substring(line).drop { $0 == " " || $0 == "\t" }
+                    if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+                    if rest.hasPrefix("{") { rest = rest.dropFirst().drop { $0 == " " } }
+                    for quote in ["\"", "'"] where rest.hasPrefix(quote) && rest.dropFirst().hasPrefix(key + quote) {
+                        rest = rest.dropFirst(key.count + 2)
+                        return rest.drop { $0 == " " }.hasPrefix(":")
+                    }
+                    guard rest.hasPrefix(key) else { return false }
+                    return rest.dropFirst(key.count).drop { $0 == " " }.hasPrefix(":")
+                }
+                let hits = lines.indices.filter { $0 + 1 >= context.mark.line && startsWithKey(lines[$0]) }
+                let what = "key '\(key)' appears twice in one mapping" + (hits.count >= 2 ? " (first on line \(hits[0] + 1))" : "")
+                    + (keys.count > 1 ? "; so do \(keys.sorted().dropFirst().map { "'\($0)'" }.joined(separator: ", "))" : "")
+                throw ConfigError(file: fileName, line: hits.count >= 2 ? hits[1] + 1 : context.mark.line, key: "",
+                                  message: "\(what); keep one (two models of one kind need names of their own: NAME: {kind: KIND, …})")
+            }
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
         let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "learning_curves", "pages"],
@@ -99,30 +119,58 @@ public enum ConfigLoader {
                     throw fileField.error("\(e)")
                 }
                 let table = CSVTable(file: file, header: header, records: [], lines: [])
-                _ = try check(labelField) { try table.columnIndex(label, role: "label") }
+                _ = try check(labelField, file: file) { try table.columnIndex(label, role: "label") }
                 if let features, let f = m["features"] {
-                    for column in features { _ = try check(f) { try table.columnIndex(column, role: "feature") } }
+                    for column in features { _ = try check(f, file: file) { try table.columnIndex(column, role: "feature") } }
                 }
                 source = .csv(file: file, label: label, features: features, transform: transform)
             }
             spec.datasets.append(DatasetSpec(name: name, title: title, source: source))
         }
 
-        // Models: kind → settings.
+        // Models: `kind: {settings}` (named after its kind) or `name: {kind: KIND, settings…}`.
         let models = try top["models"]!.mappingInOrder()
         guard !models.isEmpty else { throw top["models"]!.error("list at least one model") }
-        for (kindField, settingsField) in models {
-            let kind = try kindField.string()
+        let kinds = ModelCatalogue.entries.map(\.kind)
+        for (keyField, settingsField) in models {
+            let key = try keyField.string()
             var settings = [String: SettingValue]()
+            var kindField: Field? = nil
             if case .mapping = settingsField.node {
-                for (k, v) in try settingsField.mappingInOrder() { settings[try k.string()] = try v.settingValue() }
+                for (k, v) in try settingsField.mappingInOrder() {
+                    let setting = try k.string()
+                    if setting == "kind" { kindField = v; continue }
+                    settings[setting] = try v.settingValue()
+                }
             } else if !settingsField.isNull {
-                throw settingsField.error("settings are a mapping such as {C: 1}, or empty")
+                throw settingsField.error("settings are a mapping such as {C: 1}, or {kind: logistic_regression, C: 1} for a named model, or empty")
+            }
+            let name: String, kind: String
+            if let kindField {
+                // A named instance: the key is its name, which pages and gallery pairs use.
+                name = try Field(node: keyField.node, path: keyField.path).identifier()
+                kind = try kindField.string()
+                guard kinds.contains(kind) else {
+                    throw kindField.error("unknown model kind '\(kind)'; kinds: \(kinds.joined(separator: ", "))")
+                }
+                if kinds.contains(name) && name != kind {
+                    throw keyField.error("'\(name)' is the name of another model kind; give this \(kind) model a name of its own")
+                }
+            } else {
+                guard kinds.contains(key) else {
+                    let hint = (try? keyField.identifier()) != nil
+                        ? "; to name a model, give its kind: \(key): {kind: logistic_regression, C: 1}" : ""
+                    throw keyField.error("unknown model kind '\(key)'; kinds: \(kinds.joined(separator: ", "))\(hint)")
+                }
+                (name, kind) = (key, key)
+            }
+            if let first = spec.models.first(where: { $0.name == name }) {
+                throw keyField.error("model '\(name)' is defined twice\(first.isPlain ? "" : " (a \(first.kind) model of that name comes first)")")
             }
             do { _ = try ModelCatalogue.make(kind: kind, settings: settings) } catch let e as ModelError {
-                throw (settings.isEmpty ? kindField : settingsField).error(e.message)
+                throw (settings.isEmpty ? keyField : settingsField).error(e.message)
             }
-            spec.models.append(ModelSpec(kind: kind, settings: settings))
+            spec.models.append(ModelSpec(name: name, kind: kind, settings: settings))
         }
 
         // Regression and mixture studies.
@@ -195,8 +243,8 @@ public enum ConfigLoader {
                 spec.galleryPairs = try pairs.sequence(nonEmpty: true).map { p in
                     let two = try p.stringList()
                     guard two.count == 2 else { throw p.error("a pair is [discriminative_model, generative_model]") }
-                    for kind in two where spec.model(kind) == nil {
-                        throw p.error("model '\(kind)' is not listed under models; listed: \(spec.models.map(\.kind).joined(separator: ", "))")
+                    for name in two where spec.model(name) == nil {
+                        throw p.error("model '\(name)' is not listed under models; listed: \(spec.models.map(\.name).joined(separator: ", "))")
                     }
                     return (two[0], two[1])
                 }
@@ -302,11 +350,16 @@ public enum ConfigLoader {
             throw field.error("\(e)")
         }
         let table = CSVTable(file: file, header: header, records: [], lines: [])
-        for (f, names) in columns { for n in names { _ = try check(f) { try table.columnIndex(n, role: "numeric") } } }
+        for (f, names) in columns { for n in names { _ = try check(f, file: file) { try table.columnIndex(n, role: "numeric") } } }
     }
 
-    private static func check<T>(_ field: Field, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as CSVError { throw field.error(e.message) }
+    /// A missing column is reported at the lenses.yml key that named it, and names the CSV file too.
+    private static func check<T>(_ field: Field, file: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as CSVError {
+            var message = e.message
+            if let r = message.range(of: "; the header has") { message.replaceSubrange(r, with: " in \(file); the header has") }
+            throw field.error(message)
+        }
     }
 
     static func yamlLine(_ e: YamlError) -> Int? {

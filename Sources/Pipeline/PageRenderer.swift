@@ -43,6 +43,8 @@ enum PageRenderer {
         let sections: [String]
         let index: Int
         let datasetTitles: [String: String]
+        /// Model instance name → how tables name it (`ModelSpec.label`).
+        var modelLabels: [String: String] = [:]
         let searchAvailable: Bool
         let searchHref: String?
         /// The content file, whether it is a draft, and its {{value}}/{{check}} references.
@@ -50,6 +52,11 @@ enum PageRenderer {
         var draft = false
         var references: [ParsedReference] = []
         var config: [String: Double] = [:]
+
+        /// How a table names the model of a training job `train/DATASET/NAME`.
+        func label(_ fitID: String, _ fit: FitArtifact) -> String {
+            modelLabels[String(fitID.split(separator: "/").last ?? "")] ?? fit.displayName
+        }
     }
 
     static func render(_ ctx: Context, templates: TemplateSet, artifacts: [String: Artifact]) throws -> PageArtifact {
@@ -83,13 +90,13 @@ enum PageRenderer {
             case .table(let dataset, let fits):
                 let rows: [[String: Any]] = fits.map { id in
                     let f = artifacts[id]!.fit
-                    return ["model": f.displayName, "lens": f.lens.rawValue,
+                    return ["model": ctx.label(id, f), "lens": f.lens.rawValue,
                             "accuracy": Stages.format(f.testAccuracy, 3), "log_loss": Stages.format(f.testLogLoss, 3),
                             "n_train": "\(f.nTrain)", "n_test": "\(f.nTest)"]
                 }
                 body += try templates.render("table", ["dataset": ctx.datasetTitles[dataset] ?? dataset, "rows": rows]) + "\n"
             case .bayesTable(let id):
-                body += try templates.render("bayes", bayesContext(artifacts[id]!.fit)) + "\n"
+                body += try templates.render("bayes", bayesContext(artifacts[id]!.fit, label: ctx.label(id, artifacts[id]!.fit))) + "\n"
             case .regressionTable(let id):
                 body += try templates.render("regression", regressionContext(artifacts[id]!.regression)) + "\n"
             case .judgingTable(let id):
@@ -101,7 +108,8 @@ enum PageRenderer {
                     "accuracy": Stages.format(j.classifierAccuracy, 3), "linear_accuracy": Stages.format(j.linearJudgeAccuracy, 3),
                 ]) + "\n"
             case .scoreboard(let fits):
-                body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0]!.fit }, ctx.datasetTitles)) + "\n"
+                body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0]!.fit }, ctx.datasetTitles,
+                                                                             labels: fits.map { ctx.label($0, artifacts[$0]!.fit) })) + "\n"
             case .caseStudy(let id):
                 body += try templates.render("casestudy", caseStudyContext(artifacts[id]!.caseStudy)) + "\n"
             case .search:
@@ -224,15 +232,19 @@ enum PageRenderer {
 
     /// Best discriminative against best generative model per dataset, with sentences
     /// generated from the comparison (so no claim can outrun the numbers).
-    static func scoreboardContext(_ fits: [FitArtifact], _ titles: [String: String]) -> [String: Any] {
+    static func scoreboardContext(_ fits: [FitArtifact], _ titles: [String: String], labels: [String]? = nil) -> [String: Any] {
+        let labels = labels ?? fits.map(\.displayName)
         var rows = [[String: Any]]()
         var discriminativeWins = [String](), generativeWins = [String](), ties = [String]()
         var datasets = [String]()
         for f in fits where !datasets.contains(f.dataset) { datasets.append(f.dataset) }
         for ds in datasets {
-            let here = fits.filter { $0.dataset == ds }
-            guard let d = here.filter({ $0.lens == .discriminative }).max(by: { $0.testAccuracy < $1.testAccuracy }),
-                  let g = here.filter({ $0.lens == .generative }).max(by: { $0.testAccuracy < $1.testAccuracy }) else { continue }
+            let here = fits.indices.filter { fits[$0].dataset == ds }
+            func best(_ lens: ModelCatalogue.Lens) -> Int? {
+                here.filter { fits[$0].lens == lens }.max { fits[$0].testAccuracy < fits[$1].testAccuracy }
+            }
+            guard let di = best(.discriminative), let gi = best(.generative) else { continue }
+            let d = fits[di], g = fits[gi]
             let title = titles[ds] ?? ds
             // Within one test row counts as a tie.
             let oneRow = 1.0 / Double(max(d.nTest, 1))
@@ -241,8 +253,8 @@ enum PageRenderer {
             if abs(diff) <= oneRow + 1e-12 { winner = "tie (within one test row)"; ties.append(title) }
             else if diff > 0 { winner = "discriminative"; discriminativeWins.append(title) }
             else { winner = "generative"; generativeWins.append(title) }
-            rows.append(["dataset": title, "d_model": d.displayName, "d_acc": Stages.format(d.testAccuracy, 3),
-                         "g_model": g.displayName, "g_acc": Stages.format(g.testAccuracy, 3), "winner": winner,
+            rows.append(["dataset": title, "d_model": labels[di], "d_acc": Stages.format(d.testAccuracy, 3),
+                         "g_model": labels[gi], "g_acc": Stages.format(g.testAccuracy, 3), "winner": winner,
                          "n_train": d.nTrain])
         }
         func list(_ xs: [String]) -> String { xs.isEmpty ? "none" : xs.joined(separator: ", ") }
@@ -265,7 +277,7 @@ enum PageRenderer {
 
     /// Bayes' rule at the probe points, computed here in linear space from the
     /// model's class densities and priors, beside the model's own P(y|x).
-    static func bayesContext(_ f: FitArtifact) -> [String: Any] {
+    static func bayesContext(_ f: FitArtifact, label: String? = nil) -> [String: Any] {
         guard let g = f.generative else { return [:] }
         let K = g.logPriors.count
         var worst = 0.0
@@ -282,7 +294,7 @@ enum PageRenderer {
                 "model": p.proba.map { String(format: "%.4f", $0) }.joined(separator: " · "),
             ]
         }
-        return ["model": f.displayName, "rows": rows, "worst": String(format: "%.1e", worst),
+        return ["model": label ?? f.displayName, "rows": rows, "worst": String(format: "%.1e", worst),
                 "priors": g.logPriors.map { String(format: "%.3f", exp($0)) }.joined(separator: " · ")]
     }
 }

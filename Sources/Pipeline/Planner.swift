@@ -98,12 +98,11 @@ enum Planner {
     /// `parallelism`: threads a single long job (the learning curves) may use; results do not depend on it.
     static func plan(_ spec: ProjectSpec, parallelism: Int = 1) throws -> Plan {
         let fm = FileManager.default
-        let templates = try TemplateSet.load(folder: spec.root.appendingPathComponent("templates"))
-        for needed in ["layout", "figure", "pair", "table", "bayes", "regression", "mixture", "search", "casestudy", "scoreboard", "judging", "curves"] where !templates.names.contains(needed) {
-            throw PipelineError("templates/\(needed).mustache is missing; the site needs it")
-        }
+        // The built-in theme with the project's templates/ over it, file by file.
+        let theme = try Theme.load(root: spec.root)
+        let templates = theme.templates
         try templates.checkVariables(PageRenderer.vocabulary)
-        let templateDigest = try digestOfFolder(spec.root.appendingPathComponent("templates"))
+        let templateDigest = theme.digest
 
         var pages = [ResolvedPage]()
         for page in spec.pages {
@@ -153,18 +152,25 @@ enum Planner {
             })
         }
 
-        // Training jobs: one per (dataset, model) shown anywhere.
+        // Training jobs: one per (dataset, model instance) shown anywhere. The key holds the kind and
+        // settings, never the instance's name: two instances with equal settings have equal keys, so
+        // they share one cache entry, and within a build the second one takes the first one's fit.
+        var fitByKey = [JobKey: String]()
         for fitID in neededFits.sorted() {
             let parts = fitID.split(separator: "/").map(String.init)
-            let (ds, kind) = (parts[1], parts[2])
-            let model = spec.model(kind)!
-            _ = try ModelCatalogue.make(kind: kind, settings: model.settings)  // settings checked before any work
-            let inputs = ["model": kind, "settings": canonical(model.settings), "seed": "\(seed)",
+            let (ds, name) = (parts[1], parts[2])
+            let model = spec.model(name)!
+            _ = try ModelCatalogue.make(kind: model.kind, settings: model.settings)  // settings checked before any work
+            let inputs = ["model": model.kind, "settings": canonical(model.settings), "seed": "\(seed)",
                           "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
             let dataID = "data/\(ds)"
-            add(Job(id: fitID, stage: .train,
-                    key: JobKey(kind: "train", inputs: inputs, upstream: [keys[dataID]!]),
-                    dependencies: [dataID]) { deps in
+            let key = JobKey(kind: "train", inputs: inputs, upstream: [keys[dataID]!])
+            if let twin = fitByKey[key] {
+                add(Job(id: fitID, stage: .train, key: key, dependencies: [twin]) { deps in deps[twin]! })
+                continue
+            }
+            fitByKey[key] = fitID
+            add(Job(id: fitID, stage: .train, key: key, dependencies: [dataID]) { deps in
                 .fit(try Stages.fit(deps[dataID]!.data, model: model, seed: seed, figures: figures))
             })
         }
@@ -173,13 +179,16 @@ enum Planner {
         for ref in figurePages.keys.sorted() {
             let pagesShowing = figurePages[ref]!
             let dataID = "data/\(ref.dataset)", fitID = ref.fitID
-            let inputs = ["view": ref.view.rawValue, "width": "\(ref.pair ? figures.pairWidth : figures.width)",
+            let model = spec.model(ref.model)!
+            var inputs = ["view": ref.view.rawValue, "width": "\(ref.pair ? figures.pairWidth : figures.width)",
                           "height": "\(ref.pair ? figures.pairHeight : figures.height)",
                           "pages": pagesShowing.joined(separator: ",")]
+            // The fit's key has the kind and settings; a named instance's figure also shows its name.
+            if !model.isPlain { inputs["instance"] = model.name }
             add(Job(id: ref.jobID, stage: .render,
                     key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID]!, keys[fitID]!]),
                     dependencies: [dataID, fitID]) { deps in
-                .figure(try Stages.render(deps[dataID]!.data, deps[fitID]!.fit, view: ref.view,
+                .figure(try Stages.render(deps[dataID]!.data, deps[fitID]!.fit, model: model, view: ref.view,
                                           figures: figures, pages: pagesShowing, pair: ref.pair))
             })
         }
@@ -300,9 +309,12 @@ enum Planner {
         let sections = pages.map { $0.document.metadata["section"] ?? ($0.spec.dataset != nil ? "Gallery" : "") }
         let searchHref = pages.contains { $0.blocks.contains { if case .search = $0 { return true }; return false } }
             ? pages.first { $0.blocks.contains { if case .search = $0 { return true }; return false } }.map { "\($0.spec.slug).html" } : nil
+        // Tables name models by label; a named instance's label is not in its fit's key.
+        let modelLabels = Dictionary(uniqueKeysWithValues: spec.models.map { ($0.name, $0.label) })
+        let namedInstances = spec.models.filter { !$0.isPlain }.map { "\($0.name)=\($0.label)" }.joined(separator: "|")
         for (index, page) in pages.enumerated() {
             let deps = page.dependencies
-            let inputs = ["content": page.contentHash, "templates": templateDigest, "slug": page.spec.slug,
+            var inputs = ["content": page.contentHash, "templates": templateDigest, "slug": page.spec.slug,
                           "dataset": page.spec.dataset ?? "",
                           "nav": zip(nav, sections).map { "\($1)/\($0.slug)=\($0.title)" }.joined(separator: "|"),
                           "site_title": spec.siteTitle, "search": searchAvailable ? "pagefind" : "none",
@@ -310,8 +322,9 @@ enum Planner {
             let context = PageRenderer.Context(
                 siteTitle: spec.siteTitle, slug: page.spec.slug, title: page.title,
                 metadata: page.document.metadata, blocks: page.blocks, nav: nav, sections: sections, index: index,
-                datasetTitles: datasetTitles, searchAvailable: searchAvailable, searchHref: searchHref,
+                datasetTitles: datasetTitles, modelLabels: modelLabels, searchAvailable: searchAvailable, searchHref: searchHref,
                 file: page.spec.file, draft: page.document.isDraft, references: page.references, config: References.config(spec))
+            if !namedInstances.isEmpty { inputs["models"] = namedInstances }
             add(Job(id: "page/\(page.spec.slug)", stage: .page,
                     key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
                     dependencies: deps) { artifacts in
@@ -319,12 +332,8 @@ enum Planner {
             })
         }
 
-        // Static assets under templates/assets/ are copied as they are.
-        var staticFiles = [String: Data]()
-        let assets = spec.root.appendingPathComponent("templates/assets")
-        for name in ((try? fm.contentsOfDirectory(atPath: assets.path)) ?? []).sorted() where !name.hasPrefix(".") {
-            if let d = fm.contents(atPath: assets.appendingPathComponent(name).path) { staticFiles["assets/\(name)"] = d }
-        }
+        // Static assets under templates/assets/ (the theme's, then the project's) are copied as they are.
+        var staticFiles = theme.assets
         let (katex, katexNote) = katexAssets()
         staticFiles.merge(katex) { a, _ in a }
         let wantsSearch = pages.contains { $0.blocks.contains { if case .search = $0 { return true }; return false } }
@@ -377,14 +386,15 @@ enum Planner {
                 }
                 return name
             }
-            func model(_ kind: String, generative: Bool = false) throws -> String {
-                guard spec.model(kind) != nil, let entry = ModelCatalogue.entry(kind) else {
-                    throw fail("unknown model '\(kind)'; known: \(spec.models.map(\.kind).joined(separator: ", "))")
+            func model(_ name: String, generative: Bool = false) throws -> String {
+                guard let m = spec.model(name), let entry = ModelCatalogue.entry(m.kind) else {
+                    throw fail("unknown model '\(name)'; known: \(spec.models.map(\.name).joined(separator: ", ")) (the names under models: in lenses.yml)")
                 }
                 if generative && entry.lens != .generative {
-                    throw fail("'\(kind)' is a discriminative model: it has no p(x|y), so it cannot be drawn this way; use a generative model")
+                    let what = m.isPlain ? "'\(name)'" : "'\(name)' (\(m.kind))"
+                    throw fail("\(what) is a discriminative model: it has no p(x|y), so it cannot be drawn this way; use a generative model")
                 }
-                return kind
+                return name
             }
             func figure(_ ds: String, _ m: String, _ view: Stages.View, pair: Bool = false) -> String {
                 let ref = FigureRef(dataset: ds, model: m, view: view, pair: pair)
@@ -420,7 +430,7 @@ enum Planner {
                 var generative = [String]()
                 for (left, right) in spec.galleryPairs {
                     blocks.append(.figures([figure(ds, try model(left), .map, pair: true), figure(ds, try model(right), .map, pair: true)]))
-                    for m in [left, right] where ModelCatalogue.entry(m)?.lens == .generative && !generative.contains(m) {
+                    for m in [left, right] where spec.model(m).flatMap({ ModelCatalogue.entry($0.kind) })?.lens == .generative && !generative.contains(m) {
                         generative.append(m)
                     }
                 }

@@ -144,7 +144,7 @@ enum References {
                 throw fail("'\(text)': unknown dataset '\(parts[1])'; known: \(spec.datasets.map(\.name).joined(separator: ", "))")
             }
             guard spec.model(parts[2]) != nil else {
-                throw fail("'\(text)': unknown model '\(parts[2])'; known: \(spec.models.map(\.kind).joined(separator: ", "))")
+                throw fail("'\(text)': unknown model '\(parts[2])'; known: \(spec.models.map(\.name).joined(separator: ", "))")
             }
             return ReferencePath(jobs: ["train/\(parts[1])/\(parts[2])"], key: rest(3), text: text)
         case "regression", "mixture", "case_study", "learning_curves":

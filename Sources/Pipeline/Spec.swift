@@ -64,10 +64,31 @@ public struct LearningCurvesConfig: Sendable, Equatable {
     public func dataset(_ name: String) -> LearningCurveSpec? { datasets.first { $0.name == name } }
 }
 
+/// One model instance under `models:`. Its `name` is what pages, gallery pairs, job ids and
+/// figure files use; `kind: {settings}` in lenses.yml makes an instance named after its kind,
+/// `name: {kind: KIND, settings…}` a named one, so one kind can appear with several settings.
 public struct ModelSpec: Sendable, Equatable {
+    public var name: String
     public var kind: String
     public var settings: [String: SettingValue]
-    public init(kind: String, settings: [String: SettingValue] = [:]) { self.kind = kind; self.settings = settings }
+    public init(kind: String, settings: [String: SettingValue] = [:]) { self.name = kind; self.kind = kind; self.settings = settings }
+    public init(name: String, kind: String, settings: [String: SettingValue] = [:]) {
+        self.name = name; self.kind = kind; self.settings = settings
+    }
+
+    /// Named after its kind (the plain `kind: {settings}` form): shown as the kind's display name alone.
+    public var isPlain: Bool { name == kind }
+
+    /// The settings written in lenses.yml, in key order ("C=0.01, max_iter=50").
+    public var settingsText: String { settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: ", ") }
+
+    /// How figures, tables and captions name the model: the kind's display name, and for a named
+    /// instance also its name and settings, e.g. `Logistic regression “strong” (C=0.01)`.
+    public var label: String {
+        let display = ModelCatalogue.entry(kind)?.displayName ?? kind
+        if isPlain { return display }
+        return "\(display) “\(name)”" + (settings.isEmpty ? "" : " (\(settingsText))")
+    }
 }
 
 public struct PageSpec: Sendable, Equatable {
@@ -114,7 +135,7 @@ public struct ProjectSpec: Sendable {
     /// The learning-curve experiment (Ng & Jordan 2001): its settings and datasets.
     public var learningCurves = LearningCurvesConfig()
     public var figures = FigureSettings()
-    /// The model pairs of the gallery, (discriminative, generative), each shown side by side.
+    /// The model pairs of the gallery by instance name, (discriminative, generative), each shown side by side.
     public var galleryPairs: [(String, String)] = [
         ("logistic_regression", "gaussian_nb"),
     ]
@@ -124,5 +145,6 @@ public struct ProjectSpec: Sendable {
     }
 
     public func dataset(_ name: String) -> DatasetSpec? { datasets.first { $0.name == name } }
-    public func model(_ kind: String) -> ModelSpec? { models.first { $0.kind == kind } }
+    /// The model instance with this name (for the plain form, the kind).
+    public func model(_ name: String) -> ModelSpec? { models.first { $0.name == name } }
 }

@@ -145,8 +145,12 @@ enum Stages {
         "figures/\(dataset)--\(model)--\(view.rawValue)\(pair ? "--pair" : "").png"
     }
 
-    static func render(_ data: DataArtifact, _ fit: FitArtifact, view: View, figures full: FigureSettings,
+    /// `model`: the instance shown (its name names the file; a named instance's title says its name and
+    /// settings). The fit may be shared with another instance of equal kind and settings.
+    static func render(_ data: DataArtifact, _ fit: FitArtifact, model: ModelSpec? = nil, view: View, figures full: FigureSettings,
                        pages: [String], pair: Bool = false) throws -> FigureArtifact {
+        let model = model ?? ModelSpec(kind: fit.kind)
+        let label = model.isPlain ? fit.displayName : model.label
         var figures = full
         if pair { (figures.width, figures.height) = (figures.pairWidth, figures.pairHeight) }
         let ds = data.dataset
@@ -154,7 +158,7 @@ enum Stages {
         let acc = format(fit.testAccuracy, 2), loss = format(fit.testLogLoss, 3)
         let g = data.grid
         var fig = ScatterFigure(
-            title: view == .map ? "\(fit.displayName): P(y|x)" : "\(fit.displayName): p(x|y) and samples",
+            title: view == .map ? "\(label): P(y|x)" : "\(label): p(x|y) and samples",
             subtitle: "\(ds.title) · test accuracy \(acc) · log loss \(loss) · \(fit.boundaryShape)",
             xLabel: ds.featureNames[0], yLabel: ds.featureNames[1], classNames: ds.classNames,
             xRange: g.xMin...g.xMax, yRange: g.yMin...g.yMax)
@@ -166,15 +170,15 @@ enum Stages {
         switch view {
         case .map:
             fig.probability = ProbabilityLayer(grid: g, classCount: ds.classCount, proba: fit.gridProba)
-            alt = "\(fit.displayName) on \(ds.title): \(fit.boundaryShape), test accuracy \(acc)"
+            alt = "\(label) on \(ds.title): \(fit.boundaryShape), test accuracy \(acc)"
             caption = fit.lens == .discriminative
                 ? (fit.kind.hasPrefix("svm")
-                    ? "\(fit.displayName) learns a decision function, not probabilities: its P(y|x) comes from Platt scaling, a sigmoid fitted to that function afterwards. The tint shows"
-                    : "\(fit.displayName) learns P(y|x) directly. The tint shows") + " the predicted class probabilities, the black line is the decision boundary where two classes are equally likely; dots are training data, rings are held-out test data."
-                : "\(fit.displayName) classifies through Bayes' rule: P(y|x) ∝ p(x|y)p(y). The tint shows the resulting class probabilities and the black line the decision boundary; dots are training data, rings are held-out test data."
+                    ? "\(label) learns a decision function, not probabilities: its P(y|x) comes from Platt scaling, a sigmoid fitted to that function afterwards. The tint shows"
+                    : "\(label) learns P(y|x) directly. The tint shows") + " the predicted class probabilities, the black line is the decision boundary where two classes are equally likely; dots are training data, rings are held-out test data."
+                : "\(label) classifies through Bayes' rule: P(y|x) ∝ p(x|y)p(y). The tint shows the resulting class probabilities and the black line the decision boundary; dots are training data, rings are held-out test data."
         case .density:
             guard let gen = fit.generative else {
-                throw PipelineError("\(fit.displayName) is discriminative: it has no p(x|y) to draw or sample")
+                throw PipelineError("\(label) is discriminative: it has no p(x|y) to draw or sample")
             }
             fig.contours = (0..<ds.classCount).map { k in
                 ContourLayer(label: k, grid: g, logDensity: gen.classLogDensity[k],
@@ -183,11 +187,11 @@ enum Stages {
             fig.samples = gen.samples
             fig.fadeData = true
             fig.subtitle = "\(ds.title) · contours enclose 50 / 80 / 95 % of each class · × = \(gen.samples.count) samples"
-            alt = "\(fit.displayName) on \(ds.title): density contours of p(x|y) for \(ds.classCount) classes (50, 80 and 95 % regions) and \(gen.samples.count) new points sampled from the model"
-            caption = "What \(fit.displayName) believes each class looks like. Lines enclose the 50, 80 and 95 % highest-density regions of p(x|y); crosses are \(gen.samples.count) new points the model generated, drawn over the faded real data. A discriminative model has no such picture to give."
+            alt = "\(label) on \(ds.title): density contours of p(x|y) for \(ds.classCount) classes (50, 80 and 95 % regions) and \(gen.samples.count) new points sampled from the model"
+            caption = "What \(label) believes each class looks like. Lines enclose the 50, 80 and 95 % highest-density regions of p(x|y); crosses are \(gen.samples.count) new points the model generated, drawn over the faded real data. A discriminative model has no such picture to give."
         case .joint(let k):
             guard let gen = fit.generative else {
-                throw PipelineError("\(fit.displayName) is discriminative: it has no p(x|y) to draw")
+                throw PipelineError("\(label) is discriminative: it has no p(x|y) to draw")
             }
             guard k < ds.classCount else {
                 throw PipelineError("\(ds.title) has \(ds.classCount) classes; there is no class \(k) to draw p(x|y=\(k))p(y=\(k)) for")
@@ -197,11 +201,11 @@ enum Stages {
             let top = (0..<ds.classCount).map { j in gen.classLogDensity[j].map { exp($0 + gen.logPriors[j]) }.max() ?? 0 }.max() ?? 1
             let name = ds.classNames[k]
             fig.title = "p(x | y = \(name)) · p(y = \(name))"
-            fig.subtitle = "\(fit.displayName) on \(ds.title) · prior p(y = \(name)) = \(format(exp(gen.logPriors[k]), 3))"
+            fig.subtitle = "\(label) on \(ds.title) · prior p(y = \(name)) = \(format(exp(gen.logPriors[k]), 3))"
             fig.scalar = ScalarLayer(grid: g, values: values, label: "density", maximum: top)
             fig.train = fig.train.filter { $0.label == k }
             fig.test = []
-            alt = "\(fit.displayName) on \(ds.title): the joint density p(x, y = \(name)) = p(x|y)p(y) as a colour map, highest near the \(name) training points"
+            alt = "\(label) on \(ds.title): the joint density p(x, y = \(name)) = p(x|y)p(y) as a colour map, highest near the \(name) training points"
             caption = "The generative model's belief about where points of class “\(name)” lie, weighted by how common the class is: p(x | y = \(name)) p(y = \(name)). Dots are the class's training points. The colour scale is shared with the other class's panel."
         }
         let png = try fig.renderPNG()
@@ -215,15 +219,19 @@ enum Stages {
             .init(name: "Test accuracy", value: format(fit.testAccuracy, 3)),
             .init(name: "Test log loss", value: format(fit.testLogLoss, 3)),
         ]
+        if !model.isPlain {
+            provenance.insert(.init(name: "Name in lenses.yml", value: "\(model.name): {kind: \(model.kind)\(model.settings.isEmpty ? "" : ", " + model.settings.keys.sorted().map { "\($0): \(model.settings[$0]!)" }.joined(separator: ", "))}"), at: 3)
+        }
         if let c = fit.convergence {
             provenance.append(.init(name: "Optimiser", value: c.converged
                 ? "converged in \(c.iterations) L-BFGS iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"
                 : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"))
         }
         if ds.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(ds.droppedRows) with missing values")) }
-        let path = figurePath(dataset: data.spec.name, model: fit.kind, view: view, pair: pair)
+        let path = figurePath(dataset: data.spec.name, model: model.name, view: view, pair: pair)
         let entry = MetricsEntry(
-            file: path, page: pages.first ?? "", pages: pages, dataset: data.spec.name, model: fit.displayName,
+            file: path, page: pages.first ?? "", pages: pages, dataset: data.spec.name, model: label,
+            instance: model.isPlain ? nil : model.name,
             kind: fit.kind, view: view.rawValue, lens: fit.lens.rawValue,
             testAccuracy: fit.testAccuracy, testLogLoss: fit.testLogLoss, nTrain: fit.nTrain, nTest: fit.nTest,
             seed: fit.seed, settings: fit.settings, converged: fit.convergence?.converged,

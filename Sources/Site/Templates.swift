@@ -12,32 +12,52 @@ public struct TemplateSet: Sendable {
     /// Each template's text, for checks.
     public let sources: [String: String]
 
+    /// Where each template came from, for messages (`templates/pair.mustache`, or the built-in theme's path).
+    public var origins: [String: String] = [:]
+
     /// Loads every `.mustache` file in a folder; a syntax error names the file and line.
     public static func load(folder: URL, displayFolder: String = "templates") throws -> TemplateSet {
         let fm = FileManager.default
-        guard let files = try? fm.contentsOfDirectory(atPath: folder.path) else {
+        guard (try? fm.contentsOfDirectory(atPath: folder.path)) != nil else {
             throw ContentError(file: displayFolder, line: nil, "template folder not found")
         }
-        var library = MustacheLibrary()
-        var names = Set<String>()
-        var sources = [String: String]()
-        for file in files.sorted() where file.hasSuffix(".mustache") {
-            let name = String(file.dropLast(".mustache".count))
-            let display = "\(displayFolder)/\(file)"
-            guard let data = fm.contents(atPath: folder.appendingPathComponent(file).path),
-                  let text = String(data: data, encoding: .utf8) else {
-                throw ContentError(file: display, line: nil, "cannot be read as UTF-8 text")
+        return try load(layers: [(folder, displayFolder)])
+    }
+
+    /// Loads the `.mustache` files of several folders, a later folder's file replacing an earlier
+    /// one's of the same name (a project's templates over the built-in theme). A folder that does
+    /// not exist adds nothing.
+    public static func load(layers: [(folder: URL, display: String)]) throws -> TemplateSet {
+        let fm = FileManager.default
+        var texts = [String: (text: String, display: String)]()
+        for layer in layers {
+            guard let files = try? fm.contentsOfDirectory(atPath: layer.folder.path) else { continue }
+            for file in files.sorted() where file.hasSuffix(".mustache") {
+                let name = String(file.dropLast(".mustache".count))
+                let display = "\(layer.display)/\(file)"
+                guard let data = fm.contents(atPath: layer.folder.appendingPathComponent(file).path),
+                      let text = String(data: data, encoding: .utf8) else {
+                    throw ContentError(file: display, line: nil, "cannot be read as UTF-8 text")
+                }
+                texts[name] = (text, display)
             }
+        }
+        var library = MustacheLibrary()
+        var sources = [String: String](), origins = [String: String]()
+        for name in texts.keys.sorted() {
+            let (text, display) = texts[name]!
             do {
                 library.register(try MustacheTemplate(string: text), named: name)
             } catch let error as MustacheTemplate.ParserError {
                 throw ContentError(file: display, line: error.context.lineNumber,
                                    "template syntax error (\(error.error)) near '\(error.context.line.trimmingCharacters(in: .whitespaces).prefix(60))'")
             }
-            names.insert(name)
             sources[name] = text
+            origins[name] = display
         }
-        return TemplateSet(library: library, names: names, sources: sources)
+        var set = TemplateSet(library: library, names: Set(sources.keys), sources: sources)
+        set.origins = origins
+        return set
     }
 
     /// Refuses variables a template uses but the site never provides (a typo would
@@ -45,8 +65,22 @@ public struct TemplateSet: Sendable {
     /// lists, per template, every name its data holds; a template not listed may
     /// use any name some template may use.
     public func checkVariables(_ vocabulary: [String: Set<String>], folder: String = "templates") throws {
-        let everything = vocabulary.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        if let problem = variableProblems(vocabulary, folder: folder).first { throw problem }
+    }
+
+    /// Every unknown variable or partial, one error per template (the first in each), so a check can list them all.
+    public func variableProblems(_ vocabulary: [String: Set<String>], folder: String = "templates") -> [ContentError] {
+        var problems = [ContentError]()
         for name in sources.keys.sorted() {
+            do { try checkVariables(of: name, vocabulary, folder: folder) } catch let e as ContentError { problems.append(e) } catch {}
+        }
+        return problems
+    }
+
+    private func checkVariables(of name: String, _ vocabulary: [String: Set<String>], folder: String) throws {
+        let everything = vocabulary.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        let file = origins[name] ?? "\(folder)/\(name).mustache"
+        do {
             let text = sources[name]!
             let known = vocabulary[name] ?? everything
             for tag in text.matches(of: /\{\{\{?\s*([#^\/&>!]?)\s*([^}]*?)\s*\}?\}\}/) {
@@ -55,7 +89,7 @@ public struct TemplateSet: Sendable {
                 let line = text[..<tag.range.lowerBound].filter { $0 == "\n" }.count + 1
                 if sigil == ">" {
                     guard names.contains(raw) else {
-                        throw ContentError(file: "\(folder)/\(name).mustache", line: line,
+                        throw ContentError(file: file, line: line,
                                            "partial '\(raw)' does not exist; templates here: \(names.sorted().joined(separator: ", "))")
                     }
                     continue
@@ -67,8 +101,8 @@ public struct TemplateSet: Sendable {
                 }
                 let head = variable.split(separator: ".").first.map(String.init) ?? variable
                 if variable == "." || head.isEmpty || known.contains(head) { continue }
-                throw ContentError(file: "\(folder)/\(name).mustache", line: line,
-                                   "unknown variable '\(variable)'; this template can use: \(known.sorted().joined(separator: ", "))")
+                throw ContentError(file: file, line: line,
+                                   "unknown variable '\(variable)'; \(vocabulary[name] == nil ? "templates can use" : "lenses gives \(name).mustache only"): \(known.sorted().joined(separator: ", "))")
             }
         }
     }

@@ -85,8 +85,9 @@ func galleryModels(_ spec: ProjectSpec) -> [String] {
     return seen
 }
 
-func fitted(_ kind: String, _ spec: ProjectSpec, _ data: DataArtifact) throws -> any Classifier {
-    var model = try ModelCatalogue.make(kind: kind, settings: spec.model(kind)?.settings ?? [:])
+/// `name`: a model under models: (its kind, or a named instance's name).
+func fitted(_ name: String, _ spec: ProjectSpec, _ data: DataArtifact) throws -> any Classifier {
+    var model = try ModelCatalogue.make(kind: spec.model(name)?.kind ?? name, settings: spec.model(name)?.settings ?? [:])
     try model.fit(data.train.x, data.train.y, classCount: data.dataset.classCount)
     return model
 }

@@ -9,14 +9,69 @@ struct Lenses: AsyncParsableCommand {
         commandName: "lenses",
         abstract: "Build the TwoLenses site: discriminative vs generative models, proved with figures from models it trains.",
         discussion: """
-        Run from the project folder (the one with lenses.yml, content/, templates/ and data/).
+        Start a project with `lenses init DIR`, then run the other commands from its folder
+        (the one with lenses.yml, content/ and data/; templates/ only for your own templates).
         `lenses build` trains every model the pages show, renders each figure with
         Cairo, fills the templates and writes a static site that works offline.
         The same inputs always give the same bytes, whatever --jobs is.
         """,
-        version: BuildInfo.codeVersion,
-        subcommands: [Build.self, Serve.self, Publish.self, Check.self, Claims.self, Clean.self, ExportSplits.self],
+        version: versionText,
+        subcommands: [Init.self, Build.self, Serve.self, Publish.self, Check.self, Claims.self, Clean.self, ExportSplits.self],
         defaultSubcommand: nil)
+}
+
+/// `lenses --version`: the version and the commit it was built from.
+let versionText = "lenses \(BuildInfo.codeVersion) (commit \(buildCommit ?? "unknown: not built by scripts/install"))"
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a new project: a lenses.yml, a page and (for --template full) this site's data.",
+        discussion: """
+        minimal: one generated dataset, two models (one per lens) and one page that shows
+        them side by side; its first build takes seconds.
+        full: the TwoLenses site itself — its pages, datasets and lenses.yml.
+        Templates are not copied: the built-in theme is used, and a file you put in
+        templates/ (e.g. templates/layout.mustache or templates/assets/style.css)
+        replaces the built-in one of that name.
+        """)
+
+    @Argument(help: ArgumentHelp("The folder to create the project in (default: the current folder).", valueName: "dir"))
+    var directory: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("minimal or full.", valueName: "name"))
+    var template: String = "minimal"
+
+    @Flag(name: .long, help: "Write into a folder that is not empty (the starter's own files are overwritten, others left alone).")
+    var force = false
+
+    func validate() throws {
+        guard Starter.Template(rawValue: template) != nil else {
+            throw ValidationError("--template must be one of: \(Starter.Template.allCases.map(\.rawValue).joined(separator: ", ")), got '\(template)'")
+        }
+    }
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        let kind = Starter.Template(rawValue: template)!
+        let files: [String]
+        do { files = try Starter.create(kind, in: folder, force: force) } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print("Created a \(kind.rawValue) TwoLenses project in \(folder.path) (\(files.count) files).")
+        let here = folder.path == FileManager.default.currentDirectoryPath
+        let cd = here ? "" : "cd \(shellQuoted(directory)) && "
+        let next = [("\(cd)lenses build", "train the models, draw the figures, write site/"),
+                    ("lenses serve", "preview on http://127.0.0.1:8000/, rebuilt on every change"),
+                    ("lenses publish --to ../public", "copy the finished site to a folder (or --branch gh-pages)")]
+        let width = next.map(\.0.count).max()! + 2
+        print("Next:")
+        for (command, what) in next { print("  " + command.padding(toLength: width, withPad: " ", startingAt: 0) + "# " + what) }
+    }
+
+    private func shellQuoted(_ s: String) -> String {
+        s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./~".contains($0) }) ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 }
 
 struct ProjectOptions: ParsableArguments {
