@@ -15,6 +15,7 @@ public enum Artifact: Sendable, Codable {
     case caseStudy(CaseStudyArtifact)
     case deep(DeepPart)
     case learningCurves(LearningCurveArtifact)
+    case language(LanguageArtifact)
 
     var data: DataArtifact { if case .data(let d) = self { return d }; preconditionFailure("not a data artifact") }
     var fit: FitArtifact { if case .fit(let f) = self { return f }; preconditionFailure("not a fit artifact") }
@@ -23,6 +24,7 @@ public enum Artifact: Sendable, Codable {
     var regression: RegressionArtifact { if case .regression(let r) = self { return r }; preconditionFailure("not a regression artifact") }
     var caseStudy: CaseStudyArtifact { if case .caseStudy(let c) = self { return c }; preconditionFailure("not a case-study artifact") }
     var learningCurves: LearningCurveArtifact { if case .learningCurves(let l) = self { return l }; preconditionFailure("not a learning-curve artifact") }
+    var language: LanguageArtifact { if case .language(let l) = self { return l }; preconditionFailure("not a language artifact") }
     var mixture: MixtureArtifact { if case .mixture(let m) = self { return m }; preconditionFailure("not a mixture artifact") }
 }
 

@@ -154,7 +154,7 @@ public enum SiteBuilder {
         }
         struct Doc: Encodable {
             let figures: [MetricsEntry]; let regressions: [Regression]; let mixtures: [Mixture]; let case_studies: [CaseStudyArtifact]
-            let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]
+            let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]; let language: LanguageMetrics?
         }
         func part(_ id: String) -> DeepPart? { if case .deep(let p)? = results[id] { return p }; return nil }
         var deep = [DeepMetricsEntry]()
@@ -163,6 +163,7 @@ public enum SiteBuilder {
             deep = DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("study/deep/judging")?.judging)
         }
         var regressions = [Regression](), mixtures = [Mixture](), cases = [CaseStudyArtifact](), curves = [LearningCurveMetrics]()
+        var language: LanguageMetrics?
         for id in results.keys.sorted() {
             switch results[id]! {
             case .regression(let r):
@@ -173,6 +174,8 @@ public enum SiteBuilder {
                 cases.append(c)
             case .learningCurves(let l):
                 curves.append(LearningCurves.metrics(l))
+            case .language(let l):
+                language = LanguageStudy.metrics(l)
             case .mixture(let m):
                 mixtures.append(Mixture(name: m.spec.name, title: m.spec.title, covariance_type: m.spec.covarianceType,
                                         rows: m.rows, chosen_k: m.chosenK, criteria: m.criteria))
@@ -182,7 +185,7 @@ public enum SiteBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
-                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep, learning_curves: curves))
+                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep, learning_curves: curves, language: language))
         data.append(0x0A)
         return data
     }
