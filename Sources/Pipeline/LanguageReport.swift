@@ -8,9 +8,9 @@ import Plotting
 
 extension LanguageStudy {
     static let taskNames: [String: String] = [
-        "tell_discriminative": "telling apart: logistic regression",
-        "tell_generative": "telling apart: n-gram Bayes",
-        "write_bits": "writing: bits per letter",
+        "tell_discriminative": "tell apart: log. regression",
+        "tell_generative": "tell apart: n-gram Bayes",
+        "write_bits": "write: bits per letter",
         "write_judged": "writing: judged as written language",
         "write_real": "writing: real unseen words",
         "write_copy": "writing: copies of training words",
@@ -22,7 +22,7 @@ extension LanguageStudy {
     /// 12,345 (comma thousands, as the rest of the site).
     static func count(_ n: Int) -> String {
         let s = String(n)
-        guard n >= 10_000 || n <= -10_000 else { return s }
+        guard n >= 1000 || n <= -1000 else { return s }
         var out = "", k = 0
         for ch in s.reversed() { if k > 0 && k % 3 == 0 && ch != "-" { out.append(",") }; out.append(ch); k += 1 }
         return String(out.reversed())
@@ -47,22 +47,21 @@ extension LanguageStudy {
     public static func render(_ a: LanguageArtifact, figures: FigureSettings) throws -> FigureArtifact {
         let styles: [(String, UInt32, [Double])] = [
             ("tell_discriminative", 0x0072B2, []), ("tell_generative", 0xD55E00, []),
-            ("write_bits", 0x009E73, [7, 4]), ("write_judged", 0xCC79A7, [7, 4]), ("write_real", 0xE69F00, [2, 3]),
+            ("write_bits", 0x009E73, [7, 4]),
         ]
         let xs = a.sizes.map(Double.init)
         var series = [Series]()
         for (task, hex, dash) in styles {
             guard let c = a.curve(task) else { continue }
             var name = taskNames[task]!
-            if task == "write_judged" { name = "writing: judged \(a.languages[a.written])" }
             series.append(Series(label: name, x: xs, y: c.progress, color: Color(hex: hex), dash: dash, markers: true,
                                  lower: c.progressLower, upper: c.progressUpper))
         }
         series.append(Series(label: "\(Int((a.settings.reach * 100).rounded())) % of the way", x: [xs.first!, xs.last!],
                              y: [a.settings.reach, a.settings.reach], color: Palette.muted, dash: [3, 3], markers: false))
         var chart = LineChart(
-            title: "Telling \(language(a, a.written)) from \(language(a, 1 - a.written)) vs writing \(language(a, a.written))",
-            subtitle: "character \(a.order)-grams · each task scaled from its value at m = \(a.sizes.first!) (0) to its value at m = \(count(a.sizes.last!)) (1) · mean of \(a.settings.draws) draws, 95 % bands",
+            title: "Telling \(language(a, a.written)) from \(language(a, 1 - a.written)), or writing \(language(a, a.written)): how many words?",
+            subtitle: "character \(a.order)-grams · each task scaled: 0 at m = \(a.sizes.first!), 1 at m = \(count(a.sizes.last!)) · \(a.settings.draws) draws, 95 % bands",
             xLabel: "training words per language m (log scale)", yLabel: "share of the way to the largest-m value", series: series)
         chart.logX = true
         chart.width = figures.width
@@ -71,16 +70,16 @@ extension LanguageStudy {
         let (tell, write) = verdictCurves(a)
         let lo = log10(Double(a.sizes.first!)), span = max(log10(Double(a.sizes.last!)) - lo, 1e-9)
         var row = 0
-        for (c, what) in [(tell, "telling apart"), (write, "writing")] {
+        for (c, what) in [(tell, tell.task == "tell_discriminative" ? "tell apart (log. regr.)" : "tell apart (n-gram Bayes)"), (write, "write (bits per letter)")] {
             let f = (log10(c.reachM) - lo) / span
             chart.marks.append(VerticalMark(x: c.reachM, note: "m ≈ \(aboutM(c.reachM))", color: Palette.muted, row: row,
-                                            noteOnLeft: f > 0.8, legend: ["\(what): m ≈ \(aboutM(c.reachM))"]))
+                                            noteOnLeft: f > 0.8, legend: [what]))
             row += 1
         }
         let png = try chart.renderPNG()
         let alt = "Learning curves of telling \(a.languages[a.written]) from \(a.languages[1 - a.written]) and of writing \(a.languages[a.written]), each scaled from 0 at m = \(a.sizes.first!) to 1 at m = \(a.sizes.last!) words per language. "
-            + "Telling apart reaches \(Int((a.settings.reach * 100).rounded())) % of the way at \(reachText(tell)); writing words judged \(a.languages[a.written]) at \(reachText(write))."
-        let caption = "Each line is one task, scaled to its own best: 0 is its value with \(a.sizes.first!) training words per language, 1 its value with all \(count(a.sizes.last!)); errors and bits per letter fall, shares rise, all drawn upward. Dashed vertical lines mark where telling apart (the faster classifier) and writing (words the judge takes for \(a.languages[a.written])) reach \(Int((a.settings.reach * 100).rounded())) % of the way and stay there."
+            + "Telling apart reaches \(Int((a.settings.reach * 100).rounded())) % of the way at \(reachText(tell)); writing, by bits per letter, at \(reachText(write)); by words judged \(a.languages[a.written]), at \(reachText(a.curve("write_judged")!))."
+        let caption = "Each line is one task, scaled to its own best: 0 is its mean value with \(a.sizes.first!) training words per language, 1 its value with all \(count(a.sizes.last!)); test errors and bits per letter fall, and are drawn rising. The share of written words the judge takes for \(a.languages[a.written]) is left out: it barely moves (see the text). Dashed vertical lines mark where telling apart (the faster classifier) and writing (the bits per letter of the \(language(a, a.written)) model on \(language(a, a.written)) test words) reach \(Int((a.settings.reach * 100).rounded())) % of the way and stay there."
         return FigureArtifact(path: "figures/language--tell-vs-write.png", png: png, width: figures.width, height: figures.height,
                               title: chart.title, alt: alt, caption: caption, provenance: provenance(a), metrics: nil,
                               numbers: "\"language\"")
@@ -102,40 +101,69 @@ extension LanguageStudy {
 
     // MARK: sentences
 
-    /// Telling apart: the faster of the two classifiers; writing: the judged share.
+    /// Telling apart: the faster of the two classifiers; writing: the generative model's cross-entropy
+    /// (how well it knows the language), with the judged share as a second view.
     static func verdictCurves(_ a: LanguageArtifact) -> (tell: LanguageCurve, write: LanguageCurve) {
         let d = a.curve("tell_discriminative")!, g = a.curve("tell_generative")!
-        return (d.reachM <= g.reachM ? d : g, a.curve("write_judged")!)
+        return (d.reachM <= g.reachM ? d : g, a.curve("write_bits")!)
+    }
+
+    /// One comparison of a writing task with telling apart, from the reach intervals:
+    /// 1 writing needs more (intervals disjoint), −1 fewer (disjoint), 0 the intervals overlap.
+    static func compare(_ write: LanguageCurve, _ tell: LanguageCurve) -> (String, Int) {
+        let ratio = write.reachM / tell.reachM
+        if write.reachLower > tell.reachUpper {
+            return ("needs about \(String(format: ratio >= 10 ? "%.0f" : "%.1f", ratio)) times as many words per language as telling apart, and the 95 % intervals do not overlap", 1)
+        } else if write.reachUpper < tell.reachLower {
+            return ("does not need more words than telling apart: it gets there first, and the 95 % intervals do not overlap", -1)
+        } else {
+            return ("cannot be separated from telling apart: the 95 % intervals overlap (writing's estimate is \(String(format: "%.1f", ratio)) times telling apart's)", 0)
+        }
     }
 
     public static func verdict(_ a: LanguageArtifact) -> String {
         let (tell, write) = verdictCurves(a)
+        let judged = a.curve("write_judged")!
         let who = tell.task == "tell_discriminative" ? "logistic regression" : "the n-gram Bayes classifier"
-        let w = a.languages[a.written], o = a.languages[1 - a.written]
-        let ratio = write.reachM / tell.reachM
-        let head = "Telling \(w) from \(o) (\(who), the faster of the two) reaches \(Int((a.settings.reach * 100).rounded())) % of the way at \(reachText(tell)); writing words the judge takes for \(w) at \(reachText(write))."
-        if write.reachLower > tell.reachUpper {
-            return head + " So writing \(w) needs about \(String(format: "%.0f", ratio)) times as many words per language as telling it from \(o), and the intervals do not overlap: the claim holds in this build."
-        } else if write.reachM <= tell.reachM {
-            return head + " In this build, writing does not need more words than telling apart: the claim is not borne out."
-        } else {
-            return head + " Writing needs more words on average (about \(String(format: "%.1f", ratio)) times as many), but the intervals overlap: this build cannot say so with confidence."
+        let W = language(a, a.written), O = language(a, 1 - a.written)
+        let r = Int((a.settings.reach * 100).rounded())
+        let (bitsText, bitsSign) = compare(write, tell), (judgedText, _) = compare(judged, tell)
+        var s = "Verdict of this build: telling \(W) from \(O) (\(who), the faster of the two) gets \(r) % of the way at \(reachText(tell)); learning to write \(W), measured by the \(W) model's bits per letter on \(W) test words, at \(reachText(write)). "
+        s += "By that measure writing \(bitsText)"
+        switch bitsSign {
+        case 1: s += ": the claim that writing a language takes more text than telling it apart holds here."
+        case -1: s += ": the claim that writing takes more text is not borne out here."
+        default: s += ": this build cannot say that writing takes more text."
         }
+        s += " Measured instead by the words the judge takes for \(W), which get there at \(reachText(judged)), writing \(judgedText)."
+        return s
     }
 
     public static func paragraphs(_ a: LanguageArtifact) -> [String] {
-        let s = a.settings, w = a.languages[a.written], o = a.languages[1 - a.written]
+        let s = a.settings, W = language(a, a.written), O = language(a, 1 - a.written)
         let first = a.sizes.first!, last = a.sizes.last!
         func at(_ task: String, _ i: Int) -> Double { a.curve(task)!.mean[i] }
         let L = a.sizes.count - 1
+        let r = Int((s.reach * 100).rounded())
         var out = [String]()
-        let floor = Double(a.sharedInTest) / Double(a.testSize)
-        out.append("\(s.file) holds \(a.wordsPerLanguage.enumerated().map { "\(count($1)) \(a.languages[$0])" }.joined(separator: " and ")) words over \(a.alphabetSize) letters; \(a.sharedWords) are listed in both languages, \(a.sharedInTest) of them in both test parts, so no classifier can do better than \(percent(floor)) test error. Each language keeps \(count(s.test)) test words, \(count(s.validation)) validation words and a dictionary of \(count(s.dictionary)) words; training sets of m = \(a.sizes.map(count).joined(separator: ", ")) words per language are drawn from the other \(count(a.poolSize)), \(s.draws) draws per size.")
+        var setup = "\(s.file) holds \(a.wordsPerLanguage.enumerated().map { "\(count($1)) \(language(a, $0))" }.joined(separator: " and ")) words over \(a.alphabetSize) letters; \(a.sharedWords) are listed in both languages"
+        if a.sharedInTest == 0 {
+            setup += ", none of them with both rows in the test part, so they set no floor on the test error."
+        } else {
+            setup += ", \(a.sharedInTest) of them with both rows in the test part: no classifier can do better than \(percent(Double(a.sharedInTest) / Double(a.testSize))) test error."
+        }
+        setup += " Each language keeps \(count(s.test)) test words, \(count(s.validation)) validation words and a dictionary of \(count(s.dictionary)) words; training sets of m = \(a.sizes.map(count).joined(separator: ", ")) words per language are drawn from the other \(count(a.poolSize)), \(s.draws) draws per size."
+        out.append(setup)
         let best = a.orders.first { $0.order == a.order }!
         let others = a.orders.filter { $0.order != a.order }.map { "\(bits($0.validationBits)) for n = \($0.order)" }
-        out.append("On the validation words, the \(a.order)-gram models have the lowest cross-entropy, \(bits(best.validationBits)) bits per letter" + (others.isEmpty ? "" : " (against \(others.joined(separator: ", ")))") + "; every number below is for n = \(a.order).")
-        out.append("Telling \(w) from \(o): with m = \(first) words per language, logistic regression misclassifies \(percent(at("tell_discriminative", 0))) of the \(count(a.testSize)) test words and the n-gram Bayes classifier \(percent(at("tell_generative", 0))); with m = \(count(last)), \(percent(at("tell_discriminative", L))) and \(percent(at("tell_generative", L))). Logistic regression reaches \(Int((s.reach * 100).rounded())) % of that improvement for good at \(reachText(a.curve("tell_discriminative")!)), the Bayes classifier at \(reachText(a.curve("tell_generative")!)).")
-        out.append("Writing \(w): the models' cross-entropy on test words falls from \(bits(at("write_bits", 0))) to \(bits(at("write_bits", L))) bits per letter (\(Int((s.reach * 100).rounded())) % of the way at \(reachText(a.curve("write_bits")!))). Of \(count(s.samples)) words the \(w) model writes, the judge — logistic regression trained on all \(count(a.poolSize)) training words per language, \(percent(a.judgeTestError)) test error — gives P(\(w)) ≥ \(SettingValue.format(s.judgeThreshold)) to \(percent(at("write_judged", 0))) at m = \(first) and \(percent(at("write_judged", L))) at m = \(count(last)) (\(Int((s.reach * 100).rounded())) % of the way at \(reachText(a.curve("write_judged")!))). \(percent(at("write_real", L))) are real \(w) words from the \(count(s.dictionary))-word dictionary it never saw (\(percent(at("write_real", 0))) at m = \(first)) — a lower bound, since the dictionary holds a small part of the language — and \(percent(at("write_copy", L))) copy a training word.")
+        out.append("On the \(W) validation words, the \(W) \(a.order)-gram model has the lowest cross-entropy, \(bits(best.validationBits)) bits per letter" + (others.isEmpty ? "" : " (against \(others.joined(separator: ", ")))") + "; every number below is for n = \(a.order).")
+        out.append("Telling \(W) from \(O): with m = \(first) words per language, logistic regression misclassifies \(percent(at("tell_discriminative", 0))) of the \(count(a.testSize)) test words and the n-gram Bayes classifier \(percent(at("tell_generative", 0))); with m = \(count(last)), \(percent(at("tell_discriminative", L))) and \(percent(at("tell_generative", L))). Logistic regression gets \(r) % of that improvement for good at \(reachText(a.curve("tell_discriminative")!)), the Bayes classifier at \(reachText(a.curve("tell_generative")!)).")
+        var writing = "Writing \(W): the \(W) model's cross-entropy on \(W) test words falls from \(bits(at("write_bits", 0))) to \(bits(at("write_bits", L))) bits per letter and gets \(r) % of the way at \(reachText(a.curve("write_bits")!)). Of \(count(s.samples)) words the \(W) model writes, the judge — logistic regression trained on all \(count(a.poolSize)) training words per language, \(percent(a.judgeTestError)) test error — gives P(\(W)) ≥ \(SettingValue.format(s.judgeThreshold)) to \(percent(at("write_judged", 0))) at m = \(first) and \(percent(at("write_judged", L))) at m = \(count(last)); that share gets \(r) % of the way at \(reachText(a.curve("write_judged")!))."
+        if at("write_judged", 0) >= 0.5 {
+            writing += " The judge is easy to please: already at m = \(first) it takes most written words for \(W), because letter sequences typical of \(W), such as verb endings, are enough for it — it judges the look of a word, not whether it is \(W)."
+        }
+        writing += " \(percent(at("write_real", L))) of the words written at m = \(count(last)) are real \(W) words from the \(count(s.dictionary))-word dictionary no model saw (\(percent(at("write_real", 0))) at m = \(first)); that is a lower bound, since the dictionary holds a small part of the language. \(percent(at("write_copy", L))) copy a training word (\(percent(at("write_copy", 0))) at m = \(first))."
+        out.append(writing)
         out.append(verdict(a))
         return out
     }
@@ -143,7 +171,7 @@ extension LanguageStudy {
     // MARK: tables
 
     public static func wordsTable(_ a: LanguageArtifact) -> LearningCurveTable {
-        let w = a.languages[a.written]
+        let w = language(a, a.written)
         return LearningCurveTable(
             header: ["m (words per language)", "Words the \(w) model wrote (draw 1)", "Judged \(w)", "Real unseen", "Copies"],
             rows: a.sizes.indices.map { i in
@@ -153,12 +181,12 @@ extension LanguageStudy {
     }
 
     public static func disagreementTable(_ a: LanguageArtifact) -> LearningCurveTable {
-        let w = a.languages[a.written]
+        let w = language(a, a.written)
         return LearningCurveTable(
             header: ["Test word", "Language", "P(\(w)): n-gram Bayes", "P(\(w)): logistic regression", "Right"],
             rows: a.disagreements.map { d in
-                let g = d.generative >= 0.5 ? w : a.languages[1 - a.written]
-                return [d.word, d.language, String(format: "%.3f", d.generative), String(format: "%.3f", d.discriminative),
+                let g = d.generative >= 0.5 ? a.languages[a.written] : a.languages[1 - a.written]
+                return [d.word, d.language.prefix(1).uppercased() + d.language.dropFirst(), String(format: "%.3f", d.generative), String(format: "%.3f", d.discriminative),
                         g == d.language ? "n-gram Bayes" : "logistic regression"]
             })
     }
@@ -168,7 +196,7 @@ extension LanguageStudy {
     }
 
     public static func ordersTable(_ a: LanguageArtifact) -> LearningCurveTable {
-        let w = a.languages[a.written]
+        let w = language(a, a.written)
         return LearningCurveTable(
             header: ["n", "Validation bits/letter", "Test bits/letter", "n-gram Bayes error", "Logistic regression error",
                      "Judged \(w)", "Real unseen", "Copies", "LR features"],
@@ -182,7 +210,7 @@ extension LanguageStudy {
     public static func ordersSentence(_ a: LanguageArtifact) -> String {
         let lowG = a.orders.min { $0.generativeError < $1.generativeError }!, lowD = a.orders.min { $0.discriminativeError < $1.discriminativeError }!
         let maxCopy = a.orders.max { $0.copyShare < $1.copyShare }!
-        return "All models here use the whole training part (\(count(a.poolSize)) words per language); the judge of each row is that row's logistic regression. The lowest error is n = \(lowG.order) for the n-gram Bayes classifier (\(percent(lowG.generativeError))) and n = \(lowD.order) for logistic regression (\(percent(lowD.discriminativeError))). Longer contexts write more convincing words but copy more of the training list: n = \(maxCopy.order) copies \(percent(maxCopy.copyShare)). The page uses n = \(a.order), the lowest validation cross-entropy."
+        return "All models here use the whole training part (\(count(a.poolSize)) words per language); the judge of each row is that row's logistic regression. The lowest error is n = \(lowG.order) for the n-gram Bayes classifier (\(percent(lowG.generativeError))) and n = \(lowD.order) for logistic regression (\(percent(lowD.discriminativeError))). Longer contexts write more convincing words but copy more of the training list: n = \(maxCopy.order) copies \(percent(maxCopy.copyShare)). The page uses n = \(a.order), whose \(language(a, a.written)) model has the lowest cross-entropy on the \(language(a, a.written)) validation words."
     }
 
     // MARK: metrics.json

@@ -11,8 +11,8 @@ import Numerics
 public struct LanguageSettings: Sendable, Equatable, Codable {
     /// `word,language` CSV (two languages), relative to the project root.
     public var file = "data/words.csv"
-    /// n-gram orders compared at the full training part; the size experiment uses the one
-    /// with the lowest validation cross-entropy.
+    /// n-gram orders compared at the full training part; the size experiment uses the one whose
+    /// written-language model has the lowest cross-entropy on that language's validation words.
     public var orders = [1, 2, 3, 4, 5]
     /// Log-spaced training sizes (words per language), from `smallest` to the whole training part.
     public var sizes = 8
@@ -20,10 +20,10 @@ public struct LanguageSettings: Sendable, Equatable, Codable {
     /// Random training sets per size.
     public var draws = 5
     /// Words written by the generative model per (size, draw).
-    public var samples = 1000
+    public var samples = 500
     /// Held out per language: test words (errors, cross-entropy), validation words (the order),
     /// and a dictionary (is a written word real?). The rest is the training part.
-    public var test = 2000
+    public var test = 1000
     public var validation = 1000
     public var dictionary = 10000
     /// Logistic regression's C (scikit-learn's), L-BFGS iterations and tolerance.
@@ -251,9 +251,8 @@ public enum LanguageStudy {
             if bayes.predict(data.symbols[r]) != y { wrongG += 1 }
             if (pLR[k] >= 0.5 ? w : other) != y { wrongD += 1 }
         }
-        var nats = 0.0, n = 0
-        for l in 0..<2 { for r in data.parts.test[l] { nats -= models[l].logProbability(data.symbols[r]); n += data.symbols[r].count + 1 } }
-        let bits = nats / Double(n) / log(2.0)
+        // The written language's model on its own test words.
+        let bits = models[w].bitsPerCharacter(data.parts.test[w].map { data.symbols[$0] })
 
         var rng = SeededRandom(seed: seed, stream: sampleStream)
         var written = [String](), real = 0, copies = 0, judged = 0
@@ -329,9 +328,8 @@ public enum LanguageStudy {
             let f = try fit(order: order, train: full, data: data, settings: settings)
             let r = measure(f, train: full, data: data, settings: settings, judge: nil,
                             sampleStream: "language/orders/\(order)", seed: seed)
-            var nats = 0.0, n = 0
-            for l in 0..<2 { for w in parts.validation[l] { nats -= f.bayes.models[l].logProbability(symbols[w]); n += symbols[w].count + 1 } }
-            let row = LanguageOrderRow(order: order, validationBits: nats / Double(n) / log(2.0), testBits: r.values[2],
+            let validation = f.bayes.models[written].bitsPerCharacter(parts.validation[written].map { symbols[$0] })
+            let row = LanguageOrderRow(order: order, validationBits: validation, testBits: r.values[2],
                                        generativeError: r.values[1], discriminativeError: r.values[0], judgedShare: r.values[3],
                                        realShare: r.values[4], copyShare: r.values[5], features: f.features.vocabulary.count,
                                        converged: r.converged)
@@ -374,7 +372,8 @@ public enum LanguageStudy {
                 let ci = Statistics.meanConfidenceInterval(v, level: settings.level)
                 mean.append(ci.mean); lower.append(ci.lower); upper.append(ci.upper)
             }
-            let progress = perDraw.map { progressCurve($0) }
+            // Every draw scaled by the mean curve's ends: 0 at the smallest m, 1 at the largest.
+            let progress = perDraw.map { scaled($0, from: mean.first!, to: mean.last!) }
             for i in sizes.indices {
                 let ci = Statistics.meanConfidenceInterval(progress.map { $0[i] }, level: settings.level)
                 pm.append(ci.mean); pl.append(ci.lower); pu.append(ci.upper)
@@ -433,10 +432,13 @@ public enum LanguageStudy {
     }
 
     /// (v − v₀) / (v_M − v₀) per size: 0 at the smallest m, 1 at the largest.
-    static func progressCurve(_ v: [Double]) -> [Double] {
-        let span = v.last! - v.first!
+    static func progressCurve(_ v: [Double]) -> [Double] { scaled(v, from: v.first!, to: v.last!) }
+
+    /// (v − a) / (b − a); all 1 when a = b (nothing to learn).
+    static func scaled(_ v: [Double], from a: Double, to b: Double) -> [Double] {
+        let span = b - a
         guard span != 0 else { return v.map { _ in 1 } }
-        return v.map { ($0 - v.first!) / span }
+        return v.map { ($0 - a) / span }
     }
 
     /// The m from which progress stays ≥ reach, interpolated in log m between sizes.

@@ -55,7 +55,7 @@ struct LanguageBuildTests {
         let yml = project.root.appendingPathComponent("lenses.yml")
         var text = try String(contentsOf: yml, encoding: .utf8)
         for (old, new) in [("  orders: [1, 2, 3, 4, 5]", "  orders: [1, 2, 3]"), ("  sizes: 8 ", "  sizes: 3 "), ("  smallest: 10", "  smallest: 5"),
-                           ("  draws: 5 ", "  draws: 2 "), ("  samples: 1000", "  samples: 40"), ("  test: 2000", "  test: 60"),
+                           ("  draws: 5 ", "  draws: 2 "), ("  samples: 500", "  samples: 40"), ("  test: 1000", "  test: 60"),
                            ("  validation: 1000", "  validation: 40"), ("  dictionary: 10000", "  dictionary: 100")] {
             #expect(text.contains(old), "fixture text must be in lenses.yml: \(old)")
             text = text.replacingOccurrences(of: old, with: new)
