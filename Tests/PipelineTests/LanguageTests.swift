@@ -91,6 +91,7 @@ struct LanguageBuildTests {
         #expect([1, 2, 3].contains(e.order))
         func escaped(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "\"", with: "&quot;")
         }
         for p in e.paragraphs { #expect(html.contains(escaped(p)), "paragraph missing from the page: \(p)") }
         #expect(html.contains(escaped(e.verdict)))
