@@ -286,14 +286,28 @@ public enum LanguageStudy {
         let dictionary: Set<String>
     }
 
+    /// The word list, checked against the settings: every problem of the file at its line, then the
+    /// language to write and enough words per language for the held-out parts.
+    public static func words(_ settings: LanguageSettings, bytes: Data) throws -> WordList {
+        let list = try WordList.parse(bytes, file: settings.file)
+        guard list.languages.contains(settings.write) else {
+            throw PipelineError("lenses.yml: language.write: '\(settings.write)' is not a language of \(settings.file); it has \(list.languages.joined(separator: ", "))")
+        }
+        for l in 0..<2 {
+            let n = list.labels.filter { $0 == l }.count, need = settings.test + settings.validation + settings.dictionary + settings.smallest
+            guard n >= need else {
+                throw PipelineError("lenses.yml: language: \(settings.file) has \(n) \(list.languages[l]) words; test + validation + dictionary + smallest need \(need)")
+            }
+        }
+        return list
+    }
+
     public static func run(_ settings: LanguageSettings, bytes: Data, seed projectSeed: UInt64,
                            parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> LanguageArtifact {
         try settings.validate()
         let seed = settings.seed ?? projectSeed
-        let list = try WordList.parse(bytes, file: settings.file)
-        guard let written = list.languages.firstIndex(of: settings.write) else {
-            throw PipelineError("language.write: '\(settings.write)' is not a language of \(settings.file) (\(list.languages.joined(separator: ", ")))")
-        }
+        let list = try words(settings, bytes: bytes)
+        let written = list.languages.firstIndex(of: settings.write)!
         let alphabet = CharAlphabet(words: list.words)
         let symbols = list.words.map { alphabet.symbols($0)! }
         var splitParts = Parts()
@@ -301,10 +315,6 @@ public enum LanguageStudy {
             var rows = list.labels.indices.filter { list.labels[$0] == l }
             var rng = SeededRandom(seed: seed, stream: "language/split/\(list.languages[l])")
             rng.shuffle(&rows)
-            let need = settings.test + settings.validation + settings.dictionary + settings.smallest
-            guard rows.count >= need else {
-                throw PipelineError("\(settings.file): \(rows.count) words of \(list.languages[l]); language: test + validation + dictionary + smallest need \(need)")
-            }
             var at = 0
             func take(_ n: Int) -> [Int] { defer { at += n }; return Array(rows[at..<(at + n)]).sorted() }
             splitParts.test.append(take(settings.test))

@@ -270,6 +270,7 @@ enum Planner {
         if pages.contains(where: \.language), let settings = spec.language {
             try settings.validate()
             let bytes = try csvBytes(settings.file, "the language study")
+            _ = try LanguageStudy.words(settings, bytes: bytes)   // bad rows are reported before any work
             let inputs = ["settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
                           "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
             let threads = max(1, parallelism)
