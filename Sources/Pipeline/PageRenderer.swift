@@ -117,8 +117,8 @@ enum PageRenderer {
                 case .words, .disagreements, .orders:
                     let (table, caption, sentence): (LearningCurveTable, String, String) = switch part {
                     case .words: (LanguageStudy.wordsTable(a), "Words the \(LanguageStudy.language(a, a.written)) \(a.order)-gram model wrote after training on m words per language (the first of draw 1 at each size), and the shares of all \(a.settings.samples) written words per draw (mean of \(a.settings.draws) draws)", "")
-                    case .disagreements: (LanguageStudy.disagreementTable(a), "Test words the two classifiers disagree on, trained on all \(a.poolSize) words per language", LanguageStudy.disagreementSentence(a))
-                    default: (LanguageStudy.ordersTable(a), "The n-gram order, every model trained on all \(a.poolSize) words per language", LanguageStudy.ordersSentence(a))
+                    case .disagreements: (LanguageStudy.disagreementTable(a), "Test words the two classifiers disagree on, trained on all \(LanguageStudy.count(a.poolSize)) words per language", LanguageStudy.disagreementSentence(a))
+                    default: (LanguageStudy.ordersTable(a), "The n-gram order, every model trained on all \(LanguageStudy.count(a.poolSize)) words per language", LanguageStudy.ordersSentence(a))
                     }
                     body += try templates.render("curves", ["has_table": true, "header": table.header, "rows": table.rows.map { ["cells": $0] },
                                                             "caption": caption, "paragraphs": sentence.isEmpty ? [] : [sentence]]) + "\n"
