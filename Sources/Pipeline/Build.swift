@@ -141,6 +141,9 @@ public enum SiteBuilder {
             for d in job.dependencies { resolve(d) }
         }
         for job in jobs where job.stage == .render || job.stage == .page { resolve(job.id) }
+        // metrics.json is made from the language study's artifact: load it even when its page and
+        // figure come from the cache, so a warm build writes the same metrics.json as a cold one.
+        if byID["study/language"] != nil { resolve("study/language") }
         return (jobs.filter { run.contains($0.id) }, loaded)
     }
 

@@ -210,7 +210,13 @@ extension LanguageStudy {
     public static func ordersSentence(_ a: LanguageArtifact) -> String {
         let lowG = a.orders.min { $0.generativeError < $1.generativeError }!, lowD = a.orders.min { $0.discriminativeError < $1.discriminativeError }!
         let maxCopy = a.orders.max { $0.copyShare < $1.copyShare }!
-        return "All models here use the whole training part (\(count(a.poolSize)) words per language); the judge of each row is that row's logistic regression. The lowest error is n = \(lowG.order) for the n-gram Bayes classifier (\(percent(lowG.generativeError))) and n = \(lowD.order) for logistic regression (\(percent(lowD.discriminativeError))). Longer contexts write more convincing words but copy more of the training list: n = \(maxCopy.order) copies \(percent(maxCopy.copyShare)). The page uses n = \(a.order), whose \(language(a, a.written)) model has the lowest cross-entropy on the \(language(a, a.written)) validation words."
+        let lo = a.orders.min { $0.order < $1.order }!, hi = a.orders.max { $0.order < $1.order }!
+        let W = language(a, a.written)
+        var text = "All models here use the whole training part (\(count(a.poolSize)) words per language); the judge of each row is that row's logistic regression. The lowest test error is n = \(lowG.order) for the n-gram Bayes classifier (\(percent(lowG.generativeError))) and n = \(lowD.order) for logistic regression (\(percent(lowD.discriminativeError)))."
+        if lo.order != hi.order {
+            text += " The judge takes \(percent(lo.judgedShare)) of the words written with n = \(lo.order) for \(W) and \(percent(hi.judgedShare)) of those written with n = \(hi.order); n = \(maxCopy.order) copies the most training words (\(percent(maxCopy.copyShare)))."
+        }
+        return text + " The page uses n = \(a.order), whose \(W) model has the lowest cross-entropy on the \(W) validation words."
     }
 
     // MARK: metrics.json

@@ -97,6 +97,12 @@ struct LanguageBuildTests {
         #expect(html.contains(escaped(e.verdict)))
         for w in e.written_words[0] where !w.isEmpty { #expect(html.contains(w)) }
 
+        // A warm rebuild reuses everything and writes the same metrics.json.
+        let warm = project.root.appendingPathComponent("site-warm")
+        let again0 = try await SiteBuilder.build(spec, options: BuildOptions(output: warm, parallelism: 2))
+        #expect(!again0.redone.contains("study/language"))
+        #expect(try snapshot(warm)["metrics.json"] == files["metrics.json"])
+
         // Same bytes with one job, from a cold cache.
         let again = project.root.appendingPathComponent("site1")
         _ = try await SiteBuilder.build(spec, options: BuildOptions(output: again, parallelism: 1, useCache: false))
