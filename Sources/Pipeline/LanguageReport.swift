@@ -77,9 +77,9 @@ extension LanguageStudy {
             row += 1
         }
         let png = try chart.renderPNG()
-        let alt = "Learning curves of telling \(a.languages[a.written]) from \(a.languages[1 - a.written]) and of writing \(a.languages[a.written]), each scaled from 0 at m = \(a.sizes.first!) to 1 at m = \(a.sizes.last!) words per language. "
-            + "Telling apart reaches \(Int((a.settings.reach * 100).rounded())) % of the way at \(reachText(tell)); writing, by bits per letter, at \(reachText(write)); by words judged \(a.languages[a.written]), at \(reachText(a.curve("write_judged")!))."
-        let caption = "Each line is one task, scaled to its own best: 0 is its mean value with \(a.sizes.first!) training words per language, 1 its value with all \(count(a.sizes.last!)); test errors and bits per letter fall, and are drawn rising. The share of written words the judge takes for \(a.languages[a.written]) is left out: it barely moves (see the text). Dashed vertical lines mark where telling apart (the faster classifier) and writing (the bits per letter of the \(language(a, a.written)) model on \(language(a, a.written)) test words) reach \(Int((a.settings.reach * 100).rounded())) % of the way and stay there."
+        let alt = "Learning curves of telling \(language(a, a.written)) from \(language(a, 1 - a.written)) and of writing \(language(a, a.written)), each scaled from 0 at m = \(a.sizes.first!) to 1 at m = \(a.sizes.last!) words per language. "
+            + "Telling apart reaches \(Int((a.settings.reach * 100).rounded())) % of the way at \(reachText(tell)); writing, by bits per letter, at \(reachText(write)); by words judged \(language(a, a.written)), at \(reachText(a.curve("write_judged")!))."
+        let caption = "Each line is one task, scaled to its own best: 0 is its mean value with \(a.sizes.first!) training words per language, 1 its value with all \(count(a.sizes.last!)); test errors and bits per letter fall, and are drawn rising. The share of written words the judge takes for \(language(a, a.written)) is left out: it barely moves (see the text). Dashed vertical lines mark where telling apart (the faster classifier) and writing (the bits per letter of the \(language(a, a.written)) model on \(language(a, a.written)) test words) reach \(Int((a.settings.reach * 100).rounded())) % of the way and stay there."
         return FigureArtifact(path: "figures/language--tell-vs-write.png", png: png, width: figures.width, height: figures.height,
                               title: chart.title, alt: alt, caption: caption, provenance: provenance(a), metrics: nil,
                               numbers: "\"language\"")
@@ -88,7 +88,7 @@ extension LanguageStudy {
     static func provenance(_ a: LanguageArtifact) -> [ProvenanceItem] {
         let s = a.settings
         return [
-            .init(name: "Data", value: "\(s.file): \(a.wordsPerLanguage.enumerated().map { "\(count($1)) \(a.languages[$0])" }.joined(separator: ", ")) words, \(a.alphabetSize) letters"),
+            .init(name: "Data", value: "\(s.file): \(a.wordsPerLanguage.enumerated().map { "\(count($1)) \(language(a, $0))" }.joined(separator: ", ")) words, \(a.alphabetSize) letters"),
             .init(name: "Parts per language", value: "\(count(s.test)) test, \(count(s.validation)) validation, \(count(s.dictionary)) dictionary, \(count(a.poolSize)) training"),
             .init(name: "Sizes", value: a.sizes.map(count).joined(separator: ", ") + " words per language, \(s.draws) draws each"),
             .init(name: "Generative", value: "character \(a.order)-gram model per language, interpolated Witten–Bell; Bayes' rule with the training priors"),
