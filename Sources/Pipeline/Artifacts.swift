@@ -15,6 +15,7 @@ public enum Artifact: Sendable, Codable {
     case caseStudy(CaseStudyArtifact)
     case deep(DeepPart)
     case learningCurves(LearningCurveArtifact)
+    case language(LanguageArtifact)
 
     /// How many models the job that made this artifact trained (for progress: a fit is one;
     /// a learning-curve study every fit of every split and size; a deep part its networks).
@@ -31,6 +32,8 @@ public enum Artifact: Sendable, Codable {
             case .judging(_): return 1                 // the linear judge
             default: return 1
             }
+        // Per size and draw, both classifiers; the judge; one French model per order for the choice.
+        case .language(let l): return l.sizes.count * l.settings.draws * 2 + 1 + l.orders.count
         case .data, .figure, .page: return 0
         }
     }
@@ -42,6 +45,7 @@ public enum Artifact: Sendable, Codable {
     var regression: RegressionArtifact { if case .regression(let r) = self { return r }; preconditionFailure("not a regression artifact") }
     var caseStudy: CaseStudyArtifact { if case .caseStudy(let c) = self { return c }; preconditionFailure("not a case-study artifact") }
     var learningCurves: LearningCurveArtifact { if case .learningCurves(let l) = self { return l }; preconditionFailure("not a learning-curve artifact") }
+    var language: LanguageArtifact { if case .language(let l) = self { return l }; preconditionFailure("not a language artifact") }
     var mixture: MixtureArtifact { if case .mixture(let m) = self { return m }; preconditionFailure("not a mixture artifact") }
 }
 

@@ -207,6 +207,7 @@ public enum SiteBuilder {
             let figures: [MetricsEntry]; let regressions: [MetricsEntries.Regression]; let mixtures: [MetricsEntries.Mixture]
             let case_studies: [CaseStudyArtifact]; let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]
             let claims: [ClaimResult]
+            let language: LanguageMetrics?
         }
         func part(_ id: String) -> DeepPart? { if case .deep(let p) = results[id] { return p }; return nil }
         var deep = [DeepMetricsEntry]()
@@ -216,6 +217,7 @@ public enum SiteBuilder {
         }
         var regressions = [MetricsEntries.Regression](), mixtures = [MetricsEntries.Mixture](), cases = [CaseStudyArtifact]()
         var curves = [LearningCurveMetrics](), claims = [ClaimResult]()
+        var language: LanguageMetrics?
         for id in results.keys.sorted() {
             switch results[id]! {
             case .regression(let r): regressions.append(MetricsEntries.regression(r))
@@ -223,6 +225,7 @@ public enum SiteBuilder {
             case .learningCurves(let l): curves.append(LearningCurves.metrics(l))
             case .mixture(let m): mixtures.append(MetricsEntries.mixture(m))
             case .page(let p): claims += p.claims
+            case .language(let l): language = LanguageStudy.metrics(l)
             default: break
             }
         }
@@ -230,7 +233,8 @@ public enum SiteBuilder {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
                                           regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep,
-                                          learning_curves: curves, claims: claims.sorted { ($0.file, $0.line) < ($1.file, $1.line) }))
+                                          learning_curves: curves, claims: claims.sorted { ($0.file, $0.line) < ($1.file, $1.line) },
+                                          language: language))
         data.append(0x0A)
         return data
     }

@@ -62,7 +62,7 @@ public enum ConfigLoader {
             }
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
-        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "learning_curves", "pages"],
+        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "learning_curves", "language", "pages"],
                                                           required: ["datasets", "models", "pages"])
         var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
         if let site = top["site"] {
@@ -233,6 +233,7 @@ public enum ConfigLoader {
         }
 
         if let lc = top["learning_curves"] { spec.learningCurves = try learningCurves(lc, datasets: spec.datasets, root: root) }
+        if let l = top["language"] { spec.language = try language(l, root: root) }
 
         // Gallery: model pairs and which datasets get a page.
         var galleryDatasets = spec.datasets.map(\.name)
@@ -341,6 +342,43 @@ public enum ConfigLoader {
         }
         out.datasets = specs
         return out
+    }
+
+    /// The `language:` section: every key optional (defaults of `LanguageSettings`). The word list must
+    /// exist; its rows are checked when a page shows the study (reading 40,000 words on every load
+    /// of lenses.yml would slow every command).
+    static func language(_ field: Field, root: URL) throws -> LanguageSettings {
+        let m = try field.mapping(allowed: ["file", "orders", "sizes", "smallest", "draws", "samples", "test", "validation",
+                                            "dictionary", "c", "max_iter", "tol", "write", "judge_threshold", "reach", "shown",
+                                            "level", "seed"])
+        var s = LanguageSettings()
+        if let v = m["file"] { s.file = try v.relativePath(root: root) }
+        if let v = m["orders"] {
+            s.orders = try v.sequence(nonEmpty: true).map { try $0.integer(in: 1...8) }
+            guard Set(s.orders).count == s.orders.count else { throw v.error("each order once") }
+        }
+        if let v = m["sizes"] { s.sizes = try v.integer(in: 2...50) }
+        if let v = m["smallest"] { s.smallest = try v.integer(in: 1...1_000_000) }
+        if let v = m["draws"] { s.draws = try v.integer(in: 2...1000) }
+        if let v = m["samples"] { s.samples = try v.integer(in: 10...1_000_000) }
+        if let v = m["test"] { s.test = try v.integer(in: 1...10_000_000) }
+        if let v = m["validation"] { s.validation = try v.integer(in: 1...10_000_000) }
+        if let v = m["dictionary"] { s.dictionary = try v.integer(in: 1...10_000_000) }
+        if let v = m["c"] { s.c = try v.number(in: 1e-6...1e12) }
+        if let v = m["max_iter"] { s.maxIterations = try v.integer(in: 1...100_000) }
+        if let v = m["tol"] { s.tolerance = try v.number(in: 1e-14...1) }
+        if let v = m["write"] { s.write = try v.identifier() }
+        if let v = m["judge_threshold"] { s.judgeThreshold = try v.number(in: 0.5...0.999) }
+        if let v = m["reach"] { s.reach = try v.number(in: 0.5...0.99) }
+        if let v = m["shown"] { s.shown = try v.integer(in: 1...20) }
+        if let v = m["level"] { s.level = try v.number(in: 0.5...0.999) }
+        if let v = m["seed"] { s.seed = UInt64(try v.integer(in: 0...Int(Int32.max))) }
+        if s.judgeThreshold == 0.5 { throw m["judge_threshold"]!.error("must be above 0.5") }
+        let fileField = m["file"] ?? field
+        guard FileManager.default.isReadableFile(atPath: root.appendingPathComponent(s.file).path) else {
+            throw fileField.error("word list '\(s.file)' not found")
+        }
+        return s
     }
 
     /// The CSV exists and has the named columns; each missing column is reported at the key that named it.

@@ -125,6 +125,20 @@ enum PageRenderer {
                     // Brief: the claim this site starts from and the Ng–Jordan pattern, without regularisation and variants.
                     "paragraphs": showTable ? LearningCurves.synthesis(studies) : Array(LearningCurves.synthesis(studies).prefix(2)),
                 ]) + "\n"
+            case .language(let part):
+                let a = artifacts["study/language"]!.language
+                switch part {
+                case .text:
+                    body += try templates.render("curves", ["has_table": false, "paragraphs": LanguageStudy.paragraphs(a)]) + "\n"
+                case .words, .disagreements, .orders:
+                    let (table, caption, sentence): (LearningCurveTable, String, String) = switch part {
+                    case .words: (LanguageStudy.wordsTable(a), "Words the \(LanguageStudy.language(a, a.written)) \(a.order)-gram model wrote after training on m words per language (the first of draw 1 at each size), and the shares of all \(a.settings.samples) written words per draw (mean of \(a.settings.draws) draws)", "")
+                    case .disagreements: (LanguageStudy.disagreementTable(a), "Test words the two classifiers disagree on, trained on all \(LanguageStudy.count(a.poolSize)) words per language", LanguageStudy.disagreementSentence(a))
+                    default: (LanguageStudy.ordersTable(a), "The n-gram order, every model trained on all \(LanguageStudy.count(a.poolSize)) words per language", LanguageStudy.ordersSentence(a))
+                    }
+                    body += try templates.render("curves", ["has_table": true, "header": table.header, "rows": table.rows.map { ["cells": $0] },
+                                                            "caption": caption, "paragraphs": sentence.isEmpty ? [] : [sentence]]) + "\n"
+                }
             case .mixtureTable(let id):
                 body += try templates.render("mixture", mixtureContext(artifacts[id]!.mixture)) + "\n"
             }

@@ -28,6 +28,13 @@ enum ResolvedBlock: Sendable {
     case learningCurveText(study: String)
     /// The summary table of every learning-curve study, and the sentences drawn from all of them.
     case learningCurveSummary(studies: [String], table: Bool)
+    /// A part of the language study: its generated sentences, or one of its tables.
+    case language(LanguageBlock)
+}
+
+/// What a language directive shows.
+enum LanguageBlock: String, Sendable {
+    case text, words, disagreements, orders
 }
 
 /// Turns the project spec and its content into a job graph. Everything that can
@@ -77,6 +84,9 @@ enum Planner {
         /// (by namespace: regression, mixture, case_study, learning_curves, deep).
         var references: [ParsedReference] = []
         var referencedStudies: [String: [String]] = [:]
+        /// The language study is shown (its job, and its figure when `languageFigure`).
+        let language: Bool
+        let languageFigure: Bool
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
@@ -85,6 +95,7 @@ enum Planner {
                 + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
                 + caseStudies.map { "study/case/\($0)" }
                 + curves.map { "study/curves/\($0)" } + curveFigureIDs
+                + (language ? ["study/language"] : []) + (languageFigure ? ["render/language"] : [])
                 + deepFigures.map { "render/deep/\($0)" } + (deepFigures.isEmpty ? [] : ["study/deep/judging", "study/deep/mlp", "study/deep/vae", "study/deep/gan", "study/deep/gmm"])
                 + references.flatMap { $0.paths.flatMap(\.jobs) })
         }
@@ -274,6 +285,25 @@ enum Planner {
             }
         }
 
+        if pages.contains(where: { $0.language || $0.referencedStudies["language"] != nil }), let settings = spec.language {
+            try settings.validate()
+            let bytes = try csvBytes(settings.file, "the language study")
+            _ = try LanguageStudy.words(settings, bytes: bytes)   // bad rows are reported before any work
+            let inputs = ["settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
+                          "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
+            let threads = max(1, parallelism)
+            add(Job(id: "study/language", stage: .train, key: JobKey(kind: "language", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+                .language(try LanguageStudy.run(settings, bytes: bytes, seed: seed, parallelism: threads))
+            })
+            if pages.contains(where: \.languageFigure) {
+                add(Job(id: "render/language", stage: .render,
+                        key: JobKey(kind: "render-language", inputs: figureInputs, upstream: [keys["study/language"]!]),
+                        dependencies: ["study/language"]) { deps in
+                    .figure(try LanguageStudy.render(deps["study/language"]!.language, figures: figures))
+                })
+            }
+        }
+
         if let deep = spec.deep, pages.contains(where: { !$0.deepFigures.isEmpty || $0.referencedStudies["deep"] != nil }) {
             let bytes = try csvBytes(deep.file, "the deep study")
             let testFraction = spec.testFraction
@@ -373,6 +403,7 @@ enum Planner {
         var pendingTables = [(dataset: String, index: Int, line: Int)]()
         var regressions = [String](), mixtures = [String](), caseStudies = [String](), deepFigures = [String]()
         var curves = [String](), curveFigures = [String]()
+        var language = false, languageFigure = false
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -502,8 +533,21 @@ enum Planner {
                 let names = spec.learningCurves.datasets.map(\.name)
                 curves += names
                 blocks.append(.learningCurveSummary(studies: names.map { "study/curves/\($0)" }, table: d.arguments.isEmpty))
+            case "language", "language-words", "language-disagreements", "language-orders":
+                guard d.arguments.isEmpty else { throw fail("@\(d.name) takes no arguments") }
+                guard spec.language != nil else { throw fail("@\(d.name) needs a language: section in lenses.yml (language: {file: data/words.csv})") }
+                language = true
+                switch d.name {
+                case "language":
+                    languageFigure = true
+                    blocks.append(.figures(["render/language"]))
+                    blocks.append(.language(.text))
+                case "language-words": blocks.append(.language(.words))
+                case "language-disagreements": blocks.append(.language(.disagreements))
+                default: blocks.append(.language(.orders))
+                }
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @learning-curves, @learning-curves-summary, @search")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search")
             }
         }
         for t in pendingTables {
@@ -520,14 +564,15 @@ enum Planner {
         var resolved = ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
                                     blocks: blocks, figures: refs, fits: unique(fits),
                                     regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
-                                    deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures))
+                                    deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures),
+                                    language: language, languageFigure: languageFigure)
         // {{value}} and {{check}}: each path's study is planned (and its fits trained) even where no figure shows it.
         resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
         for path in resolved.references.flatMap(\.paths) {
             let parts = path.text.split(separator: ".").map(String.init)
             switch parts[0] {
             case "fit": resolved.fits = unique(resolved.fits + path.jobs)
-            case "deep": resolved.referencedStudies["deep"] = ["deep"]
+            case "deep", "language": resolved.referencedStudies[parts[0]] = [parts[0]]
             case "config": break
             default: resolved.referencedStudies[parts[0], default: []].append(parts[1])
             }

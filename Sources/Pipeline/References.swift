@@ -12,7 +12,7 @@ import Site
 ///
 ///     fit.DATASET.MODEL.(accuracy|error|log_loss|n_train|n_test)
 ///     regression.NAME.…   mixture.NAME.…   case_study.NAME.…   learning_curves.NAME.…
-///     deep.MODEL.(training|evaluation).KEY   config.(seed|test_fraction|train_fraction)
+///     deep.MODEL.(training|evaluation).KEY   language.KEY   config.(seed|test_fraction|train_fraction)
 ///
 /// (below the study name, the keys of its `metrics.json` entry joined by dots; a list
 /// of entries with a `learner`, `dataset`, `name`, `model` or `kind` field is indexed by
@@ -162,12 +162,16 @@ enum References {
             try need(3, "deep.MODEL.(training|evaluation).KEY")
             guard spec.deep != nil else { throw fail("'\(text)': lenses.yml has no deep: section") }
             return ReferencePath(jobs: (DeepJobs.models + ["judging"]).map { "study/deep/\($0)" }, key: rest(1), text: text)
+        case "language":
+            try need(2, "language.KEY")
+            guard spec.language != nil else { throw fail("'\(text)': lenses.yml has no language: section") }
+            return ReferencePath(jobs: ["study/language"], key: rest(1), text: text)
         case "config":
             try need(2, "config.(seed|test_fraction|train_fraction)")
             guard configValue(parts[1], spec) != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }
             return ReferencePath(jobs: [], key: parts[1], text: text)
         default:
-            throw fail("'\(text)': a path starts with fit, regression, mixture, case_study, learning_curves, deep or config")
+            throw fail("'\(text)': a path starts with fit, regression, mixture, case_study, learning_curves, deep, language or config")
         }
     }
 
@@ -196,6 +200,7 @@ enum References {
         case .mixture(let m): return flatten(MetricsEntries.mixture(m))
         case .caseStudy(let c): return flatten(c)
         case .learningCurves(let l): return flatten(LearningCurves.metrics(l))
+        case .language(let l): return flatten(LanguageStudy.metrics(l))
         default: return [:]
         }
     }

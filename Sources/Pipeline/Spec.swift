@@ -134,6 +134,8 @@ public struct ProjectSpec: Sendable {
     public var deep: DeepSpec?
     /// The learning-curve experiment (Ng & Jordan 2001): its settings and datasets.
     public var learningCurves = LearningCurvesConfig()
+    /// Telling French from Spanish against writing French (issue 16); nil without a `language:` section.
+    public var language: LanguageSettings?
     public var figures = FigureSettings()
     /// The model pairs of the gallery by instance name, (discriminative, generative), each shown side by side.
     public var galleryPairs: [(String, String)] = [

@@ -47,7 +47,9 @@ struct CLITests {
         // iris; the experiment has its own tests) and without the page that shows every dataset.
         let yml = root.appendingPathComponent("lenses.yml")
         var text = try String(contentsOf: yml, encoding: .utf8)
+        // The language study, likewise, has its own build test (LanguageBuildTests).
         for (old, new) in [("  - {slug: how-much-data, file: content/how-much-data.md}\n", ""),
+                           ("  - {slug: language, file: content/language.md}\n", ""),
                            ("  splits: 200", "  splits: 2"), ("  sizes: 16", "  sizes: 2"),
                            ("datasets: [spam7, breast_cancer, pima, wine, iris, digits]", "datasets: [iris]")] {
             #expect(text.contains(old), "fixture text must be in lenses.yml: \(old)")
