@@ -89,8 +89,8 @@ public enum SiteBuilder {
         var figures = [FigureArtifact]()
         for (id, artifact) in results {
             switch artifact {
-            case .figure(let f): files[f.path] = f.png; figures.append(f)
-            case .page(let p): files[p.path] = p.html
+            case .figure(let f): files.merge(f.allFiles) { a, _ in a }; figures.append(f)
+            case .page(let p): files[p.path] = p.html; files.merge(p.files) { a, _ in a }
             default: _ = id
             }
         }

@@ -165,12 +165,13 @@ enum Planner {
         }
 
         // Render jobs.
+        let formats = figures.formats.map(\.rawValue).joined(separator: ",")
         for ref in figurePages.keys.sorted() {
             let pagesShowing = figurePages[ref]!
             let dataID = "data/\(ref.dataset)", fitID = ref.fitID
             let inputs = ["view": ref.view.rawValue, "width": "\(ref.pair ? figures.pairWidth : figures.width)",
                           "height": "\(ref.pair ? figures.pairHeight : figures.height)",
-                          "pages": pagesShowing.joined(separator: ",")]
+                          "pages": pagesShowing.joined(separator: ","), "formats": formats]
             add(Job(id: ref.jobID, stage: .render,
                     key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID]!, keys[fitID]!]),
                     dependencies: [dataID, fitID]) { deps in
@@ -187,7 +188,7 @@ enum Planner {
             return d
         }
         let figureInputs = ["width": "\(figures.width)", "height": "\(figures.height)", "grid": "\(figures.grid)",
-                            "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
+                            "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)", "formats": formats]
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         for name in unique(pages.flatMap(\.regressions)).sorted() {
@@ -296,11 +297,12 @@ enum Planner {
             let inputs = ["content": page.contentHash, "templates": templateDigest, "slug": page.spec.slug,
                           "dataset": page.spec.dataset ?? "",
                           "nav": zip(nav, sections).map { "\($1)/\($0.slug)=\($0.title)" }.joined(separator: "|"),
-                          "site_title": spec.siteTitle, "search": searchAvailable ? "pagefind" : "none"]
+                          "site_title": spec.siteTitle, "search": searchAvailable ? "pagefind" : "none",
+                          "base_url": spec.baseURL ?? ""]
             let context = PageRenderer.Context(
                 siteTitle: spec.siteTitle, slug: page.spec.slug, title: page.title,
                 metadata: page.document.metadata, blocks: page.blocks, nav: nav, sections: sections, index: index,
-                datasetTitles: datasetTitles, searchAvailable: searchAvailable, searchHref: searchHref)
+                datasetTitles: datasetTitles, searchAvailable: searchAvailable, searchHref: searchHref, baseURL: spec.baseURL)
             add(Job(id: "page/\(page.spec.slug)", stage: .page,
                     key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
                     dependencies: deps) { artifacts in
