@@ -188,7 +188,9 @@ enum Planner {
             return d
         }
         let figureInputs = ["width": "\(figures.width)", "height": "\(figures.height)", "grid": "\(figures.grid)",
-                            "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)", "formats": formats]
+                            "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
+        // Render jobs also depend on the file formats; the studies they draw from do not.
+        let renderInputs = figureInputs.merging(["formats": formats]) { a, _ in a }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         for name in unique(pages.flatMap(\.regressions)).sorted() {
@@ -202,7 +204,7 @@ enum Planner {
             add(Job(id: study, stage: .train, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: []) { _ in
                 .regression(try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures))
             })
-            add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: figureInputs, upstream: [keys[study]!]),
+            add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderRegression(deps[study]!.regression, figures: figures)) })
         }
         for name in unique(pages.flatMap(\.mixtures)).sorted() {
@@ -215,9 +217,9 @@ enum Planner {
             add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: []) { _ in
                 .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
             })
-            add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: figureInputs, upstream: [keys[study]!]),
+            add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureCriteria(deps[study]!.mixture, figures: figures)) })
-            add(Job(id: "render/mixture/\(name)/density", stage: .render, key: JobKey(kind: "render-mixture", inputs: figureInputs, upstream: [keys[study]!]),
+            add(Job(id: "render/mixture/\(name)/density", stage: .render, key: JobKey(kind: "render-mixture", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureDensity(deps[study]!.mixture, figures: figures)) })
         }
 
@@ -250,7 +252,7 @@ enum Planner {
             })
             for (i, id) in curveFigureIDs(c).enumerated() where shownCurveFigures.contains(id) {
                 add(Job(id: id, stage: .render,
-                        key: JobKey(kind: "render-curves", inputs: figureInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study]!]),
+                        key: JobKey(kind: "render-curves", inputs: renderInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study]!]),
                         dependencies: [study]) { deps in
                     .figure(try LearningCurves.render(deps[study]!.learningCurves, figure: i, figures: figures))
                 })
@@ -274,7 +276,7 @@ enum Planner {
                 let deps = figure.inputs.map { "study/deep/\($0)" }
                 let render = figure.render
                 add(Job(id: "render/deep/\(figure.name)", stage: .render,
-                        key: JobKey(kind: "render-deep", inputs: figureInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0]! }),
+                        key: JobKey(kind: "render-deep", inputs: renderInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0]! }),
                         dependencies: deps) { artifacts in
                     .figure(try render(deps.map { id in if case .deep(let p) = artifacts[id]! { return p }; preconditionFailure() }, figures))
                 })
