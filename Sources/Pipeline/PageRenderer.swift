@@ -145,8 +145,10 @@ enum PageRenderer {
             return nil
         }.first
         let cardPath = "cards/\(ctx.slug).png"
-        let card = SocialCard(siteTitle: ctx.siteTitle, tagline: tagline, title: ctx.title,
+        var card = SocialCard(siteTitle: ctx.siteTitle, tagline: tagline, title: ctx.title,
                               figure: firstFigure.map { $0.variants[RenderedFigure.path($0.path, "@2x.png")] ?? $0.png })
+        card.description = ctx.metadata["description"] ?? ""
+        card.footer = "Every figure and number comes from the models this build trained."
         let cardPNG = try card.renderPNG()
         layout["og_image"] = (ctx.baseURL ?? "") + cardPath
         layout["og_image_alt"] = firstFigure.map { "\(ctx.siteTitle): \(ctx.title). \($0.alt)" } ?? "\(ctx.siteTitle): \(ctx.title)"

@@ -2,8 +2,8 @@ import CCairo
 import Foundation
 
 /// The picture a link to a page shows when shared (Open Graph / Twitter
-/// `summary_large_image`): 1200 × 630, the site title, the page title and the page's
-/// first figure scaled in beside them.
+/// `summary_large_image`): 1200 × 630, the site title, the page title and description,
+/// and the page's first figure scaled in beside them.
 public struct SocialCard: Figure {
     public var width = 1200
     public var height = 630
@@ -11,6 +11,10 @@ public struct SocialCard: Figure {
     public var siteTitle: String
     public var tagline: String
     public var title: String
+    /// The page's description (front matter), under the title; empty for none.
+    public var description = ""
+    /// A line along the bottom edge; empty for none.
+    public var footer = ""
     /// A PNG to show (the page's first figure, ideally its 2× file), or nil.
     public var figure: Data?
 
@@ -42,6 +46,21 @@ public struct SocialCard: Figure {
         for line in lines.prefix(4) {
             c.text(c.fitted(line, size: size, maxWidth: textW, bold: true), x: margin, y: y, size: size, bold: true)
             y += size * 1.22
+        }
+        // The description, in the room left above the footer.
+        c.setColor(c.theme.muted)
+        y -= size * 0.3
+        let bottom = H - (footer.isEmpty ? 40 : 80)
+        let about = c.wrapped(description, size: 24, maxWidth: textW)
+        for (i, line) in about.enumerated() where y + 24 <= bottom {
+            let last = i + 1 < about.count && y + 24 + 32 > bottom
+            c.text(last ? c.fitted(line + " …", size: 24, maxWidth: textW) : line, x: margin, y: y + 24, size: 24)
+            y += 32
+            if last { break }
+        }
+        if !footer.isEmpty {
+            c.setColor(c.theme.muted)
+            c.text(c.fitted(footer, size: 17, maxWidth: W - 2 * margin), x: margin, y: H - 40, size: 17)
         }
         if let figure, let (iw, ih) = image {
             let boxX = margin + textW + 40, boxY = 60.0, boxW = W - boxX - 40, boxH = H - boxY - 50
