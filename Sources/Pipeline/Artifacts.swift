@@ -119,8 +119,13 @@ public struct ProvenanceItem: Sendable, Codable {
 }
 
 public struct FigureArtifact: Sendable, Codable {
+    /// The 1× light PNG's path, `figures/x.png`; the other files sit beside it (`variants`).
     public let path: String
+    /// The 1× light PNG.
     public let png: Data
+    /// Every other file of the figure by path: `x@2x.png`, `x-dark.png`, `x-dark@2x.png`,
+    /// and `x.svg` / `x.pdf` when `figures.formats` asks for them.
+    public var variants: [String: Data] = [:]
     public let width: Int
     public let height: Int
     public let title: String
@@ -131,6 +136,31 @@ public struct FigureArtifact: Sendable, Codable {
     public let metrics: MetricsEntry?
     /// Where metrics.json holds the numbers this figure shows (`"figures"` rows by default).
     public var numbers: String? = nil
+
+    public init(path: String, png: Data, variants: [String: Data] = [:], width: Int, height: Int, title: String, alt: String,
+                caption: String, provenance: [ProvenanceItem], metrics: MetricsEntry?, numbers: String? = nil) {
+        self.path = path; self.png = png; self.variants = variants; self.width = width; self.height = height
+        self.title = title; self.alt = alt; self.caption = caption; self.provenance = provenance
+        self.metrics = metrics; self.numbers = numbers
+    }
+
+    /// A figure from every file `Figure.render(formats:)` made.
+    public init(path: String, rendered: RenderedFigure, width: Int, height: Int, title: String, alt: String,
+                caption: String, provenance: [ProvenanceItem], metrics: MetricsEntry?, numbers: String? = nil) {
+        var variants = [String: Data]()
+        for (suffix, data) in rendered.files where suffix != ".png" { variants[RenderedFigure.path(path, suffix)] = data }
+        self.init(path: path, png: rendered.png, variants: variants, width: width, height: height, title: title, alt: alt,
+                  caption: caption, provenance: provenance, metrics: metrics, numbers: numbers)
+    }
+
+    /// The path of one file of the figure (`@2x.png`, `-dark.png`, `.svg`, …), if it was made.
+    public func file(_ suffix: String) -> String? {
+        let p = RenderedFigure.path(path, suffix)
+        return suffix == ".png" || variants[p] != nil ? p : nil
+    }
+
+    /// All files: the 1× light PNG and its variants.
+    public var allFiles: [String: Data] { variants.merging([path: png]) { a, _ in a } }
 }
 
 /// One row of `metrics.json`'s `figures`.
@@ -166,4 +196,6 @@ public struct PageArtifact: Sendable, Codable {
     public let html: Data
     /// The claims its prose makes, checked against this build ({{check …}}).
     public var claims: [ClaimResult] = []
+    /// Files made with the page: its social card `cards/<slug>.png`.
+    public var files: [String: Data] = [:]
 }

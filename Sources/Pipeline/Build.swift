@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Models
 import Numerics
+import Plotting
 import Site
 
 /// Progress, for the command line to show.
@@ -103,8 +104,8 @@ public enum SiteBuilder {
         var figures = [FigureArtifact]()
         for (id, artifact) in results {
             switch artifact {
-            case .figure(let f): files[f.path] = f.png; figures.append(f)
-            case .page(let p): files[p.path] = p.html
+            case .figure(let f): files.merge(f.allFiles) { a, _ in a }; figures.append(f)
+            case .page(let p): files[p.path] = p.html; files.merge(p.files) { a, _ in a }
             default: _ = id
             }
         }
@@ -177,6 +178,53 @@ public enum SiteBuilder {
             }
         }
         return notes.keys.sorted().map { notes[$0]! }
+    }
+
+    /// The site's figures: render job ids and the file each writes (`figures/….png`), in id order.
+    /// File names are those of the classifier figures and the studies' fixed names.
+    public static func figureNames(_ spec: ProjectSpec) throws -> [(id: String, file: String)] {
+        try Planner.plan(spec).jobs.filter { $0.stage == .render }.map { ($0.id, Self.figureFile($0.id)) }
+    }
+
+    /// The file a render job writes, from its id (the same rule the render functions follow).
+    static func figureFile(_ id: String) -> String {
+        let p = id.split(separator: "/").map(String.init).dropFirst()
+        switch p.first {
+        case "regression": return "figures/regression--\(p.dropFirst().joined(separator: "--")).png"
+        case "mixture": return "figures/mixture--\(p.dropFirst().joined(separator: "--")).png"
+        case "curves": return "figures/learning-curves--\(p.dropFirst().joined(separator: "--")).png"
+        case "deep": return "figures/deep--\(p.dropFirst().joined(separator: "--")).png"
+        default: return "figures/\(p.joined(separator: "--")).png"
+        }
+    }
+
+    /// One figure, by render job id or file name, with every file format: only that
+    /// render job and what it depends on run, through the cache as in a build.
+    public static func figure(_ spec: ProjectSpec, named name: String, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) async throws -> FigureArtifact {
+        BLAS.useSingleThread()
+        var spec = spec
+        spec.figures.formats = FigureFormat.allCases
+        let plan = try Planner.plan(spec, parallelism: parallelism)
+        let byID = Dictionary(uniqueKeysWithValues: plan.jobs.map { ($0.id, $0) })
+        let file = name.hasPrefix("figures/") ? name : "figures/\(name)"
+        guard let target = plan.jobs.first(where: { $0.stage == .render && ($0.id == name || figureFile($0.id) == file) }) else {
+            throw PipelineError("no figure named '\(name)' on this site; `lenses figure --list` shows them")
+        }
+        var needed = Set<String>()
+        func visit(_ id: String) { if needed.insert(id).inserted { byID[id]!.dependencies.forEach(visit) } }
+        visit(target.id)
+        let cache = BuildCache(root: spec.root)
+        let (toRun, loaded) = resolveWithCache(plan.jobs.filter { needed.contains($0.id) }, cache: cache)
+        let storing = toRun.map { job in
+            Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies) { deps in
+                let artifact = try job.run(deps)
+                try cache.store(job.key, artifact)
+                return artifact
+            }
+        }
+        let results = try await JobRunner.run(storing, parallelism: parallelism, preloaded: loaded) { _, _, _ in }
+        guard case .figure(let f)? = results[target.id] ?? loaded[target.id] else { throw PipelineError("figure job '\(target.id)' made no figure") }
+        return f
     }
 
     /// Decides what must run. Starting from the jobs whose artifacts go into the

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import Plotting
 import Yams
 
 /// A problem in `lenses.yml`, named by line, key path and what is allowed.
@@ -66,13 +67,21 @@ public enum ConfigLoader {
                                                           required: ["datasets", "models", "pages"])
         var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
         if let site = top["site"] {
-            let m = try site.mapping(allowed: ["title"])
+            let m = try site.mapping(allowed: ["title", "base_url"])
             if let t = m["title"] { spec.siteTitle = try t.string() }
+            if let b = m["base_url"] {
+                let url = try b.string()
+                guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.hasSuffix("/"),
+                      !url.contains(where: { $0.isWhitespace || "\"'<>".contains($0) }), URL(string: url)?.host != nil else {
+                    throw b.error("base_url must be an absolute http(s) URL ending in '/', such as https://example.org/twolenses/; got '\(url)'")
+                }
+                spec.baseURL = url
+            }
         }
         if let seed = top["seed"] { spec.seed = UInt64(try seed.integer(in: 0...Int(Int32.max))) }
         if let f = top["test_fraction"] { spec.testFraction = try f.number(in: 0.05...0.95) }
         if let figs = top["figures"] {
-            let m = try figs.mapping(allowed: ["width", "height", "pair_width", "pair_height", "grid", "samples", "contour_draws"])
+            let m = try figs.mapping(allowed: ["width", "height", "pair_width", "pair_height", "grid", "samples", "contour_draws", "formats"])
             if let v = m["width"] { spec.figures.width = try v.integer(in: 320...4000) }
             if let v = m["height"] { spec.figures.height = try v.integer(in: 240...3000) }
             if let v = m["pair_width"] { spec.figures.pairWidth = try v.integer(in: 320...4000) }
@@ -80,6 +89,15 @@ public enum ConfigLoader {
             if let v = m["grid"] { spec.figures.grid = try v.integer(in: 20...1000) }
             if let v = m["samples"] { spec.figures.samples = try v.integer(in: 0...5000) }
             if let v = m["contour_draws"] { spec.figures.contourDraws = try v.integer(in: 100...100_000) }
+            if let v = m["formats"] {
+                var formats = [FigureFormat]()
+                for item in try v.sequence(nonEmpty: true) {
+                    let f = FigureFormat(rawValue: try item.choice(FigureFormat.allCases.map(\.rawValue)))!
+                    if !formats.contains(f) { formats.append(f) }
+                }
+                guard formats.contains(.png) else { throw v.error("formats must include png: the pages show the PNGs") }
+                spec.figures.formats = FigureFormat.allCases.filter(formats.contains)
+            }
         }
 
         // Datasets.

@@ -76,11 +76,11 @@ extension LanguageStudy {
                                             noteOnLeft: f > 0.8, legend: [what]))
             row += 1
         }
-        let png = try chart.renderPNG()
+        let rendered = try chart.render(formats: figures.formats)
         let alt = "Learning curves of telling \(language(a, a.written)) from \(language(a, 1 - a.written)) and of writing \(language(a, a.written)), each scaled from 0 at m = \(a.sizes.first!) to 1 at m = \(a.sizes.last!) words per language. "
             + "Telling apart reaches \(Int((a.settings.reach * 100).rounded())) % of the way at \(reachText(tell)); writing, by bits per letter, at \(reachText(write)); by words judged \(language(a, a.written)), at \(reachText(a.curve("write_judged")!))."
         let caption = "Each line is one task, scaled to its own best: 0 is its mean value with \(a.sizes.first!) training words per language, 1 its value with all \(count(a.sizes.last!)); test errors and bits per letter fall, and are drawn rising. The share of written words the judge takes for \(language(a, a.written)) is left out: it barely moves (see the text). Dashed vertical lines mark where telling apart (the faster classifier) and writing (the bits per letter of the \(language(a, a.written)) model on \(language(a, a.written)) test words) reach \(Int((a.settings.reach * 100).rounded())) % of the way and stay there."
-        return FigureArtifact(path: "figures/language--tell-vs-write.png", png: png, width: figures.width, height: figures.height,
+        return FigureArtifact(path: "figures/language--tell-vs-write.png", rendered: rendered, width: figures.width, height: figures.height,
                               title: chart.title, alt: alt, caption: caption, provenance: provenance(a), metrics: nil,
                               numbers: "\"language\"")
     }

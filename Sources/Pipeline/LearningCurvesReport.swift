@@ -143,14 +143,14 @@ extension LearningCurves {
             chart.marks.append(VerticalMark(x: Double(m), note: "m = \(m)", color: Palette.muted, row: row, noteOnLeft: onLeft,
                                             legend: byM[m]!))
         }
-        let png = try chart.renderPNG()
+        let png = try chart.render(formats: figures.formats)
         let alt = "Learning curves on \(a.spec.title): mean test error against training-set size m from \(a.sizes.first!) to \(a.sizes.last!) (log scale) for "
             + shown.map(shortName).joined(separator: ", ")
             + ", each with a 95 % confidence band. "
             + (crossings.isEmpty ? "No crossover: logistic regression is not significantly better through the largest m in any pair shown."
                                  : "Crossovers (95 % intervals disjoint from there on): " + crossings.joined(separator: "; ") + ".")
         let caption = "Each point is the mean test error of \(a.settings.splits) fits on random stratified training sets of that size, each tested on its split's held-out \(Int((a.settings.testFraction * 100).rounded())) %; the bands are 95 % confidence intervals of the mean. A dashed vertical line marks the smallest m from which logistic regression's interval lies below naive Bayes' at every larger size."
-        return FigureArtifact(path: "figures/learning-curves--\(a.spec.name)\(suffix).png", png: png,
+        return FigureArtifact(path: "figures/learning-curves--\(a.spec.name)\(suffix).png", rendered: png,
                               width: figures.width, height: figures.height, title: chart.title, alt: alt, caption: caption,
                               provenance: provenance(a, learners: shown), metrics: nil,
                               numbers: "\"learning_curves\", the entry for dataset \(a.spec.name)")

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Plotting
 import Site
 
 /// Renders one content page: Markdown blocks through Ink, resolved directives
@@ -8,9 +9,10 @@ enum PageRenderer {
     /// Every name each template's data holds (checked at plan time, so a misspelt
     /// variable is an error with its line, not an empty spot on the page).
     static let vocabulary: [String: Set<String>] = {
-        let figure: Set<String> = ["src", "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value", "numbers"]
+        let figure: Set<String> = ["src", "src_2x", "src_dark", "src_dark_2x", "files", "href", "label", "last",
+                                   "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value", "numbers"]
         return [
-            "layout": ["site_title", "title", "description", "has_math", "body", "sections", "name", "named", "pages", "href",
+            "layout": ["site_title", "title", "description", "has_math", "canonical", "og_url", "og_image", "og_image_alt", "card_width", "card_height", "body", "sections", "name", "named", "pages", "href",
                        "current", "section", "is_home", "page_number", "page_count", "search_href", "prev", "next"],
             "figure": figure,
             "pair": figure.union(["figures"]),
@@ -57,7 +59,11 @@ enum PageRenderer {
         func label(_ fitID: String, _ fit: FitArtifact) -> String {
             modelLabels[String(fitID.split(separator: "/").last ?? "")] ?? fit.displayName
         }
+        /// `site.base_url`, for canonical and absolute Open Graph URLs.
+        var baseURL: String? = nil
     }
+
+    static let tagline = "two lenses on machine learning: the boundary and the data"
 
     static func render(_ ctx: Context, templates: TemplateSet, artifacts: [String: Artifact]) throws -> PageArtifact {
         var body = ""
@@ -163,8 +169,28 @@ enum PageRenderer {
             let n = ctx.nav[ctx.index + 1]
             layout["next"] = ["href": "\(n.slug).html", "title": n.title]
         }
+        // Sharing: the social card (the page's first figure, at 2× where there is one) and its URLs.
+        let firstFigure = ctx.blocks.lazy.compactMap { block -> FigureArtifact? in
+            if case .figures(let ids) = block, let id = ids.first, case .figure(let f)? = artifacts[id] { return f }
+            return nil
+        }.first
+        let cardPath = "cards/\(ctx.slug).png"
+        var card = SocialCard(siteTitle: ctx.siteTitle, tagline: tagline, title: ctx.title,
+                              figure: firstFigure.map { $0.variants[RenderedFigure.path($0.path, "@2x.png")] ?? $0.png })
+        card.description = ctx.metadata["description"] ?? ""
+        card.footer = "Every figure and number comes from the models this build trained."
+        let cardPNG = try card.renderPNG()
+        layout["og_image"] = (ctx.baseURL ?? "") + cardPath
+        layout["og_image_alt"] = firstFigure.map { "\(ctx.siteTitle): \(ctx.title). \($0.alt)" } ?? "\(ctx.siteTitle): \(ctx.title)"
+        layout["card_width"] = card.width
+        layout["card_height"] = card.height
+        if let base = ctx.baseURL {
+            let url = ctx.slug == "index" ? base : base + "\(ctx.slug).html"
+            layout["canonical"] = url
+            layout["og_url"] = url
+        }
         let html = try templates.render("layout", layout)
-        return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8), claims: evaluation.claims)
+        return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8), claims: evaluation.claims, files: [cardPath: cardPNG])
     }
 
     /// The navigation grouped by section, in reading order (a section's pages stay together).
@@ -178,14 +204,27 @@ enum PageRenderer {
         return order.map { ["name": $0, "named": !$0.isEmpty, "pages": pages[$0]!] }
     }
 
+    /// The files a figure's provenance links to, with their labels, in a fixed order.
+    static let fileLabels: [(suffix: String, label: String)] = [
+        (".png", "PNG"), ("@2x.png", "PNG 2×"), ("-dark.png", "dark PNG"), ("-dark@2x.png", "dark PNG 2×"), (".svg", "SVG"), (".pdf", "PDF"),
+    ]
+
     static func figureContext(_ f: FigureArtifact) -> [String: Any] {
-        [
+        let files = fileLabels.compactMap { item in f.file(item.suffix).map { (href: $0, label: item.label) } }
+        var c: [String: Any] = [
+            "files": files.enumerated().map { i, item in ["href": item.href, "label": item.label, "last": i == files.count - 1] as [String: Any] },
             "src": f.path, "width": f.width, "height": f.height, "alt": f.alt, "caption": f.caption,
             "title": f.title,
             "anchor": f.path.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".png", with: ""),
             "provenance": f.provenance.map { ["name": $0.name, "value": $0.value] },
             "numbers": f.numbers ?? "\"figures\", the entry with file \(f.path)",
         ]
+        if let p = f.file("@2x.png") { c["src_2x"] = p }
+        if let p = f.file("-dark.png") {
+            c["src_dark"] = p
+            if let p2 = f.file("-dark@2x.png") { c["src_dark_2x"] = p2 }
+        }
+        return c
     }
 
     static func regressionContext(_ r: RegressionArtifact) -> [String: Any] {

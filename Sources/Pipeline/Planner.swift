@@ -187,13 +187,14 @@ enum Planner {
         }
 
         // Render jobs.
+        let formats = figures.formats.map(\.rawValue).joined(separator: ",")
         for ref in figurePages.keys.sorted() {
             let pagesShowing = figurePages[ref]!
             let dataID = "data/\(ref.dataset)", fitID = ref.fitID
             let model = spec.model(ref.model)!
             var inputs = ["view": ref.view.rawValue, "width": "\(ref.pair ? figures.pairWidth : figures.width)",
                           "height": "\(ref.pair ? figures.pairHeight : figures.height)",
-                          "pages": pagesShowing.joined(separator: ",")]
+                          "pages": pagesShowing.joined(separator: ","), "formats": formats]
             // The fit's key has the kind and settings; a named instance's figure also shows its name.
             if !model.isPlain { inputs["instance"] = model.name }
             add(Job(id: ref.jobID, stage: .render,
@@ -213,6 +214,8 @@ enum Planner {
         }
         let figureInputs = ["width": "\(figures.width)", "height": "\(figures.height)", "grid": "\(figures.grid)",
                             "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
+        // Render jobs also depend on the file formats; the studies they draw from do not.
+        let renderInputs = figureInputs.merging(["formats": formats]) { a, _ in a }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let shownRegressions = Set(pages.flatMap(\.regressions)), shownMixtures = Set(pages.flatMap(\.mixtures))
@@ -229,7 +232,7 @@ enum Planner {
                 .regression(try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures))
             })
             guard shownRegressions.contains(name) else { continue }
-            add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: figureInputs, upstream: [keys[study]!]),
+            add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderRegression(deps[study]!.regression, figures: figures)) })
         }
         for name in unique(pages.flatMap(\.mixtures) + referenced("mixture")).sorted() {
@@ -243,9 +246,9 @@ enum Planner {
                 .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
             })
             guard shownMixtures.contains(name) else { continue }
-            add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: figureInputs, upstream: [keys[study]!]),
+            add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureCriteria(deps[study]!.mixture, figures: figures)) })
-            add(Job(id: "render/mixture/\(name)/density", stage: .render, key: JobKey(kind: "render-mixture", inputs: figureInputs, upstream: [keys[study]!]),
+            add(Job(id: "render/mixture/\(name)/density", stage: .render, key: JobKey(kind: "render-mixture", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureDensity(deps[study]!.mixture, figures: figures)) })
         }
 
@@ -278,7 +281,7 @@ enum Planner {
             })
             for (i, id) in curveFigureIDs(c).enumerated() where shownCurveFigures.contains(id) {
                 add(Job(id: id, stage: .render,
-                        key: JobKey(kind: "render-curves", inputs: figureInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study]!]),
+                        key: JobKey(kind: "render-curves", inputs: renderInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study]!]),
                         dependencies: [study]) { deps in
                     .figure(try LearningCurves.render(deps[study]!.learningCurves, figure: i, figures: figures))
                 })
@@ -321,7 +324,7 @@ enum Planner {
                 let deps = figure.inputs.map { "study/deep/\($0)" }
                 let render = figure.render
                 add(Job(id: "render/deep/\(figure.name)", stage: .render,
-                        key: JobKey(kind: "render-deep", inputs: figureInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0]! }),
+                        key: JobKey(kind: "render-deep", inputs: renderInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0]! }),
                         dependencies: deps) { artifacts in
                     .figure(try render(deps.map { id in if case .deep(let p) = artifacts[id]! { return p }; preconditionFailure() }, figures))
                 })
@@ -348,12 +351,14 @@ enum Planner {
                           "dataset": page.spec.dataset ?? "",
                           "nav": zip(nav, sections).map { "\($1)/\($0.slug)=\($0.title)" }.joined(separator: "|"),
                           "site_title": spec.siteTitle, "search": searchAvailable ? "pagefind" : "none",
-                          "config": "seed=\(spec.seed);test_fraction=\(spec.testFraction)"]
+                          "config": "seed=\(spec.seed);test_fraction=\(spec.testFraction)",
+                          "base_url": spec.baseURL ?? ""]
             let context = PageRenderer.Context(
                 siteTitle: spec.siteTitle, slug: page.spec.slug, title: page.title,
                 metadata: page.document.metadata, blocks: page.blocks, nav: nav, sections: sections, index: index,
                 datasetTitles: datasetTitles, modelLabels: modelLabels, searchAvailable: searchAvailable, searchHref: searchHref,
-                file: page.spec.file, draft: page.document.isDraft, references: page.references, config: References.config(spec))
+                file: page.spec.file, draft: page.document.isDraft, references: page.references, config: References.config(spec),
+                baseURL: spec.baseURL)
             if !namedInstances.isEmpty { inputs["models"] = namedInstances }
             add(Job(id: "page/\(page.spec.slug)", stage: .page,
                     key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),

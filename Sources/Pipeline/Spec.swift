@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import Plotting
 
 /// Where a dataset comes from.
 public enum DatasetSource: Sendable, Equatable, Codable {
@@ -115,6 +116,8 @@ public struct FigureSettings: Sendable, Equatable {
     public var samples = 200
     /// Monte Carlo draws per class used to place the highest-density contours.
     public var contourDraws = 4000
+    /// Files written per figure besides the PNGs (always 1× and 2×, light and dark): SVG and PDF on request.
+    public var formats: [FigureFormat] = [.png]
     public init() {}
 }
 
@@ -123,6 +126,9 @@ public struct FigureSettings: Sendable, Equatable {
 public struct ProjectSpec: Sendable {
     public var root: URL
     public var siteTitle = "TwoLenses"
+    /// The absolute URL the site is published at (`site.base_url`, ending in /): with it, pages
+    /// carry `<link rel="canonical">` and absolute Open Graph URLs.
+    public var baseURL: String?
     public var seed: UInt64 = 42
     public var testFraction = 0.3
     public var datasets: [DatasetSpec]

@@ -174,8 +174,8 @@ enum Stages {
             caption = fit.lens == .discriminative
                 ? (fit.kind.hasPrefix("svm")
                     ? "\(label) learns a decision function, not probabilities: its P(y|x) comes from Platt scaling, a sigmoid fitted to that function afterwards. The tint shows"
-                    : "\(label) learns P(y|x) directly. The tint shows") + " the predicted class probabilities, the black line is the decision boundary where two classes are equally likely; dots are training data, rings are held-out test data."
-                : "\(label) classifies through Bayes' rule: P(y|x) ∝ p(x|y)p(y). The tint shows the resulting class probabilities and the black line the decision boundary; dots are training data, rings are held-out test data."
+                    : "\(label) learns P(y|x) directly. The tint shows") + " the predicted class probabilities, the solid line is the decision boundary where two classes are equally likely; dots are training data, rings are held-out test data."
+                : "\(label) classifies through Bayes' rule: P(y|x) ∝ p(x|y)p(y). The tint shows the resulting class probabilities and the solid line the decision boundary; dots are training data, rings are held-out test data."
         case .density:
             guard let gen = fit.generative else {
                 throw PipelineError("\(label) is discriminative: it has no p(x|y) to draw or sample")
@@ -208,7 +208,7 @@ enum Stages {
             alt = "\(label) on \(ds.title): the joint density p(x, y = \(name)) = p(x|y)p(y) as a colour map, highest near the \(name) training points"
             caption = "The generative model's belief about where points of class “\(name)” lie, weighted by how common the class is: p(x | y = \(name)) p(y = \(name)). Dots are the class's training points. The colour scale is shared with the other class's panel."
         }
-        let png = try fig.renderPNG()
+        let png = try fig.render(formats: figures.formats)
         var provenance: [ProvenanceItem] = [
             .init(name: "Dataset", value: "\(ds.title) (\(data.spec.name))"),
             .init(name: "Features", value: ds.featureNames.joined(separator: " × ")),
@@ -236,7 +236,7 @@ enum Stages {
             testAccuracy: fit.testAccuracy, testLogLoss: fit.testLogLoss, nTrain: fit.nTrain, nTest: fit.nTest,
             seed: fit.seed, settings: fit.settings, converged: fit.convergence?.converged,
             iterations: fit.convergence?.iterations)
-        return FigureArtifact(path: path, png: png, width: figures.width, height: figures.height,
+        return FigureArtifact(path: path, rendered: png, width: figures.width, height: figures.height,
                               title: fig.title, alt: alt, caption: caption, provenance: provenance, metrics: entry)
     }
 

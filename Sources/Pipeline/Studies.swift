@@ -194,7 +194,7 @@ enum Studies {
         fig.height = figures.height
         fig.train = r.train
         fig.test = r.test
-        let png = try fig.renderPNG()
+        let png = try fig.render(formats: figures.formats)
         var provenance: [ProvenanceItem] = [
             .init(name: "Data", value: "\(s.file): \(s.inputs.joined(separator: ", ")) → \(s.target)"),
             .init(name: "Train / test", value: "\(r.nTrain) / \(r.nTest) rows, seeded random split"),
@@ -203,7 +203,7 @@ enum Studies {
             .init(name: "OLS vs E[y|x]", value: "largest gap on the test rows \(String(format: "%.1e", r.largestGap))"),
         ]
         if r.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(r.droppedRows) with missing values")) }
-        return FigureArtifact(path: "figures/regression--\(s.name).png", png: png, width: figures.width, height: figures.height,
+        return FigureArtifact(path: "figures/regression--\(s.name).png", rendered: png, width: figures.width, height: figures.height,
                               title: fig.title, alt: alt, caption: caption, provenance: provenance, metrics: nil,
                               numbers: "\"regressions\", the entry named \(s.name)")
     }
@@ -248,11 +248,11 @@ enum Studies {
         chart.marks = [VerticalMark(x: Double(m.chosenK), note: "BIC picks k = \(m.chosenK)")]
         chart.width = figures.width
         chart.height = figures.height
-        let png = try chart.renderPNG()
+        let png = try chart.render(formats: figures.formats)
         let aicBest = m.criteria.min { $0.aic < $1.aic }!.k
         let alt = "BIC and AIC of Gaussian mixtures on \(m.spec.title) for k = \(m.criteria.map { String($0.k) }.joined(separator: ", ")): BIC is lowest at k = \(m.chosenK), AIC at k = \(aicBest)"
         let caption = "Each point is a mixture fitted by EM. More components always fit the data better, so both criteria add a penalty per parameter; BIC's penalty grows with the number of rows and is the stricter of the two."
-        return FigureArtifact(path: "figures/mixture--\(m.spec.name)--criteria.png", png: png, width: figures.width, height: figures.height,
+        return FigureArtifact(path: "figures/mixture--\(m.spec.name)--criteria.png", rendered: png, width: figures.width, height: figures.height,
                               title: chart.title, alt: alt, caption: caption, provenance: provenance(m), metrics: nil,
                               numbers: "\"mixtures\", the entry named \(m.spec.name)")
     }
@@ -271,10 +271,10 @@ enum Studies {
         fig.contours = [ContourLayer(label: -1, grid: g, logDensity: m.logDensity, levels: m.regions.map { ($0.mass, $0.threshold) })]
         fig.samples = m.samples
         fig.samplesLabel = "samples from the mixture"
-        let png = try fig.renderPNG()
+        let png = try fig.render(formats: figures.formats)
         let alt = "\(m.spec.title): the \(m.chosenK)-component Gaussian mixture chosen by BIC, drawn as 50, 80 and 95 % density contours over the \(m.rows) observations, with \(m.samples.count) new points sampled from it"
         let caption = "There are no labels here: the mixture models p(x) alone. Its contours follow the data's clusters, and the crosses are new observations it generated — a generative model with nothing to classify."
-        return FigureArtifact(path: "figures/mixture--\(m.spec.name)--density.png", png: png, width: figures.width, height: figures.height,
+        return FigureArtifact(path: "figures/mixture--\(m.spec.name)--density.png", rendered: png, width: figures.width, height: figures.height,
                               title: fig.title, alt: alt, caption: caption, provenance: provenance(m), metrics: nil,
                               numbers: "\"mixtures\", the entry named \(m.spec.name)")
     }

@@ -12,7 +12,7 @@ public struct BarSeries: Sendable {
 
 /// Grouped bars: for every category, one bar per series side by side — e.g. the share
 /// of each generator's samples a classifier assigns to each digit.
-public struct BarChart: Sendable {
+public struct BarChart: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -33,15 +33,14 @@ public struct BarChart: Sendable {
         self.categories = categories; self.series = series
     }
 
-    public func renderPNG() throws -> Data {
-        let c = try Canvas(width: width, height: height, scale: scale)
+    public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
         let px = 78.0, py = 64.0, legendW = 190.0
         let pw = W - px - legendW - 16, ph = H - py - 58
-        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
 
         let top = max(series.flatMap(\.values).filter(\.isFinite).max() ?? 1, reference?.value ?? 0) * 1.1
@@ -51,8 +50,8 @@ public struct BarChart: Sendable {
         c.setLineWidth(1)
         for v in yt.values {
             let Y = sy(v).rounded() + 0.5
-            c.setColor(Color(hex: 0xECECEC)); c.line(px, Y, px + pw, Y)
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.grid); c.line(px, Y, px + pw, Y)
+            c.setColor(c.theme.ink)
             let label = percent ? String(format: "%.0f %%", v * 100) : Ticks.label(v, step: yt.step)
             c.text(label, x: px - 8, y: Y + 4, size: 11.5, anchor: .end)
         }
@@ -63,33 +62,32 @@ public struct BarChart: Sendable {
             for (s, ser) in series.enumerated() {
                 let v = ser.values[k]
                 guard v.isFinite, v > 0 else { continue }
-                c.setColor(ser.color)
+                c.setColor(c.theme.adapt(ser.color))
                 c.fillRect(x: gx + Double(s) * barW, y: sy(v), width: barW - 1, height: sy(0) - sy(v))
             }
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(cat, size: 12, maxWidth: groupW), x: px + (Double(k) + 0.5) * groupW, y: py + ph + 19, size: 12, anchor: .middle)
         }
         if let r = reference {
-            c.setColor(Palette.ink); c.setLineWidth(1.4); c.setDash([6, 4])
+            c.setColor(c.theme.ink); c.setLineWidth(1.4); c.setDash([6, 4])
             c.line(px, sy(r.value), px + pw, sy(r.value)); c.setDash([])
             c.text(r.note, x: px + pw - 6, y: sy(r.value) - 6, size: 11.5, bold: true, anchor: .end)
         }
-        c.setColor(Palette.frame); c.setLineWidth(1)
+        c.setColor(c.theme.frame); c.setLineWidth(1)
         c.strokeRect(x: px + 0.5, y: py + 0.5, width: pw - 1, height: ph - 1)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(xLabel, size: 13, maxWidth: pw), x: px + pw / 2, y: py + ph + 42, size: 13, anchor: .middle)
         c.text(c.fitted(yLabel, size: 13, maxWidth: ph), x: px - 56, y: py + ph / 2, size: 13, anchor: .middle, rotated: true)
 
         var row = py + 10
         let lx = px + pw + 18
-        c.setColor(Palette.muted); c.text("Bars", x: lx, y: row + 4, size: 11.5, bold: true)
+        c.setColor(c.theme.muted); c.text("Bars", x: lx, y: row + 4, size: 11.5, bold: true)
         row += 22
         for s in series {
-            c.setColor(s.color); c.fillRect(x: lx, y: row - 6, width: 16, height: 12)
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.adapt(s.color)); c.fillRect(x: lx, y: row - 6, width: 16, height: 12)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(s.label, size: 12, maxWidth: legendW - 30), x: lx + 24, y: row + 4, size: 12)
             row += 21
         }
-        return try c.pngData()
     }
 }

@@ -26,26 +26,80 @@ public struct PlotError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// A thin, non-Sendable wrapper around one Cairo image surface and context.
-/// Create it inside the task that draws with it; never share it across threads.
+/// A thin, non-Sendable wrapper around one Cairo surface and context: an image
+/// (PNG output) or a vector surface (SVG, PDF). Create it inside the task that draws
+/// with it; never share it across threads.
 public final class Canvas {
     public let width: Int
     public let height: Int
+    /// The colours every chart draws with (light or dark).
+    public let theme: Theme
     let surface: OpaquePointer
     let cr: OpaquePointer
+    /// Where a vector surface writes its bytes.
+    private let sink: Sink?
+    private var format: VectorFormat? = nil
 
-    /// A canvas of `width × height` logical pixels drawn at `scale` device pixels each.
-    public init(width: Int, height: Int, scale: Double = 1) throws {
+    final class Sink { var data = Data() }
+
+    /// Vector outputs.
+    public enum VectorFormat: String, Sendable { case svg, pdf }
+
+    /// A canvas of `width × height` logical pixels drawn at `scale` device pixels each:
+    /// at scale 2 Cairo draws every line and glyph at twice the resolution (no upscaling).
+    public init(width: Int, height: Int, scale: Double = 1, theme: Theme = .light) throws {
         self.width = width
         self.height = height
+        self.theme = theme
         let w = Int32((Double(width) * scale).rounded()), h = Int32((Double(height) * scale).rounded())
         guard let s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h),
               cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
             throw PlotError("cannot create a \(w)×\(h) image surface")
         }
         surface = s
+        sink = nil
         cr = cairo_create(s)
         cairo_scale(cr, scale, scale)
+        Self.setFontOptions(cr)
+    }
+
+    /// A vector canvas of `width × height` points (1 logical pixel = 1 pt); `vectorData()`
+    /// finishes it and returns the file.
+    public init(vector format: VectorFormat, width: Int, height: Int, theme: Theme = .light) throws {
+        self.format = format
+        self.width = width
+        self.height = height
+        self.theme = theme
+        let sink = Sink()
+        self.sink = sink
+        let write: cairo_write_func_t = { closure, bytes, length in
+            guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+            Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
+            return CAIRO_STATUS_SUCCESS
+        }
+        let closure = Unmanaged.passUnretained(sink).toOpaque()
+        let created: OpaquePointer?
+        switch format {
+        case .svg:
+            created = cairo_svg_surface_create_for_stream(write, closure, Double(width), Double(height))
+            if let created { cairo_svg_surface_restrict_to_version(created, CAIRO_SVG_VERSION_1_1) }
+        case .pdf:
+            created = cairo_pdf_surface_create_for_stream(write, closure, Double(width), Double(height))
+            if let created {
+                // No dates: the same figure gives the same bytes on every build.
+                cairo_pdf_surface_set_metadata(created, CAIRO_PDF_METADATA_CREATE_DATE, "")
+                cairo_pdf_surface_set_metadata(created, CAIRO_PDF_METADATA_MOD_DATE, "")
+            }
+        }
+        guard let s = created, cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
+            throw PlotError("cannot create a \(width)×\(height) \(format.rawValue) surface")
+        }
+        surface = s
+        cr = cairo_create(s)
+        Self.setFontOptions(cr)
+    }
+
+    private static func setFontOptions(_ cr: OpaquePointer) {
         // Fixed font rendering so output is identical on every machine with the font.
         let options = cairo_font_options_create()
         cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
@@ -53,6 +107,31 @@ public final class Canvas {
         cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
         cairo_set_font_options(cr, options)
         cairo_font_options_destroy(options)
+    }
+
+    /// Finishes a vector canvas and returns its SVG or PDF bytes (the canvas cannot be drawn on after).
+    public func vectorData() throws -> Data {
+        guard let sink else { throw PlotError("not a vector canvas") }
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError("vector output failed: \(String(cString: cairo_status_to_string(status)))")
+        }
+        return format == .svg ? Self.renumberSVGIDs(sink.data) : sink.data
+    }
+
+    /// Cairo numbers the SVG's images, surfaces, patterns, clips and masks from process-wide
+    /// counters, so the same figure drawn twice (or beside other jobs) gets other ids.
+    /// Renumbering them in order of first appearance makes the file a function of the figure.
+    static func renumberSVGIDs(_ data: Data) -> Data {
+        let text = String(decoding: data, as: UTF8.self)
+        var numbers = [String: Int]()
+        let out = text.replacing(/(id="|#)(image|surface|source|pattern|clip|mask)(\d+)(?=[")])/) { m in
+            let key = "\(m.output.2)\(m.output.3)"
+            if numbers[key] == nil { numbers[key] = numbers.count + 1 }
+            return "\(m.output.1)\(m.output.2)\(numbers[key]!)"
+        }
+        return Data(out.utf8)
     }
 
     deinit {
@@ -206,7 +285,6 @@ public final class Canvas {
     /// adaptive filters): the reference the benchmark compares `pngData()` with.
     public func cairoPNGData() throws -> Data {
         cairo_surface_flush(surface)
-        final class Sink { var data = Data() }
         let sink = Sink()
         let status = cairo_surface_write_to_png_stream(surface, { closure, bytes, length in
             guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }

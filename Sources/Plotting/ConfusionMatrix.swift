@@ -20,7 +20,7 @@ public struct ConfusionMatrix: Sendable {
         let margin = 36.0
         let cell = ((size - margin) / Double(max(K, 1))).rounded(.down)
         let ox = x + margin, oy = y + margin
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         c.text("predicted class →", x: ox + cell * Double(K) / 2, y: y + 12, size: 11.5, anchor: .middle)
         c.text("true class →", x: x + 10, y: oy + cell * Double(K) / 2, size: 11.5, anchor: .middle, rotated: true)
         for k in 0..<K {
@@ -35,16 +35,16 @@ public struct ConfusionMatrix: Sendable {
                 let share = Double(n) / Double(total)
                 let base = i == j ? good : bad
                 let t = n == 0 ? 0 : (i == j ? share : min(1, 0.25 + 3 * share))
-                c.setColor(Color.white.mixed(with: base, t * 0.9))
+                c.setColor(c.theme.background.mixed(with: base, t * 0.9))
                 c.fillRect(x: ox + Double(j) * cell, y: oy + Double(i) * cell, width: cell, height: cell)
                 if n > 0 {
-                    c.setColor(t > 0.55 ? .white : Palette.ink)
+                    c.setColor(t > 0.55 ? .white : c.theme.ink)
                     c.text("\(n)", x: ox + (Double(j) + 0.5) * cell, y: oy + (Double(i) + 0.5) * cell + 4,
                            size: min(11.5, cell * 0.42), anchor: .middle)
                 }
             }
         }
-        c.setColor(Palette.frame); c.setLineWidth(1)
+        c.setColor(c.theme.frame); c.setLineWidth(1)
         c.strokeRect(x: ox + 0.5, y: oy + 0.5, width: cell * Double(K) - 1, height: cell * Double(K) - 1)
     }
 }
@@ -53,7 +53,7 @@ public struct ConfusionMatrix: Sendable {
 /// matrix, the test images it is surest about and those it gets wrong most
 /// confidently — and a panel saying what it cannot do: draw a new image, because
 /// it models P(y | x) and has no p(x).
-public struct ClassifierPanel: Sendable {
+public struct ClassifierPanel: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -73,28 +73,27 @@ public struct ClassifierPanel: Sendable {
         self.confident = confident; self.confused = confused; self.cannot = cannot
     }
 
-    public func renderPNG() throws -> Data {
-        let c = try Canvas(width: width, height: height, scale: scale)
+    public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
-        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
 
         // Left: the confusion matrix.
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         c.text("What it can do: classify (test set)", x: 24, y: 80, size: 13, bold: true)
         confusion.draw(on: c, x: 20, y: 92, size: 340)
 
         // Right: confident and confused test images.
         let rx = 392.0, rw = W - rx - 20
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         c.text("Surest correct answers", x: rx, y: 80, size: 13, bold: true)
         var g1 = ImageGrid(title: "", subtitle: "", rows: 2, columns: (confident.count + 1) / 2, cells: confident)
         g1.gap = 0.28
         g1.draw(on: c, x: rx, y: 88, width: rw, height: 150)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         c.text("Most confident mistakes (true → predicted)", x: rx, y: 262, size: 13, bold: true)
         var g2 = ImageGrid(title: "", subtitle: "", rows: 2, columns: (confused.count + 1) / 2, cells: confused)
         g2.gap = 0.28
@@ -102,22 +101,21 @@ public struct ClassifierPanel: Sendable {
 
         // Bottom: what it cannot do.
         let by = 452.0, bh = H - by - 16
-        c.setColor(Color(hex: 0xFBF3E4)); c.fillRect(x: 20, y: by, width: W - 40, height: bh)
-        c.setColor(Color(hex: 0xB26B00)); c.setLineWidth(1.5); c.setDash([6, 4])
+        c.setColor(c.theme.noteFill); c.fillRect(x: 20, y: by, width: W - 40, height: bh)
+        c.setColor(c.theme.noteStroke); c.setLineWidth(1.5); c.setDash([6, 4])
         c.strokeRect(x: 20.5, y: by + 0.5, width: W - 41, height: bh - 1)
         // An empty image frame with a question mark: the sample it cannot draw.
         let side = bh - 28
         c.strokeRect(x: 38.5, y: by + 14.5, width: side, height: side)
         c.setDash([])
-        c.setColor(Color(hex: 0xB26B00))
+        c.setColor(c.theme.noteStroke)
         c.text("?", x: 38 + side / 2, y: by + 14 + side / 2 + 14, size: 40, bold: true, anchor: .middle)
         var ty = by + 28
         for (i, line) in cannot.enumerated() {
-            c.setColor(i == 0 ? Color(hex: 0x8A4F00) : Palette.ink)
+            c.setColor(i == 0 ? c.theme.noteTitle : c.theme.ink)
             c.text(c.fitted(line, size: i == 0 ? 14 : 12.5, maxWidth: W - 100 - side, bold: i == 0),
                    x: 58 + side, y: ty, size: i == 0 ? 14 : 12.5, bold: i == 0)
             ty += i == 0 ? 24 : 19
         }
-        return try c.pngData()
     }
 }

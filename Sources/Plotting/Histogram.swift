@@ -14,7 +14,7 @@ public struct HistogramSeries: Sendable {
 /// Overlaid histograms on shared bins, each drawn as a step outline over a light
 /// fill, heights as the share of that series' values per bin (so series of
 /// different sizes compare). A tick under the axis marks each series' median.
-public struct Histogram: Sendable {
+public struct Histogram: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -46,15 +46,14 @@ public struct Histogram: Sendable {
         return (edges, shares)
     }
 
-    public func renderPNG() throws -> Data {
-        let c = try Canvas(width: width, height: height, scale: scale)
+    public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
         let px = 78.0, py = 64.0, legendW = 190.0
         let pw = W - px - legendW - 16, ph = H - py - 58
-        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
         let (edges, shares) = self.shares()
         let x0 = edges.first!, x1 = edges.last!
@@ -71,11 +70,11 @@ public struct Histogram: Sendable {
                 pts.append((sx(edges[b + 1]), sy(shares[s][b])))
             }
             pts.append((sx(x1), sy(0)))
-            c.setColor(ser.color, alpha: 0.12)
+            c.setColor(c.theme.adapt(ser.color), alpha: 0.12)
             c.moveTo(pts[0].0, pts[0].1)
             for p in pts.dropFirst() { c.lineTo(p.0, p.1) }
             c.fill()
-            c.setColor(ser.color); c.setLineWidth(2); c.setDash(ser.dash)
+            c.setColor(c.theme.adapt(ser.color)); c.setLineWidth(2); c.setDash(ser.dash)
             c.strokePolylines([pts]); c.setDash([])
         }
         c.restore()
@@ -83,22 +82,21 @@ public struct Histogram: Sendable {
             let v = ser.values.filter(\.isFinite).sorted()
             guard !v.isEmpty else { continue }
             let med = v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
-            c.setColor(ser.color); c.setLineWidth(3)
+            c.setColor(c.theme.adapt(ser.color)); c.setLineWidth(3)
             c.line(sx(med), py + ph - 9, sx(med), py + ph - 1)
         }
         var row = py + 10
         let lx = px + pw + 18
-        c.setColor(Palette.muted); c.text("Distributions", x: lx, y: row + 4, size: 11.5, bold: true)
+        c.setColor(c.theme.muted); c.text("Distributions", x: lx, y: row + 4, size: 11.5, bold: true)
         row += 22
         for s in series {
-            c.setColor(s.color); c.setLineWidth(2.2); c.setDash(s.dash)
+            c.setColor(c.theme.adapt(s.color)); c.setLineWidth(2.2); c.setDash(s.dash)
             c.line(lx, row, lx + 18, row); c.setDash([])
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(s.label, size: 12, maxWidth: legendW - 34), x: lx + 26, y: row + 4, size: 12)
             row += 21
         }
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text("ticks on the axis: medians", x: lx, y: row + 8, size: 11)
-        return try c.pngData()
     }
 }

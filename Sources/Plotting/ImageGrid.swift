@@ -26,7 +26,7 @@ public struct ImageCell: Sendable {
 /// A grid of grey-level images — generated digits, decoded latent manifolds,
 /// interpolations — with optional row and column headings and captions. Pixels are
 /// drawn as sharp squares (no smoothing): what is shown is what the model produced.
-public struct ImageGrid: Sendable {
+public struct ImageGrid: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -50,25 +50,23 @@ public struct ImageGrid: Sendable {
         self.title = title; self.subtitle = subtitle; self.rows = rows; self.columns = columns; self.cells = cells
     }
 
-    public func renderPNG() throws -> Data {
-        let canvas = try Canvas(width: width, height: height, scale: scale)
+    public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
-        canvas.setColor(.white)
-        canvas.fillRect(x: 0, y: 0, width: W, height: H)
-        canvas.setColor(Palette.ink)
-        canvas.text(canvas.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        canvas.setColor(Palette.muted)
-        canvas.text(canvas.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+        c.setColor(c.theme.background)
+        c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(c.theme.ink)
+        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
+        c.setColor(c.theme.muted)
+        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
         let bottom = H - (footnote == nil ? 14 : 34)
-        draw(on: canvas, x: 24, y: 62, width: W - 48, height: bottom - 62)
+        draw(on: c, x: 24, y: 62, width: W - 48, height: bottom - 62)
         if let f = footnote {
-            canvas.setColor(Palette.muted)
-            canvas.text(canvas.fitted(f, size: 12, maxWidth: W - 60), x: W / 2, y: H - 14, size: 12, anchor: .middle)
+            c.setColor(c.theme.muted)
+            c.text(c.fitted(f, size: 12, maxWidth: W - 60), x: W / 2, y: H - 14, size: 12, anchor: .middle)
         }
-        return try canvas.pngData()
     }
 
-    /// Draws the grid (with its headings) centred in a rectangle of the canvas.
+    /// Draws the grid (with its headings) centred in a rectangle of the c.
     public func draw(on c: Canvas, x: Double, y: Double, width w: Double, height h: Double) {
         let hasCaptions = cells.contains { $0.caption != nil }
         let leftPad = rowLabels.isEmpty ? 0.0 : min(110, rowLabels.map { c.textWidth($0, size: 12) }.max()! + 12)
@@ -86,12 +84,12 @@ public struct ImageGrid: Sendable {
         let y0 = (y + topPad + (availH - gridH) / 2).rounded()
 
         for (k, label) in columnLabels.enumerated() where k < columns {
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(label, size: 12, maxWidth: s + g, bold: true), x: x0 + Double(k) * (s + g) + s / 2,
                    y: y0 - 7, size: 12, bold: true, anchor: .middle)
         }
         for (r, label) in rowLabels.enumerated() where r < rows {
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(label, size: 12, maxWidth: leftPad - 8), x: x0 - 8,
                    y: y0 + Double(r) * (s + g + captionH) + s / 2 + 4, size: 12, anchor: .end)
         }
@@ -102,36 +100,35 @@ public struct ImageGrid: Sendable {
                 let cell = cells[i]
                 let cx = x0 + Double(col) * (s + g), cy = y0 + Double(r) * (s + g + captionH)
                 if let img = cell.image {
-                    c.drawImage(pixels: Self.pixels(img), width: img.width, height: img.height,
+                    c.drawImage(pixels: Self.pixels(img, c.theme), width: img.width, height: img.height,
                                 into: cx, cy, s, s, smooth: false)
                     if g > 0 || cell.frame != nil {
-                        c.setColor(cell.frame ?? Color(hex: 0xC8C8C8))
+                        c.setColor(c.theme.adapt(cell.frame ?? Color(hex: 0xC8C8C8)))
                         c.setLineWidth(cell.frame == nil ? 1 : 2.5)
                         c.strokeRect(x: cx + 0.5, y: cy + 0.5, width: s - 1, height: s - 1)
                     }
                 }
                 if let cap = cell.caption {
-                    c.setColor(cell.frame ?? Palette.ink)
+                    c.setColor(cell.frame.map(c.theme.adapt) ?? c.theme.ink)
                     c.text(c.fitted(cap, size: 10.5, maxWidth: s + g), x: cx + s / 2, y: cy + s + 11, size: 10.5, anchor: .middle)
                 }
             }
         }
         if let xl = xAxisLabel {
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(xl, x: x0 + gridW / 2, y: y0 + gridH + 18, size: 12.5, anchor: .middle)
         }
         if let yl = yAxisLabel {
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(yl, x: x0 - leftPad - 10, y: y0 + gridH / 2, size: 12.5, anchor: .middle, rotated: true)
         }
     }
 
-    /// Grey levels as RGB pixels: 0 → white paper, 1 → dark ink.
-    static func pixels(_ img: GreyImage) -> [UInt32] {
-        let ink = Color(hex: 0x111111)
+    /// Grey levels as RGB pixels: 0 → the theme's paper, 1 → its ink (dark on light figures, light on dark).
+    static func pixels(_ img: GreyImage, _ theme: Theme) -> [UInt32] {
         return img.pixels.map { v in
             let t = min(max(v.isFinite ? v : 0, 0), 1)
-            let col = Color.white.mixed(with: ink, t)
+            let col = theme.paper.mixed(with: theme.imageInk, t)
             func byte(_ v: Double) -> UInt32 { UInt32(min(max((v * 255).rounded(), 0), 255)) }
             return (byte(col.r) << 16) | (byte(col.g) << 8) | byte(col.b)
         }

@@ -14,7 +14,7 @@ public enum TenColors {
 /// A scatter plot whose points are drawn as short text glyphs in their class colour —
 /// e.g. test digits placed at their encoding in a 2-D latent space, each drawn as
 /// the digit it is.
-public struct LabelScatter: Sendable {
+public struct LabelScatter: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -40,17 +40,16 @@ public struct LabelScatter: Sendable {
         self.glyphs = glyphs; self.classNames = classNames; self.xRange = xRange; self.yRange = yRange
     }
 
-    public func renderPNG() throws -> Data {
-        let c = try Canvas(width: width, height: height, scale: scale)
+    public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
         let px = 70.0, py = 64.0, legendW = 150.0
         let pw = W - px - legendW - 16, ph = H - py - 58
         func sx(_ x: Double) -> Double { px + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * pw }
         func sy(_ y: Double) -> Double { py + ph - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * ph }
-        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
 
         Frame.axes(on: c, x: px, y: py, w: pw, h: ph, xRange: xRange, yRange: yRange, xLabel: xLabel, yLabel: yLabel)
@@ -58,24 +57,24 @@ public struct LabelScatter: Sendable {
         c.clip(x: px, y: py, width: pw, height: ph)
         for p in points {
             let g = p.label >= 0 && p.label < glyphs.count ? glyphs[p.label] : "·"
-            c.setColor(TenColors.color(p.label))
+            c.setColor(c.theme.adapt(TenColors.color(p.label)))
             c.text(g, x: sx(p.x), y: sy(p.y) + glyphSize * 0.36, size: glyphSize, bold: true, anchor: .middle)
         }
         c.restore()
 
         var row = py + 10
         let lx = px + pw + 18
-        c.setColor(Palette.muted); c.text("Classes", x: lx, y: row + 4, size: 11.5, bold: true)
+        c.setColor(c.theme.muted); c.text("Classes", x: lx, y: row + 4, size: 11.5, bold: true)
         row += 22
         for (k, name) in classNames.enumerated() {
-            c.setColor(TenColors.color(k))
+            c.setColor(c.theme.adapt(TenColors.color(k)))
             c.text(k < glyphs.count ? glyphs[k] : "·", x: lx + 8, y: row + 5, size: 14, bold: true, anchor: .middle)
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(name, size: 12, maxWidth: legendW - 30), x: lx + 24, y: row + 4, size: 12)
             row += 20
         }
         if let note {
-            c.setColor(Palette.muted)
+            c.setColor(c.theme.muted)
             var line = ""
             row += 10
             for word in note.split(separator: " ") {
@@ -86,7 +85,6 @@ public struct LabelScatter: Sendable {
             }
             if !line.isEmpty { c.text(line, x: lx, y: row, size: 11) }
         }
-        return try c.pngData()
     }
 }
 
@@ -102,19 +100,19 @@ enum Frame {
         c.setLineWidth(1)
         for v in xt.values {
             let X = sx(v).rounded() + 0.5
-            if gridLines { c.setColor(Color(hex: 0xEEEEEE)); c.line(X, y, X, y + h) }
-            c.setColor(Palette.frame); c.line(X, y + h, X, y + h + 5)
-            c.setColor(Palette.ink); c.text(Ticks.label(v, step: xt.step), x: X, y: y + h + 8 + tickSize, size: tickSize, anchor: .middle)
+            if gridLines { c.setColor(c.theme.grid); c.line(X, y, X, y + h) }
+            c.setColor(c.theme.frame); c.line(X, y + h, X, y + h + 5)
+            c.setColor(c.theme.ink); c.text(Ticks.label(v, step: xt.step), x: X, y: y + h + 8 + tickSize, size: tickSize, anchor: .middle)
         }
         for v in yt.values {
             let Y = sy(v).rounded() + 0.5
-            if gridLines { c.setColor(Color(hex: 0xEEEEEE)); c.line(x, Y, x + w, Y) }
-            c.setColor(Palette.frame); c.line(x - 5, Y, x, Y)
-            c.setColor(Palette.ink); c.text(Ticks.label(v, step: yt.step), x: x - 8, y: Y + 4, size: tickSize, anchor: .end)
+            if gridLines { c.setColor(c.theme.grid); c.line(x, Y, x + w, Y) }
+            c.setColor(c.theme.frame); c.line(x - 5, Y, x, Y)
+            c.setColor(c.theme.ink); c.text(Ticks.label(v, step: yt.step), x: x - 8, y: Y + 4, size: tickSize, anchor: .end)
         }
-        c.setColor(Palette.frame)
+        c.setColor(c.theme.frame)
         c.strokeRect(x: x + 0.5, y: y + 0.5, width: w - 1, height: h - 1)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         if !xLabel.isEmpty { c.text(c.fitted(xLabel, size: 13, maxWidth: w), x: x + w / 2, y: y + h + 30 + tickSize, size: 13, anchor: .middle) }
         if !yLabel.isEmpty { c.text(c.fitted(yLabel, size: 13, maxWidth: h), x: x - 48, y: y + h / 2, size: 13, anchor: .middle, rotated: true) }
     }

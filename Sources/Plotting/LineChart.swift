@@ -38,7 +38,7 @@ public struct VerticalMark: Sendable {
 
 /// Lines over a numeric x axis (linear or log10): information criteria against k,
 /// learning curves, training losses.
-public struct LineChart: Sendable {
+public struct LineChart: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -58,12 +58,6 @@ public struct LineChart: Sendable {
         self.title = title; self.subtitle = subtitle; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
     }
 
-    public func renderPNG() throws -> Data {
-        let canvas = try Canvas(width: width, height: height, scale: scale)
-        draw(on: canvas)
-        return try canvas.pngData()
-    }
-
     public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
         let px = 78.0, py = 64.0, legendW = 190.0
@@ -79,10 +73,10 @@ public struct LineChart: Sendable {
         func sx(_ v: Double) -> Double { px + ((logX ? log10(v) : v) - x0) / (x1 - x0) * pw }
         func sy(_ v: Double) -> Double { py + ph - (v - y0) / (y1 - y0) * ph }
 
-        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
 
         // Grid lines and ticks.
@@ -90,8 +84,8 @@ public struct LineChart: Sendable {
         c.setLineWidth(1)
         for v in yt.values {
             let Y = sy(v).rounded() + 0.5
-            c.setColor(Color(hex: 0xECECEC)); c.line(px, Y, px + pw, Y)
-            c.setColor(Palette.ink); c.text(Ticks.label(v, step: yt.step), x: px - 8, y: Y + 4, size: 11.5, anchor: .end)
+            c.setColor(c.theme.grid); c.line(px, Y, px + pw, Y)
+            c.setColor(c.theme.ink); c.text(Ticks.label(v, step: yt.step), x: px - 8, y: Y + 4, size: 11.5, anchor: .end)
         }
         var xTicks: [(Double, String)]
         if logX {
@@ -112,12 +106,12 @@ public struct LineChart: Sendable {
         }
         for (v, label) in xTicks {
             let X = sx(v).rounded() + 0.5
-            c.setColor(Color(hex: 0xECECEC)); c.line(X, py, X, py + ph)
-            c.setColor(Palette.frame); c.line(X, py + ph, X, py + ph + 5)
-            c.setColor(Palette.ink); c.text(label, x: X, y: py + ph + 19, size: 11.5, anchor: .middle)
+            c.setColor(c.theme.grid); c.line(X, py, X, py + ph)
+            c.setColor(c.theme.frame); c.line(X, py + ph, X, py + ph + 5)
+            c.setColor(c.theme.ink); c.text(label, x: X, y: py + ph + 19, size: 11.5, anchor: .middle)
         }
-        c.setColor(Palette.frame); c.strokeRect(x: px + 0.5, y: py + 0.5, width: pw - 1, height: ph - 1)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.frame); c.strokeRect(x: px + 0.5, y: py + 0.5, width: pw - 1, height: ph - 1)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(xLabel, size: 13, maxWidth: pw), x: px + pw / 2, y: py + ph + 42, size: 13, anchor: .middle)
         c.text(c.fitted(yLabel, size: 13, maxWidth: ph), x: px - 56, y: py + ph / 2, size: 13, anchor: .middle, rotated: true)
 
@@ -126,7 +120,7 @@ public struct LineChart: Sendable {
         c.setRoundCaps()
         for s in series {
             if let lo = s.lower, let hi = s.upper, lo.count == s.x.count, hi.count == s.x.count, !s.x.isEmpty {
-                c.setColor(s.color, alpha: 0.18)
+                c.setColor(c.theme.adapt(s.color), alpha: 0.18)
                 c.moveTo(sx(s.x[0]), sy(hi[0]))
                 for i in 1..<s.x.count { c.lineTo(sx(s.x[i]), sy(hi[i])) }
                 for i in stride(from: s.x.count - 1, through: 0, by: -1) { c.lineTo(sx(s.x[i]), sy(lo[i])) }
@@ -134,21 +128,21 @@ public struct LineChart: Sendable {
             }
         }
         for mark in marks {
-            c.setColor(mark.color ?? Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
+            c.setColor(c.theme.adapt(mark.color ?? c.theme.muted)); c.setLineWidth(1.2); c.setDash([4, 4])
             c.line(sx(mark.x), py, sx(mark.x), py + ph); c.setDash([])
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(mark.note, x: sx(mark.x) + (mark.noteOnLeft ? -6 : 6), y: py + 16 + 16 * Double(mark.row), size: 12, bold: true,
                    anchor: mark.noteOnLeft ? .end : .start)
         }
         for s in series {
             let pts = zip(s.x, s.y).filter { $0.1.isFinite }.map { (sx($0.0), sy($0.1)) }
-            c.setColor(s.color); c.setLineWidth(2.2); c.setDash(s.dash)
+            c.setColor(c.theme.adapt(s.color)); c.setLineWidth(2.2); c.setDash(s.dash)
             c.strokePolylines([pts]); c.setDash([])
             if s.markers {
                 for p in pts {
                     c.circle(x: p.0, y: p.1, radius: 3.6)
-                    c.setColor(.white); c.fillPreserve()
-                    c.setColor(s.color); c.setLineWidth(1.8); c.stroke()
+                    c.setColor(c.theme.halo); c.fillPreserve()
+                    c.setColor(c.theme.adapt(s.color)); c.setLineWidth(1.8); c.stroke()
                 }
             }
         }
@@ -157,33 +151,33 @@ public struct LineChart: Sendable {
         // Legend.
         var row = py + 10
         let lx = px + pw + 18
-        c.setColor(Palette.muted); c.text("Lines", x: lx, y: row + 4, size: 11.5, bold: true)
+        c.setColor(c.theme.muted); c.text("Lines", x: lx, y: row + 4, size: 11.5, bold: true)
         row += 22
         for s in series {
-            c.setColor(s.color); c.setLineWidth(2.2); c.setDash(s.dash)
+            c.setColor(c.theme.adapt(s.color)); c.setLineWidth(2.2); c.setDash(s.dash)
             c.line(lx, row, lx + 18, row); c.setDash([])
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(s.label, size: 12, maxWidth: legendW - 34), x: lx + 26, y: row + 4, size: 12)
             row += 21
         }
         if series.contains(where: { $0.lower != nil }) {
-            c.setColor(Palette.muted, alpha: 0.25); c.fillRect(x: lx, y: row - 6, width: 18, height: 12)
-            c.setColor(Palette.ink); c.text("95 % interval", x: lx + 26, y: row + 4, size: 12)
+            c.setColor(c.theme.muted, alpha: 0.25); c.fillRect(x: lx, y: row - 6, width: 18, height: 12)
+            c.setColor(c.theme.ink); c.text("95 % interval", x: lx + 26, y: row + 4, size: 12)
             row += 21
         }
         if marks.contains(where: { !$0.legend.isEmpty }) {
             row += 12
-            c.setColor(Palette.muted); c.text(c.fitted(marksLegendTitle, size: 11.5, maxWidth: legendW - 8, bold: true),
+            c.setColor(c.theme.muted); c.text(c.fitted(marksLegendTitle, size: 11.5, maxWidth: legendW - 8, bold: true),
                                               x: lx, y: row + 4, size: 11.5, bold: true)
             row += 22
             for mark in marks where !mark.legend.isEmpty {
-                c.setColor(mark.color ?? Palette.muted); c.setLineWidth(1.2); c.setDash([4, 4])
+                c.setColor(c.theme.adapt(mark.color ?? c.theme.muted)); c.setLineWidth(1.2); c.setDash([4, 4])
                 c.line(lx + 9, row - 7, lx + 9, row + 7); c.setDash([])
-                c.setColor(Palette.ink)
+                c.setColor(c.theme.ink)
                 c.text(c.fitted(mark.note, size: 12, maxWidth: legendW - 34, bold: true), x: lx + 26, y: row + 4, size: 12, bold: true)
                 row += 16
                 for line in mark.legend {
-                    c.setColor(Palette.muted)
+                    c.setColor(c.theme.muted)
                     c.text(c.fitted(line, size: 11, maxWidth: legendW - 30), x: lx + 26, y: row + 4, size: 11)
                     row += 15
                 }

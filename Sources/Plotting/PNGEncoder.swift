@@ -57,6 +57,16 @@ public enum PNGEncoder {
         public static let figures = Options(level: 6, filter: .none, strategy: .standard, palette: true)
     }
 
+    /// The width and height a PNG's IHDR chunk states (the signature, then IHDR's length and type, then width and height).
+    public static func size(_ png: Data) throws -> (width: Int, height: Int) {
+        let b = [UInt8](png.prefix(24))
+        guard b.count == 24, b[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], b[12..<16] == [0x49, 0x48, 0x44, 0x52] else {
+            throw PlotError("not a PNG (no IHDR chunk)")
+        }
+        func be(_ i: Int) -> Int { b[i..<(i + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        return (be(16), be(20))
+    }
+
     /// Encodes `height` rows of `width` pixels, each a native-endian `UInt32` 0x??RRGGBB
     /// (Cairo's RGB24), rows `stride` bytes apart.
     public static func encode(xrgb base: UnsafeRawPointer, width: Int, height: Int, stride: Int,

@@ -23,7 +23,7 @@ public struct ScatterPanel: Sendable {
 /// Small multiples: a grid of square scatter panels on shared axes, with row
 /// headings on the left — e.g. a GAN's samples at checkpoints (columns) under two
 /// settings (rows), over the faint training data.
-public struct PanelScatter: Sendable {
+public struct PanelScatter: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -46,13 +46,12 @@ public struct PanelScatter: Sendable {
         self.panels = panels; self.xRange = xRange; self.yRange = yRange
     }
 
-    public func renderPNG() throws -> Data {
-        let c = try Canvas(width: width, height: height, scale: scale)
+    public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
-        c.setColor(.white); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
         let left = rowLabels.isEmpty ? 20.0 : 104.0
         let top = 70.0, bottom = footnote == nil ? 12.0 : 34.0
@@ -64,7 +63,7 @@ public struct PanelScatter: Sendable {
         for r in 0..<rows {
             let py = top + Double(r) * (side + headingH + gap) + headingH
             if r < rowLabels.count {
-                c.setColor(Palette.ink)
+                c.setColor(c.theme.ink)
                 var ly = py + side / 2 - 8
                 for part in rowLabels[r].split(separator: "\n") {
                     c.text(c.fitted(String(part), size: 12, maxWidth: x0 - 24, bold: ly == py + side / 2 - 8),
@@ -79,36 +78,35 @@ public struct PanelScatter: Sendable {
                 let px = x0 + Double(col) * (side + gap)
                 func sx(_ v: Double) -> Double { px + (v - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * side }
                 func sy(_ v: Double) -> Double { py + side - (v - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * side }
-                c.setColor(Palette.ink)
+                c.setColor(c.theme.ink)
                 c.text(c.fitted(p.heading, size: 11.5, maxWidth: side, bold: true), x: px + side / 2, y: py - 6,
                        size: 11.5, bold: true, anchor: .middle)
-                c.setColor(Color(hex: 0xFAFAFA)); c.fillRect(x: px, y: py, width: side, height: side)
+                c.setColor(c.theme.panel); c.fillRect(x: px, y: py, width: side, height: side)
                 c.save()
                 c.clip(x: px, y: py, width: side, height: side)
-                c.setColor(Color(hex: 0xB8B8B8))
+                c.setColor(c.theme.faint)
                 for b in background { c.circle(x: sx(b.x), y: sy(b.y), radius: 1.1) }
                 c.fill()
                 for circle in p.circles {
                     let rr = circle.radius / (xRange.upperBound - xRange.lowerBound) * side
-                    c.setColor(circle.solid ? Color(hex: 0x1B7837) : Color(hex: 0x777777))
+                    c.setColor(c.theme.adapt(circle.solid ? Color(hex: 0x1B7837) : Color(hex: 0x777777)))
                     c.setLineWidth(circle.solid ? 1.6 : 1)
                     c.setDash(circle.solid ? [] : [3, 3])
                     c.circle(x: sx(circle.x), y: sy(circle.y), radius: max(rr, 2.5))
                     c.stroke()
                     c.setDash([])
                 }
-                c.setColor(pointColor, alpha: 0.55)
+                c.setColor(c.theme.adapt(pointColor), alpha: 0.55)
                 for q in p.points { c.circle(x: sx(q.x), y: sy(q.y), radius: 1.3) }
                 c.fill()
                 c.restore()
-                c.setColor(Palette.frame); c.setLineWidth(1)
+                c.setColor(c.theme.frame); c.setLineWidth(1)
                 c.strokeRect(x: px + 0.5, y: py + 0.5, width: side - 1, height: side - 1)
             }
         }
         if let f = footnote {
-            c.setColor(Palette.muted)
+            c.setColor(c.theme.muted)
             c.text(c.fitted(f, size: 12, maxWidth: W - 40), x: W / 2, y: H - 14, size: 12, anchor: .middle)
         }
-        return try c.pngData()
     }
 }

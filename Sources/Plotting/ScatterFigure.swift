@@ -34,7 +34,7 @@ public struct ContourLayer: Sendable {
 
 /// Everything a 2-D model figure shows. Layers left empty are not drawn, and the
 /// legend lists only what is drawn.
-public struct ScatterFigure: Sendable {
+public struct ScatterFigure: Figure {
     public var width = 800
     public var height = 600
     public var scale = 1.0
@@ -70,13 +70,6 @@ public struct ScatterFigure: Sendable {
     // Layout, in logical pixels.
     static let plotLeft = 70.0, plotTop = 64.0, legendWidth = 190.0, plotBottomMargin = 58.0
 
-    /// Draws the figure and encodes it as PNG.
-    public func renderPNG() throws -> Data {
-        let canvas = try Canvas(width: width, height: height, scale: scale)
-        draw(on: canvas)
-        return try canvas.pngData()
-    }
-
     public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
         let px = Self.plotLeft, py = Self.plotTop
@@ -84,13 +77,13 @@ public struct ScatterFigure: Sendable {
         func sx(_ x: Double) -> Double { px + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * pw }
         func sy(_ y: Double) -> Double { py + ph - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * ph }
 
-        c.setColor(.white)
+        c.setColor(c.theme.background)
         c.fillRect(x: 0, y: 0, width: W, height: H)
 
         // Title and subtitle.
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         c.text(c.fitted(title, size: 17, maxWidth: W - 2 * px + 40, bold: true), x: px - 40, y: 28, size: 17, bold: true)
-        c.setColor(Palette.muted)
+        c.setColor(c.theme.muted)
         c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 2 * px + 40), x: px - 40, y: 48, size: 12.5)
 
         // P(y|x) background.
@@ -105,12 +98,12 @@ public struct ScatterFigure: Sendable {
         c.clip(x: px, y: py, width: pw, height: ph)
         c.setRoundCaps()
         if let p = probability, p.drawBoundary {
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.setLineWidth(2.2)
             for line in boundaryLines(p) { c.strokePolylines([line.map { (sx($0.0), sy($0.1)) }]) }
         }
         for layer in contours {
-            let col = layer.label < 0 ? Color(hex: 0xB3261E) : Palette.classColor(layer.label).mixed(with: .black, 0.25)
+            let col = layer.label < 0 ? c.theme.density : c.theme.deepen(c.theme.classColor(layer.label), 0.25)
             for (n, level) in layer.levels.enumerated() {
                 c.setColor(col)
                 c.setLineWidth([2.4, 1.6, 1.1][min(n, 2)])
@@ -122,24 +115,24 @@ public struct ScatterFigure: Sendable {
         }
         let dataAlpha = fadeData ? 0.35 : 1.0
         for p in train {
-            let col = pointColor(p.label)
+            let col = pointColor(p.label, c.theme)
             c.circle(x: sx(p.x), y: sy(p.y), radius: 3.4)
             c.setColor(col, alpha: dataAlpha); c.fillPreserve()
             c.setColor(col.mixed(with: .black, 0.45), alpha: dataAlpha); c.setLineWidth(0.8); c.stroke()
         }
         for p in test {
-            let col = pointColor(p.label).mixed(with: .black, 0.15)
+            let col = c.theme.deepen(pointColor(p.label, c.theme), 0.15)
             c.circle(x: sx(p.x), y: sy(p.y), radius: 3.6)
-            c.setColor(.white, alpha: dataAlpha * 0.8); c.fillPreserve()
+            c.setColor(c.theme.halo, alpha: dataAlpha * 0.8); c.fillPreserve()
             c.setColor(col, alpha: dataAlpha); c.setLineWidth(1.6); c.stroke()
         }
         for s in samples {
-            drawCross(on: c, x: sx(s.x), y: sy(s.y), color: pointColor(s.label).mixed(with: .black, 0.35))
+            drawCross(on: c, x: sx(s.x), y: sy(s.y), color: c.theme.deepen(pointColor(s.label, c.theme), 0.35))
         }
         for curve in curves {
-            c.setColor(.white, alpha: 0.85); c.setLineWidth(curve.width + 2.4); c.setDash([])
+            c.setColor(c.theme.halo, alpha: 0.85); c.setLineWidth(curve.width + 2.4); c.setDash([])
             c.strokePolylines([curve.points.map { (sx($0.0), sy($0.1)) }])
-            c.setColor(curve.color); c.setLineWidth(curve.width); c.setDash(curve.dash)
+            c.setColor(c.theme.adapt(curve.color)); c.setLineWidth(curve.width); c.setDash(curve.dash)
             c.strokePolylines([curve.points.map { (sx($0.0), sy($0.1)) }])
             c.setDash([])
         }
@@ -150,7 +143,7 @@ public struct ScatterFigure: Sendable {
     }
 
     /// Class colour, or a neutral ink for unlabelled points (label −1).
-    func pointColor(_ label: Int) -> Color { label < 0 ? Color(hex: 0x333333) : Palette.classColor(label) }
+    func pointColor(_ label: Int, _ theme: Theme) -> Color { label < 0 ? theme.adapt(Color(hex: 0x333333)) : theme.classColor(label) }
 
     private func drawScalar(_ s: ScalarLayer, on c: Canvas, x: Double, y: Double, w: Double, h: Double) {
         let g = s.grid
@@ -160,7 +153,7 @@ public struct ScatterFigure: Sendable {
             let row = g.ny - 1 - j
             for i in 0..<g.nx {
                 let v = s.values[j * g.nx + i]
-                let col = Colormap.viridis(span > 0 ? (v - s.minimum) / span : 0).mixed(with: .white, 0.12)
+                let col = Colormap.viridis(span > 0 ? (v - s.minimum) / span : 0).mixed(with: c.theme.background, 0.12)
                 func byte(_ v: Double) -> UInt32 { UInt32(min(max((v * 255).rounded(), 0), 255)) }
                 pixels[row * g.nx + i] = (byte(col.r) << 16) | (byte(col.g) << 8) | byte(col.b)
             }
@@ -170,7 +163,7 @@ public struct ScatterFigure: Sendable {
 
     private func drawCross(on c: Canvas, x: Double, y: Double, color: Color) {
         let r = 4.2
-        c.setColor(.white, alpha: 0.9); c.setLineWidth(3.4)
+        c.setColor(c.theme.halo, alpha: 0.9); c.setLineWidth(3.4)
         c.moveTo(x - r, y - r); c.lineTo(x + r, y + r); c.moveTo(x - r, y + r); c.lineTo(x + r, y - r); c.stroke()
         c.setColor(color); c.setLineWidth(1.7)
         c.moveTo(x - r, y - r); c.lineTo(x + r, y + r); c.moveTo(x - r, y + r); c.lineTo(x + r, y - r); c.stroke()
@@ -178,7 +171,7 @@ public struct ScatterFigure: Sendable {
 
     private func drawProbability(_ p: ProbabilityLayer, on c: Canvas, x: Double, y: Double, w: Double, h: Double) {
         let g = p.grid, K = p.classCount
-        let tints = (0..<K).map { Palette.classColor($0).mixed(with: .white, 0.55) }
+        let tints = (0..<K).map { c.theme.tint($0) }
         var pixels = [UInt32](repeating: 0, count: g.nx * g.ny)
         for j in 0..<g.ny {
             let row = g.ny - 1 - j  // image rows run top to bottom
@@ -220,20 +213,20 @@ public struct ScatterFigure: Sendable {
 
     private func drawAxes(on c: Canvas, x: Double, y: Double, w: Double, h: Double,
                           sx: (Double) -> Double, sy: (Double) -> Double) {
-        c.setColor(Palette.frame); c.setLineWidth(1)
+        c.setColor(c.theme.frame); c.setLineWidth(1)
         c.strokeRect(x: x + 0.5, y: y + 0.5, width: w - 1, height: h - 1)
         let xt = Ticks.nice(xRange.lowerBound, xRange.upperBound)
         let yt = Ticks.nice(yRange.lowerBound, yRange.upperBound)
-        c.setColor(Palette.ink)
+        c.setColor(c.theme.ink)
         for v in xt.values {
             let X = sx(v).rounded() + 0.5
-            c.setColor(Palette.frame); c.line(X, y + h, X, y + h + 5)
-            c.setColor(Palette.ink); c.text(Ticks.label(v, step: xt.step), x: X, y: y + h + 19, size: 11.5, anchor: .middle)
+            c.setColor(c.theme.frame); c.line(X, y + h, X, y + h + 5)
+            c.setColor(c.theme.ink); c.text(Ticks.label(v, step: xt.step), x: X, y: y + h + 19, size: 11.5, anchor: .middle)
         }
         for v in yt.values {
             let Y = sy(v).rounded() + 0.5
-            c.setColor(Palette.frame); c.line(x - 5, Y, x, Y)
-            c.setColor(Palette.ink); c.text(Ticks.label(v, step: yt.step), x: x - 8, y: Y + 4, size: 11.5, anchor: .end)
+            c.setColor(c.theme.frame); c.line(x - 5, Y, x, Y)
+            c.setColor(c.theme.ink); c.text(Ticks.label(v, step: yt.step), x: x - 8, y: Y + 4, size: 11.5, anchor: .end)
         }
         c.text(c.fitted(xLabel, size: 13, maxWidth: w), x: x + w / 2, y: y + h + 42, size: 13, anchor: .middle)
         c.text(c.fitted(yLabel, size: 13, maxWidth: h), x: x - 48, y: y + h / 2, size: 13, anchor: .middle, rotated: true)
@@ -243,17 +236,17 @@ public struct ScatterFigure: Sendable {
         var row = y + 6
         let maxText = Self.legendWidth - 34
         func heading(_ s: String) {
-            c.setColor(Palette.muted)
+            c.setColor(c.theme.muted)
             c.text(s, x: x, y: row + 4, size: 11.5, bold: true)
             row += 20
         }
         if !classNames.isEmpty { heading("Classes") }
         for (k, name) in classNames.enumerated() {
-            let col = Palette.classColor(k)
-            c.setColor(col.mixed(with: .white, 0.55)); c.fillRect(x: x, y: row - 7, width: 18, height: 14)
+            let col = c.theme.classColor(k)
+            c.setColor(c.theme.tint(k)); c.fillRect(x: x, y: row - 7, width: 18, height: 14)
             c.circle(x: x + 9, y: row, radius: 3.4)
             c.setColor(col); c.fill()
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(name, size: 12, maxWidth: maxText), x: x + 26, y: row + 4, size: 12)
             row += 21
         }
@@ -262,10 +255,10 @@ public struct ScatterFigure: Sendable {
             heading(s.label)
             let barH = 90.0
             for step in 0..<Int(barH) {
-                c.setColor(Colormap.viridis(1 - Double(step) / barH).mixed(with: .white, 0.12))
+                c.setColor(Colormap.viridis(1 - Double(step) / barH).mixed(with: c.theme.background, 0.12))
                 c.fillRect(x: x, y: row - 6 + Double(step), width: 14, height: 1.2)
             }
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(Ticks.compact(s.maximum), x: x + 20, y: row + 2, size: 11)
             c.text(Ticks.compact(s.minimum), x: x + 20, y: row - 6 + barH, size: 11)
             row += barH + 14
@@ -273,30 +266,30 @@ public struct ScatterFigure: Sendable {
         heading("Marks")
         func entry(_ s: String, _ drawMark: (Double, Double) -> Void) {
             drawMark(x + 9, row)
-            c.setColor(Palette.ink)
+            c.setColor(c.theme.ink)
             c.text(c.fitted(s, size: 12, maxWidth: maxText), x: x + 26, y: row + 4, size: 12)
             row += 21
         }
         if !train.isEmpty {
             entry(fadeData ? "\(dataLabel) (faded)" : dataLabel) { mx, my in
                 c.circle(x: mx, y: my, radius: 3.4)
-                c.setColor(Palette.muted, alpha: fadeData ? 0.35 : 1); c.fill()
+                c.setColor(c.theme.muted, alpha: fadeData ? 0.35 : 1); c.fill()
             }
         }
         if !test.isEmpty {
             entry("test data") { mx, my in
                 c.circle(x: mx, y: my, radius: 3.6)
-                c.setColor(Palette.muted, alpha: fadeData ? 0.35 : 1); c.setLineWidth(1.6); c.stroke()
+                c.setColor(c.theme.muted, alpha: fadeData ? 0.35 : 1); c.setLineWidth(1.6); c.stroke()
             }
         }
         if probability?.drawBoundary == true {
             entry("decision boundary") { mx, my in
-                c.setColor(Palette.ink); c.setLineWidth(2.2); c.line(mx - 9, my, mx + 9, my)
+                c.setColor(c.theme.ink); c.setLineWidth(2.2); c.line(mx - 9, my, mx + 9, my)
             }
         }
         if probability != nil {
             entry("tint: P(y|x)") { mx, my in
-                let a = Palette.classColor(0).mixed(with: .white, 0.55), b = Palette.classColor(1).mixed(with: .white, 0.55)
+                let a = c.theme.tint(0), b = c.theme.tint(1)
                 for s in 0..<6 {
                     c.setColor(a.mixed(with: b, Double(s) / 5)); c.fillRect(x: mx - 9 + Double(s) * 3, y: my - 7, width: 3, height: 14)
                 }
@@ -305,7 +298,7 @@ public struct ScatterFigure: Sendable {
         if let first = contours.first {
             for (n, level) in first.levels.enumerated() {
                 entry("\(Int((level.mass * 100).rounded())) % of \(first.label < 0 ? "p(x)" : "p(x|y)")") { mx, my in
-                    c.setColor(first.label < 0 ? Color(hex: 0xB3261E) : Palette.muted)
+                    c.setColor(first.label < 0 ? c.theme.density : c.theme.muted)
                     c.setLineWidth([2.4, 1.6, 1.1][min(n, 2)])
                     c.setDash(n == 2 ? [5, 4] : [])
                     c.line(mx - 9, my, mx + 9, my)
@@ -314,11 +307,11 @@ public struct ScatterFigure: Sendable {
             }
         }
         if !samples.isEmpty {
-            entry(samplesLabel) { mx, my in drawCross(on: c, x: mx, y: my, color: Palette.ink) }
+            entry(samplesLabel) { mx, my in drawCross(on: c, x: mx, y: my, color: c.theme.ink) }
         }
         for curve in curves {
             entry(curve.label) { mx, my in
-                c.setColor(curve.color); c.setLineWidth(curve.width); c.setDash(curve.dash)
+                c.setColor(c.theme.adapt(curve.color)); c.setLineWidth(curve.width); c.setDash(curve.dash)
                 c.line(mx - 9, my, mx + 9, my); c.setDash([])
             }
         }

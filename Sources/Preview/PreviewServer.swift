@@ -83,6 +83,7 @@ public final class PreviewServer: Sendable {
         case "json": return "application/json"
         case "png": return "image/png"
         case "svg": return "image/svg+xml"
+        case "pdf": return "application/pdf"
         case "woff2": return "font/woff2"
         case "txt": return "text/plain; charset=utf-8"
         default: return "application/octet-stream"

@@ -169,6 +169,36 @@ func png(_ args: Arguments, _ spec: ProjectSpec) throws {
               "colours": ["map": countColours(canvas), "density": countColours(density)], "variants": variants])
 }
 
+/// What the figure files cost (issue 17): each PNG variant drawn and encoded, the draw alone
+/// at 2×, the 2× canvas encoded at a few zlib levels, and the whole `render(formats:)`.
+///   lenses-bench themes --project DIR [--dataset NAME] [--reps N]
+func themes(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let data = try ProjectData.load(args.dataset, spec: spec)
+    let model = try fitted("logistic_regression", spec, data)
+    let fig = mapFigure(data, proba: model.predictProba(gridMatrix(data.grid)), title: "Logistic regression")
+    var rows = [String: Any]()
+    for (name, scale, theme) in [("light1x", 1.0, Theme.light), ("light2x", 2.0, Theme.light), ("dark1x", 1.0, Theme.dark), ("dark2x", 2.0, Theme.dark)] {
+        let bytes = try fig.renderPNG(scale: scale, theme: theme).count
+        let t = try times(args.reps) { _ = try fig.renderPNG(scale: scale, theme: theme) }
+        let d = try times(args.reps) { let c = try Canvas(width: fig.width, height: fig.height, scale: scale, theme: theme); fig.draw(on: c) }
+        rows[name] = ["bytes": bytes, "render_encode": median(t), "draw": median(d)]
+    }
+    let c2 = try Canvas(width: fig.width, height: fig.height, scale: 2)
+    fig.draw(on: c2)
+    var levels = [String: Any]()
+    for level in [1, 3, 6] {
+        for filter in [PNGEncoder.Filter.none, .sub, .up, .paeth] {
+            let o = PNGEncoder.Options(level: level, filter: filter)
+            levels["\(level) \(filter.rawValue)"] = ["bytes": try c2.pngData(options: o).count,
+                                                     "seconds": median(try times(args.reps) { _ = try c2.pngData(options: o) })]
+        }
+    }
+    let all = try times(max(3, args.reps / 2)) { _ = try fig.render(formats: [.png]) }
+    let vectors = try times(max(3, args.reps / 2)) { _ = try fig.renderVector(.svg); _ = try fig.renderVector(.pdf) }
+    try emit(["command": "themes", "dataset": args.dataset, "variants": rows, "levels_2x": levels,
+              "render_all_png": median(all), "svg_and_pdf": median(vectors)])
+}
+
 /// One decision-boundary figure drawn and encoded once, for instruction counts under
 /// callgrind (`--encoder cairo` uses Cairo's PNG writer, `default` the figures' encoder).
 func figure(_ args: Arguments, _ spec: ProjectSpec) throws {
@@ -339,6 +369,7 @@ do {
     let spec = try ConfigLoader.load(root: URL(fileURLWithPath: args.project, isDirectory: true).standardizedFileURL)
     switch args.command {
     case "png": try png(args, spec)
+    case "themes": try themes(args, spec)
     case "models": try models(args, spec)
     case "gmm": try gmm(args, spec)
     case "svm": try svm(args, spec)

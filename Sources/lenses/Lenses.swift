@@ -16,7 +16,7 @@ struct Lenses: AsyncParsableCommand {
         The same inputs always give the same bytes, whatever --jobs is.
         """,
         version: versionText,
-        subcommands: [Init.self, Build.self, Serve.self, Publish.self, Check.self, Claims.self, Clean.self, ExportSplits.self],
+        subcommands: [Init.self, Build.self, Serve.self, Publish.self, Check.self, Claims.self, Clean.self, Figure.self, ExportSplits.self],
         defaultSubcommand: nil)
 }
 
@@ -202,6 +202,55 @@ struct Clean: ParsableCommand {
         let root = try project.root()
         let removed = try BuildCache(root: root).clear()
         print("Removed \(removed) cache entries from \(root.appendingPathComponent(".lenses/cache").path)")
+    }
+}
+
+struct Figure: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one figure of the site to a file: PNG (1× or 2×, light or dark), SVG or PDF.",
+        discussion: """
+        Names a figure by its render job, as `lenses figure --list` prints them
+        (e.g. render/two_moons/logistic_regression/map/pair), or by its file name on
+        the site (two_moons--logistic_regression--map--pair.png). Only that figure and
+        what it needs are trained and drawn; results come from and go to the build
+        cache like a build's. The format follows the extension of --out.
+        """)
+
+    @OptionGroup var project: ProjectOptions
+
+    @Argument(help: ArgumentHelp("The figure: its render job or its file name.", valueName: "figure"))
+    var name: String?
+
+    @Option(name: .long, help: ArgumentHelp("The file to write: .png, .svg or .pdf.", valueName: "file"))
+    var out: String?
+
+    @Flag(name: .long, help: "The dark theme (PNG only).")
+    var dark = false
+
+    @Option(name: .long, help: ArgumentHelp("Pixel density of a PNG: 1 or 2.", valueName: "n"))
+    var scale: Int = 1
+
+    @Flag(name: .long, help: "List the figures of the site (render jobs and file names) and exit.")
+    var list = false
+
+    func run() async throws {
+        let spec = try ConfigLoader.load(root: try project.root())
+        if list {
+            for (id, file) in try SiteBuilder.figureNames(spec) { print("\(id)\t\(file)") }
+            return
+        }
+        guard let name, let out else { throw ValidationError("name a figure and --out FILE (lenses figure --list shows the figures)") }
+        guard scale == 1 || scale == 2 else { throw ValidationError("--scale is 1 or 2") }
+        let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+        guard ["png", "svg", "pdf"].contains(ext) else { throw ValidationError("--out must end in .png, .svg or .pdf, got '\(out)'") }
+        guard ext == "png" || (!dark && scale == 1) else { throw ValidationError("--dark and --scale apply to PNG files only") }
+        let figure = try await SiteBuilder.figure(spec, named: name)
+        let suffix = ext == "png" ? "\(dark ? "-dark" : "")\(scale == 2 ? "@2x" : "").png" : ".\(ext)"
+        guard let path = figure.file(suffix), let data = figure.allFiles[path] else {
+            throw ValidationError("the figure has no \(suffix) file")
+        }
+        try data.write(to: URL(fileURLWithPath: out))
+        print("Wrote \(out) (\(data.count) bytes) from \(path)")
     }
 }
 

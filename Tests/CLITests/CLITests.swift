@@ -104,6 +104,25 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("site/pagefind").path))
     }
 
+    @Test("figure writes one figure as PDF, SVG or a 2× dark PNG, by job id or file name; --list names them")
+    func figureCommand() throws {
+        let root = try tempProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let yml = root.appendingPathComponent("lenses.yml")
+        let text = try String(contentsOf: yml, encoding: .utf8)
+        let pages = try #require(text.range(of: "\npages:\n"))
+        try (String(text[..<pages.upperBound]) + "  - {slug: index, file: content/index.md}\n").write(to: yml, atomically: true, encoding: .utf8)
+        let list = try lenses(["figure", "--list"], in: root)
+        #expect(list.status == 0 && list.stdout.contains("render/two_moons/logistic_regression/map/pair\tfigures/two_moons--logistic_regression--map--pair.png"))
+        let pdf = try lenses(["figure", "render/two_moons/logistic_regression/map/pair", "--out", "f.pdf"], in: root)
+        #expect(pdf.status == 0, "stderr: \(pdf.stderr)")
+        #expect(try Data(contentsOf: root.appendingPathComponent("f.pdf")).starts(with: Data("%PDF-".utf8)))
+        let png = try lenses(["figure", "two_moons--logistic_regression--map--pair.png", "--dark", "--scale", "2", "--out", "f.png"], in: root)
+        #expect(png.status == 0 && png.stdout.contains("map--pair-dark@2x.png"), "stderr: \(png.stderr)")
+        let bad = try lenses(["figure", "nope", "--out", "f.svg"], in: root)
+        #expect(bad.status != 0 && bad.stderr.contains("no figure named 'nope'"))
+    }
+
     @Test("A bad --jobs value is refused with a message")
     func badJobs() throws {
         let r = try lenses(["build", "--jobs", "0"], in: Self.repoRoot)

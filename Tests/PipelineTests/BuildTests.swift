@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pipeline
+import Plotting
 
 @Suite("lenses build, end to end")
 struct BuildTests {
@@ -22,7 +23,10 @@ struct BuildTests {
         }
         let doc = try JSONSerialization.jsonObject(with: files["metrics.json"]!) as! [String: Any]
         let figures = doc["figures"] as! [[String: Any]]
-        #expect(figures.count == files.keys.filter { $0.hasPrefix("figures/") }.count)
+        // Every figure has four PNGs: 1× and 2×, light and dark (SVG and PDF only when asked for).
+        let oneX = files.keys.filter { $0.hasPrefix("figures/") && !$0.contains("@2x") && !$0.contains("-dark") }
+        #expect(figures.count == oneX.count && oneX.allSatisfy { $0.hasSuffix(".png") })
+        #expect(files.keys.filter { $0.hasPrefix("figures/") }.count == 4 * figures.count)
         // 4 maps and 2 Bayes-flip panels at pair size, 2 densities, and two moons' Gaussian NB map alone (Bayes' flip)
         #expect(figures.count == 9)
         for f in figures {
@@ -37,6 +41,44 @@ struct BuildTests {
         let page = String(decoding: files["two-lenses.html"]!, as: UTF8.self)
         let lrMoons = figures.first { ($0["file"] as! String) == "figures/two_moons--logistic_regression--map--pair.png" }!
         #expect(page.contains(String(format: "%.3f", lrMoons["test_accuracy"] as! Double)))
+    }
+
+    @Test("Pages show every figure at 1× and 2× (srcset) with a dark <source>, carry Open Graph tags and a 1200×630 card; with base_url a canonical link")
+    func figureFilesAndSharing() async throws {
+        let project = try TempProject()
+        defer { project.remove() }
+        var spec = project.spec
+        spec.pages = spec.pages.filter { $0.slug == "two-lenses" || $0.slug == "index" }
+        spec.baseURL = "https://example.org/lenses/"
+        spec.figures.formats = [.png, .svg, .pdf]
+        let site = project.root.appendingPathComponent("site")
+        _ = try await SiteBuilder.build(spec, options: BuildOptions(output: site, parallelism: 2))
+        let files = try snapshot(site)
+        let html = String(decoding: files["two-lenses.html"]!, as: UTF8.self)
+        let imgs = html.matches(of: /<img src="([^"]+)" srcset="([^"]+) 1x, ([^"]+) 2x" width="(\d+)" height="(\d+)"/)
+        #expect(imgs.count == 6)
+        for m in imgs {
+            let one = String(m.1), two = String(m.3)
+            #expect(String(m.2) == one && two == one.replacingOccurrences(of: ".png", with: "@2x.png"))
+            let (w1, h1) = try PNGEncoder.size(files[one]!), (w2, h2) = try PNGEncoder.size(files[two]!)
+            #expect(w1 == Int(m.4)! && h1 == Int(m.5)!, "width/height attributes are the 1× size")
+            #expect(w2 == 2 * w1 && h2 == 2 * h1)
+            let stem = one.dropLast(4)
+            #expect(html.contains("<source media=\"screen and (prefers-color-scheme: dark)\" srcset=\"\(stem)-dark.png 1x, \(stem)-dark@2x.png 2x\">"))
+            #expect(files["\(stem)-dark.png"] != nil && files["\(stem)-dark@2x.png"] != nil)
+            #expect(files["\(stem).svg"] != nil && files["\(stem).pdf"]?.starts(with: Data("%PDF-".utf8)) == true)
+            #expect(html.contains("<a href=\"\(stem).svg\">SVG</a>") && html.contains("<a href=\"\(stem).pdf\">PDF</a>"))
+        }
+        #expect(html.matches(of: /<picture>/).count == 6)
+        for tag in ["<meta property=\"og:title\" content=\"Two lenses on the same data\">",
+                    "<meta property=\"og:image\" content=\"https://example.org/lenses/cards/two-lenses.png\">",
+                    "<meta name=\"twitter:card\" content=\"summary_large_image\">",
+                    "<link rel=\"canonical\" href=\"https://example.org/lenses/two-lenses.html\">",
+                    "<meta property=\"og:description\" content=\""] {
+            #expect(html.contains(tag), "\(tag)")
+        }
+        #expect(String(decoding: files["index.html"]!, as: UTF8.self).contains("<link rel=\"canonical\" href=\"https://example.org/lenses/\">"))
+        for page in ["index", "two-lenses"] { #expect(try PNGEncoder.size(files["cards/\(page).png"]!) == (1200, 630)) }
     }
 
     @Test("Two builds are byte-identical, and --jobs 1 equals --jobs 2")

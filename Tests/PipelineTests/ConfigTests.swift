@@ -45,7 +45,20 @@ struct ConfigTests {
         ("  - {slug: bayes-flip, file: content/bayes-flip.md}", "  - {slug: bayes-flip, file: content/nope.md}", "content file 'content/nope.md' not found", "content/nope.md"),
         ("    - [logistic_regression, gaussian_nb]", "    - [logistic_regression, qda_plus]", "model 'qda_plus' is not listed under models", "qda_plus"),
         ("seed: 42", "seed: [42", "is not valid YAML", "seed: [42"),
+        ("  grid: 200", "  grid: 200\n  formats: [png, eps]", "'eps' is not allowed; use one of: png, svg, pdf", "formats: [png, eps]"),
+        ("  grid: 200", "  grid: 200\n  formats: [svg]", "formats must include png", "formats: [svg]"),
+        ("  title: TwoLenses", "  title: TwoLenses\n  base_url: /repo/", "base_url must be an absolute http(s) URL ending in '/'", "base_url: /repo/"),
     ]
+
+    @Test("figures.formats and site.base_url are read (formats in a fixed order, default png only)")
+    func formatsAndBaseURL() throws {
+        #expect(try ConfigLoader.parse(variant("seed: 42", "seed: 42"), root: Self.root).figures.formats == [.png])
+        #expect(try ConfigLoader.parse(variant("seed: 42", "seed: 42"), root: Self.root).baseURL == nil)
+        let text = try variant("  grid: 200", "  grid: 200\n  formats: [pdf, png, svg, pdf]")
+        let spec = try ConfigLoader.parse(text.replacingOccurrences(of: "  title: TwoLenses", with: "  title: TwoLenses\n  base_url: https://example.org/x/"), root: Self.root)
+        #expect(spec.figures.formats == [.png, .svg, .pdf])
+        #expect(spec.baseURL == "https://example.org/x/")
+    }
 
     @Test("Each invalid config names the line, the key and what is allowed", arguments: 0..<cases.count)
     func invalid(index: Int) throws {

@@ -34,7 +34,8 @@ struct DeepFigureTests {
         }
         var multi = PanelScatter(title: "Panels", subtitle: "", rows: 2, columns: 2, panels: panels, xRange: -3...3, yRange: -3...3)
         multi.rowLabels = ["first\nline two", "second"]
-        return [grid.renderPNG, scatter.renderPNG, bars.renderPNG, hist.renderPNG, panel.renderPNG, multi.renderPNG]
+        return [{ try grid.renderPNG() }, { try scatter.renderPNG() }, { try bars.renderPNG() }, { try hist.renderPNG() },
+                { try panel.renderPNG() }, { try multi.renderPNG() }]
     }
 
     @Test("Image grid, label scatter, bars, histogram, classifier panel and panel scatter: valid 800×600 PNGs, byte-identical on a second render")
@@ -47,7 +48,7 @@ struct DeepFigureTests {
 
     @Test("Grey levels map 0 → white paper, 1 → dark ink, clamped outside [0, 1]; NaN drawn as paper")
     func greyLevels() {
-        let px = ImageGrid.pixels(GreyImage(width: 5, height: 1, pixels: [0, 1, -3, 7, .nan]))
+        let px = ImageGrid.pixels(GreyImage(width: 5, height: 1, pixels: [0, 1, -3, 7, .nan]), .light)
         #expect(px[0] == 0xFFFFFF && px[2] == 0xFFFFFF && px[4] == 0xFFFFFF)
         #expect(px[1] == 0x111111 && px[3] == 0x111111)
     }
