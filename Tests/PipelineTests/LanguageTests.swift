@@ -61,6 +61,11 @@ struct LanguageBuildTests {
             text = text.replacingOccurrences(of: old, with: new)
         }
         try text.write(to: yml, atomically: true, encoding: .utf8)
+        // 300 words cannot bear out the page's checked claims (no copies at any size): a draft
+        // page reports them instead of failing the build.
+        let page = project.root.appendingPathComponent("content/language.md")
+        let md = try String(contentsOf: page, encoding: .utf8)
+        try md.replacingOccurrences(of: "---\ntitle:", with: "---\ndraft: true\ntitle:").write(to: page, atomically: true, encoding: .utf8)
         var spec = try ConfigLoader.load(root: project.root)
         spec.pages = spec.pages.filter { ["index", "language"].contains($0.slug) }
         return (project, spec)
