@@ -102,6 +102,26 @@ FIGURES_LOADED = "return Array.from(document.querySelectorAll('.figure img')).ev
 FIGURES = "return Array.from(document.querySelectorAll('.figure img'), i => [i.currentSrc, i.getAttribute('width')])"
 
 
+def gallery_shots(base, shots, page="gallery-two-moons.html"):
+    """A gallery page in light and in dark mode at device scale factor 2, for people to look at."""
+    driver = browser(1280)
+    try:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1280, "height": 1000, "deviceScaleFactor": 2, "mobile": False})
+        for scheme in ["light", "dark"]:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                   {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            driver.get(f"{base}/{page}")
+            wait_ready(driver)
+            if driver.execute_script(LOAD_ALL_FIGURES):
+                WebDriverWait(driver, 20).until(lambda d: d.execute_script(FIGURES_LOADED))
+            out = shots / f"{page[:-5]}-{scheme}@2x.png"
+            driver.save_screenshot(str(out))
+            check(f"{page}: screenshot in {scheme} mode at 2x ({out.name})", png_width(out) == 2560)
+    finally:
+        driver.quit()
+
+
 def figure_variants(base, site, pages):
     """At device scale factor 2 every figure loads its 2x file (twice the 1x pixels; the page
     stays within 4 MB); with prefers-color-scheme: dark every figure shows its dark file; printed,
@@ -226,6 +246,7 @@ def main():
         driver.quit()
 
     figure_variants(base, site, pages)
+    gallery_shots(base, args.shots)
 
     phone = browser(390)
     try:
