@@ -574,12 +574,10 @@ enum Planner {
         // {{value}} and {{check}}: each path's study is planned (and its fits trained) even where no figure shows it.
         resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
         for path in resolved.references.flatMap(\.paths) {
-            let parts = path.text.split(separator: ".").map(String.init)
-            switch parts[0] {
-            case "fit": resolved.fits = unique(resolved.fits + path.jobs)
-            case "deep", "language": resolved.referencedStudies[parts[0]] = [parts[0]]
-            case "config": break
-            default: resolved.referencedStudies[parts[0], default: []].append(parts[1])
+            switch path.source {
+            case .fit: resolved.fits = unique(resolved.fits + path.jobs)
+            case .study(let section, let name): resolved.referencedStudies[section, default: []].append(name ?? section)
+            case .config: break
             }
         }
         return resolved

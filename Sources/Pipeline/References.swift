@@ -42,7 +42,16 @@ struct ParsedReference: Sendable {
 }
 
 struct ReferencePath: Sendable, Hashable {
-    /// The job whose artifact holds the value ("" for config values, which the page key covers).
+    /// Where the value lives: a fit, a study of lenses.yml, or the settings.
+    enum Source: Sendable, Hashable {
+        case fit
+        /// A study by its lenses.yml section (`regression`, `mixture`, `case_study`,
+        /// `learning_curves`, `deep`, `language`) and, where the section lists several, its name.
+        case study(section: String, name: String?)
+        case config
+    }
+    let source: Source
+    /// The jobs whose artifacts hold the value (none for config values, which the page key covers).
     let jobs: [String]
     /// Where it is, below the job's entry.
     let key: String
@@ -146,7 +155,7 @@ enum References {
             guard spec.model(parts[2]) != nil else {
                 throw fail("'\(text)': unknown model '\(parts[2])'; known: \(spec.models.map(\.name).joined(separator: ", "))")
             }
-            return ReferencePath(jobs: ["train/\(parts[1])/\(parts[2])"], key: rest(3), text: text)
+            return ReferencePath(source: .fit, jobs: ["train/\(parts[1])/\(parts[2])"], key: rest(3), text: text)
         case "regression", "mixture", "case_study", "learning_curves":
             try need(3, "\(parts[0]).NAME.KEY")
             let known: [String], job: String
@@ -157,19 +166,20 @@ enum References {
             default: known = spec.learningCurves.datasets.map(\.name); job = "study/curves/\(parts[1])"
             }
             guard known.contains(parts[1]) else { throw fail("'\(text)': no \(parts[0]) study named '\(parts[1])' in lenses.yml; known: \(known.joined(separator: ", "))") }
-            return ReferencePath(jobs: [job], key: rest(2), text: text)
+            return ReferencePath(source: .study(section: parts[0], name: parts[1]), jobs: [job], key: rest(2), text: text)
         case "deep":
             try need(3, "deep.MODEL.(training|evaluation).KEY")
             guard spec.deep != nil else { throw fail("'\(text)': lenses.yml has no deep: section") }
-            return ReferencePath(jobs: (DeepJobs.models + ["judging"]).map { "study/deep/\($0)" }, key: rest(1), text: text)
+            return ReferencePath(source: .study(section: "deep", name: nil), jobs: (DeepJobs.models + ["judging"]).map { "study/deep/\($0)" },
+                                 key: rest(1), text: text)
         case "language":
             try need(2, "language.KEY")
             guard spec.language != nil else { throw fail("'\(text)': lenses.yml has no language: section") }
-            return ReferencePath(jobs: ["study/language"], key: rest(1), text: text)
+            return ReferencePath(source: .study(section: "language", name: nil), jobs: ["study/language"], key: rest(1), text: text)
         case "config":
             try need(2, "config.(seed|test_fraction|train_fraction)")
             guard configValue(parts[1], spec) != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }
-            return ReferencePath(jobs: [], key: parts[1], text: text)
+            return ReferencePath(source: .config, jobs: [], key: parts[1], text: text)
         default:
             throw fail("'\(text)': a path starts with fit, regression, mixture, case_study, learning_curves, deep, language or config")
         }
@@ -185,8 +195,9 @@ enum References {
     // MARK: values
 
     /// The values one job's artifact offers, flattened from its metrics.json entry.
-    static func values(of jobs: [String], artifacts: [String: Artifact]) -> [String: MetricValue] {
-        if jobs.first?.hasPrefix("study/deep/") == true {
+    static func values(of path: ReferencePath, artifacts: [String: Artifact]) -> [String: MetricValue] {
+        let jobs = path.jobs
+        if case .study(section: "deep", _) = path.source {
             func part(_ name: String) -> DeepPart? { if case .deep(let p)? = artifacts["study/deep/\(name)"] { return p }; return nil }
             guard let v2 = part("vae-plane"), let v = part("vae"), let g = part("gan"), let m = part("gmm"), let mlp = part("mlp") else { return [:] }
             return flatten(DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("judging")?.judging))
@@ -278,8 +289,8 @@ enum References {
                          artifacts: [String: Artifact]) throws -> Evaluation {
         var cache = [[String]: [String: MetricValue]]()
         func lookup(_ p: ReferencePath, line: Int) throws -> MetricValue {
-            if p.jobs.isEmpty { return .number(config[p.key] ?? .nan) }
-            let table = cache[p.jobs] ?? values(of: p.jobs, artifacts: artifacts)
+            if p.source == .config { return .number(config[p.key] ?? .nan) }
+            let table = cache[p.jobs] ?? values(of: p, artifacts: artifacts)
             cache[p.jobs] = table
             if let v = table[p.key] { return v }
             // The keys below the longest prefix of the path that exists, a level at a time.
