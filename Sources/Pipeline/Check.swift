@@ -15,7 +15,7 @@ public enum ProjectCheck {
         let spec: ProjectSpec
         do {
             spec = try ConfigLoader.load(root: root)
-            checked.append("\(ConfigLoader.fileName): \(spec.datasets.count) datasets, \(spec.models.count) models, \(spec.pages.count) pages")
+            checked.append("\(ConfigLoader.fileName): \(counted(spec.datasets.count, "dataset")), \(counted(spec.models.count, "model")), \(counted(spec.pages.count, "page"))")
         } catch {
             // Without a valid configuration nothing else can be checked against it.
             return Result(problems: ["\(error)"], checked: checked)
@@ -62,3 +62,6 @@ public enum ProjectCheck {
         return Result(problems: problems.filter { seen.insert($0).inserted }, checked: checked)
     }
 }
+
+/// "1 page", "3 pages".
+func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
