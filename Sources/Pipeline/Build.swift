@@ -257,12 +257,6 @@ public enum SiteBuilder {
             let claims: [ClaimResult]
             let language: LanguageMetrics?
         }
-        func part(_ id: String) -> DeepPart? { if case .deep(let p) = results[id] { return p }; return nil }
-        var deep = [DeepMetricsEntry]()
-        if let v2 = part("study/deep/vae-plane"), let v = part("study/deep/vae"), let g = part("study/deep/gan"),
-           let m = part("study/deep/gmm"), let mlp = part("study/deep/mlp") {
-            deep = DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("study/deep/judging")?.judging)
-        }
         var regressions = [MetricsEntries.Regression](), mixtures = [MetricsEntries.Mixture](), cases = [CaseStudyArtifact]()
         var curves = [LearningCurveMetrics](), claims = [ClaimResult]()
         var language: LanguageMetrics?
@@ -280,7 +274,7 @@ public enum SiteBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
-                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: deep,
+                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: MetricsEntries.deep(results),
                                           learning_curves: curves, claims: claims.sorted { ($0.file, $0.line) < ($1.file, $1.line) },
                                           language: language))
         data.append(0x0A)

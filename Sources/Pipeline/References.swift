@@ -197,11 +197,7 @@ enum References {
     /// The values one job's artifact offers, flattened from its metrics.json entry.
     static func values(of path: ReferencePath, artifacts: [String: Artifact]) -> [String: MetricValue] {
         let jobs = path.jobs
-        if case .study(section: "deep", _) = path.source {
-            func part(_ name: String) -> DeepPart? { if case .deep(let p)? = artifacts["study/deep/\(name)"] { return p }; return nil }
-            guard let v2 = part("vae-plane"), let v = part("vae"), let g = part("gan"), let m = part("gmm"), let mlp = part("mlp") else { return [:] }
-            return flatten(DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("judging")?.judging))
-        }
+        if case .study(section: "deep", _) = path.source { return flatten(MetricsEntries.deep(artifacts)) }
         guard let id = jobs.first, let artifact = artifacts[id] else { return [:] }
         switch artifact {
         case .fit(let f):
@@ -422,6 +418,13 @@ enum MetricsEntries {
         Regression(name: r.spec.name, title: r.spec.title, inputs: r.spec.inputs, target: r.spec.target,
                    n_train: r.nTrain, n_test: r.nTest, coefficients: r.coefficients, test_rmse: r.rmse,
                    largest_ols_vs_joint_gap: r.largestGap)
+    }
+
+    /// The deep study's entries, once every part it reports is among the artifacts (else none).
+    static func deep(_ artifacts: [String: Artifact]) -> [DeepMetricsEntry] {
+        func part(_ name: String) -> DeepPart? { if case .deep(let p)? = artifacts["study/deep/\(name)"] { return p }; return nil }
+        guard let v2 = part("vae-plane"), let v = part("vae"), let g = part("gan"), let m = part("gmm"), let mlp = part("mlp") else { return [] }
+        return DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("judging")?.judging)
     }
 
     static func mixture(_ m: MixtureArtifact) -> Mixture {
