@@ -258,7 +258,7 @@ public enum SiteBuilder {
             let language: LanguageMetrics?
         }
         var regressions = [MetricsEntries.Regression](), mixtures = [MetricsEntries.Mixture](), cases = [CaseStudyArtifact]()
-        var curves = [LearningCurveMetrics](), claims = [ClaimResult]()
+        var curves = [LearningCurveMetrics]()
         var language: LanguageMetrics?
         for id in results.keys.sorted() {
             switch results[id]! {
@@ -266,7 +266,6 @@ public enum SiteBuilder {
             case .caseStudy(let c): cases.append(c)
             case .learningCurves(let l): curves.append(LearningCurves.metrics(l))
             case .mixture(let m): mixtures.append(MetricsEntries.mixture(m))
-            case .page(let p): claims += p.claims
             case .language(let l): language = LanguageStudy.metrics(l)
             default: break
             }
@@ -275,16 +274,21 @@ public enum SiteBuilder {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
                                           regressions: regressions, mixtures: mixtures, case_studies: cases, deep: MetricsEntries.deep(results),
-                                          learning_curves: curves, claims: claims.sorted { ($0.file, $0.line) < ($1.file, $1.line) },
+                                          learning_curves: curves, claims: claims(results),
                                           language: language))
         data.append(0x0A)
         return data
     }
 
-    /// Every checked claim of the build's pages, in file and line order.
+    /// Every checked claim of the build's pages, in file and line order; claims of one file and
+    /// line (a template page such as the gallery's) keep the order of their page jobs' ids.
     static func claims(_ results: [String: Artifact]) -> [ClaimResult] {
-        results.values.flatMap { a -> [ClaimResult] in if case .page(let p) = a { return p.claims }; return [] }
-            .sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+        let inPageOrder = results.keys.sorted().flatMap { id -> [ClaimResult] in
+            if case .page(let p) = results[id]! { return p.claims }
+            return []
+        }
+        return inPageOrder.enumerated().sorted { ($0.element.file, $0.element.line, $0.offset) < ($1.element.file, $1.element.line, $1.offset) }
+            .map(\.element)
     }
 
     static func writeReport(_ report: BuildReport, root: URL) {
