@@ -27,11 +27,8 @@ public enum Artifact: Sendable, Codable {
         case .mixture(let m): return m.criteria.count  // one mixture per k (best of its restarts)
         case .caseStudy: return 2                      // logistic regression and naive Bayes
         case .deep(let p):
-            switch p {
-            case .ring: return 2                       // two GAN runs
-            case .judging(_): return 1                 // the linear judge
-            default: return 1
-            }
+            if case .ring = p { return 2 }             // two GAN runs
+            return 1                                   // one network, or the judging part's linear judge
         // Per size and draw, both classifiers; the judge; one French model per order for the choice.
         case .language(let l): return l.sizes.count * l.settings.draws * 2 + 1 + l.orders.count
         case .data, .figure, .page: return 0

@@ -86,14 +86,7 @@ public enum SiteBuilder {
 
         let timings = Timings()
         let modelsTrained = Counter()
-        let storing = toRun.map { job in
-            Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies, publishes: job.published) { deps in
-                let artifact = try job.run(deps)
-                modelsTrained.add(artifact.modelsTrained)
-                try cache?.store(job.key, artifact)
-                return artifact
-            }
-        }
+        let storing = Self.storing(toRun, in: cache) { modelsTrained.add($0.modelsTrained) }
         var results = try await JobRunner.run(storing, parallelism: options.parallelism, preloaded: loaded) { finished, done, total in
             timings.add(finished)
             options.report(.finished(finished, done: done, total: total))
@@ -215,16 +208,22 @@ public enum SiteBuilder {
         visit(target.id)
         let cache = BuildCache(root: spec.root)
         let (toRun, loaded) = resolveWithCache(plan.jobs.filter { needed.contains($0.id) }, cache: cache)
-        let storing = toRun.map { job in
-            Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies) { deps in
+        let results = try await JobRunner.run(storing(toRun, in: cache), parallelism: parallelism, preloaded: loaded) { _, _, _ in }
+        guard case .figure(let f)? = results[target.id] ?? loaded[target.id] else { throw PipelineError("figure job '\(target.id)' made no figure") }
+        return f
+    }
+
+    /// The jobs to run, each storing its result in the cache (when there is one) as it finishes,
+    /// and handing it to `then`.
+    static func storing(_ jobs: [Job], in cache: BuildCache?, then: @escaping @Sendable (Artifact) -> Void = { _ in }) -> [Job] {
+        jobs.map { job in
+            Job(id: job.id, stage: job.stage, key: job.key, dependencies: job.dependencies, publishes: job.published) { deps in
                 let artifact = try job.run(deps)
-                try cache.store(job.key, artifact)
+                then(artifact)
+                try cache?.store(job.key, artifact)
                 return artifact
             }
         }
-        let results = try await JobRunner.run(storing, parallelism: parallelism, preloaded: loaded) { _, _, _ in }
-        guard case .figure(let f)? = results[target.id] ?? loaded[target.id] else { throw PipelineError("figure job '\(target.id)' made no figure") }
-        return f
     }
 
     /// Decides what must run. Starting from the jobs whose artifacts go into the
