@@ -591,18 +591,4 @@ enum Planner {
         var seen = Set<T>()
         return items.filter { seen.insert($0).inserted }
     }
-
-    static func digestOfFolder(_ url: URL) throws -> String {
-        let fm = FileManager.default
-        var text = ""
-        let paths = (fm.enumerator(atPath: url.path)?.compactMap { $0 as? String } ?? []).sorted()
-        for p in paths {
-            var isDir: ObjCBool = false
-            let full = url.appendingPathComponent(p).path
-            if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue, let d = fm.contents(atPath: full) {
-                text += "\(p)=\(JobKey.hash(d))\n"
-            }
-        }
-        return JobKey.hash(Data(text.utf8))
-    }
 }

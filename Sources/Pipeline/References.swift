@@ -178,14 +178,12 @@ enum References {
             return ReferencePath(source: .study(section: "language", name: nil), jobs: ["study/language"], key: rest(1), text: text)
         case "config":
             try need(2, "config.(seed|test_fraction|train_fraction)")
-            guard configValue(parts[1], spec) != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }
+            guard config(spec)[parts[1]] != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }
             return ReferencePath(source: .config, jobs: [], key: parts[1], text: text)
         default:
             throw fail("'\(text)': a path starts with fit, regression, mixture, case_study, learning_curves, deep, language or config")
         }
     }
-
-    static func configValue(_ key: String, _ spec: ProjectSpec) -> Double? { config(spec)[key] }
 
     /// The settings of lenses.yml a page may quote.
     static func config(_ spec: ProjectSpec) -> [String: Double] {
