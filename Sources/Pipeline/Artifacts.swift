@@ -133,6 +133,8 @@ public struct FigureArtifact: Sendable, Codable {
     public let metrics: MetricsEntry?
     /// Where metrics.json holds the numbers this figure shows (`"figures"` rows by default).
     public var numbers: String? = nil
+    /// What makes the figure interactive (its data files), when it is.
+    public var explorable: Explorable? = nil
 
     public init(path: String, png: Data, variants: [String: Data] = [:], width: Int, height: Int, title: String, alt: String,
                 caption: String, provenance: [ProvenanceItem], metrics: MetricsEntry?, numbers: String? = nil) {
@@ -156,8 +158,10 @@ public struct FigureArtifact: Sendable, Codable {
         return suffix == ".png" || variants[p] != nil ? p : nil
     }
 
-    /// All files: the 1× light PNG and its variants.
-    public var allFiles: [String: Data] { variants.merging([path: png]) { a, _ in a } }
+    /// All files: the 1× light PNG, its variants, and the explorable's data and frames.
+    public var allFiles: [String: Data] {
+        variants.merging([path: png]) { a, _ in a }.merging(explorable?.files ?? [:]) { a, _ in a }
+    }
 }
 
 /// One row of `metrics.json`'s `figures`.
@@ -195,4 +199,6 @@ public struct PageArtifact: Sendable, Codable {
     public var claims: [ClaimResult] = []
     /// Files made with the page: its social card `cards/<slug>.png`.
     public var files: [String: Data] = [:]
+    /// The interactive figures it shows, for metrics.json.
+    public var explorables: [ExplorableEntry] = []
 }

@@ -255,6 +255,7 @@ public enum SiteBuilder {
             let case_studies: [CaseStudyArtifact]; let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]
             let claims: [ClaimResult]
             let language: LanguageMetrics?
+            let explorables: [ExplorableEntry]
         }
         var regressions = [MetricsEntries.Regression](), mixtures = [MetricsEntries.Mixture](), cases = [CaseStudyArtifact]()
         var curves = [LearningCurveMetrics]()
@@ -274,9 +275,17 @@ public enum SiteBuilder {
         var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
                                           regressions: regressions, mixtures: mixtures, case_studies: cases, deep: MetricsEntries.deep(results),
                                           learning_curves: curves, claims: claims(results),
-                                          language: language))
+                                          language: language, explorables: explorables(results)))
         data.append(0x0A)
         return data
+    }
+
+    /// Every interactive figure of every page, in page order.
+    static func explorables(_ results: [String: Artifact]) -> [ExplorableEntry] {
+        results.keys.sorted().flatMap { id -> [ExplorableEntry] in
+            if case .page(let p) = results[id]! { return p.explorables }
+            return []
+        }
     }
 
     /// Every checked claim of the build's pages, in file and line order; claims of one file and

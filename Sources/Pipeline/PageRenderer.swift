@@ -10,10 +10,12 @@ enum PageRenderer {
     /// variable is an error with its line, not an empty spot on the page).
     static let vocabulary: [String: Set<String>] = {
         let figure: Set<String> = ["src", "src_2x", "src_dark", "src_dark_2x", "files", "href", "label", "last",
-                                   "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value", "numbers"]
+                                   "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value", "numbers",
+                                   "explore_kind", "explore_id", "explore_src", "explore_count"]
         return [
             "layout": ["site_title", "title", "description", "has_math", "canonical", "og_url", "og_image", "og_image_alt", "card_width", "card_height", "body", "sections", "name", "named", "pages", "href",
-                       "current", "section", "is_home", "page_number", "page_count", "search_href", "prev", "next"],
+                       "current", "section", "is_home", "page_number", "page_count", "search_href", "prev", "next",
+                       "explore_scripts", "src"],
             "figure": figure,
             "pair": figure.union(["figures"]),
             "table": ["dataset", "rows", "model", "lens", "accuracy", "log_loss", "n_train", "n_test"],
@@ -70,8 +72,13 @@ enum PageRenderer {
         var hasMath = false
         // A figure shown twice on a page (a model in two gallery pairs) gets a second, distinct anchor.
         var anchors = [String: Int]()
+        // The interactive figures shown, once each, in page order.
+        var explorables = [ExplorableEntry]()
         func figureContext(_ f: FigureArtifact) -> [String: Any] {
             var c = PageRenderer.figureContext(f)
+            if let e = f.explorable, !explorables.contains(where: { $0.id == e.id }) {
+                explorables.append(ExplorableEntry(page: "\(ctx.slug).html", figure: f, explorable: e))
+            }
             let base = c["anchor"] as! String
             anchors[base, default: 0] += 1
             if anchors[base]! > 1 { c["anchor"] = "\(base)-\(anchors[base]!)" }
@@ -160,6 +167,12 @@ enum PageRenderer {
             "is_home": ctx.slug == "index",
             "page_number": ctx.index + 1, "page_count": ctx.nav.count,
         ]
+        // The shared script, then one per kind the page shows (plain JavaScript, deferred: the page is whole without it).
+        let kinds = Explorable.Kind.allCases.filter { k in explorables.contains { $0.kind == k.rawValue } }
+        if !kinds.isEmpty {
+            layout["explore_scripts"] = (["assets/explore.js"] + kinds.map { k in
+                "assets/explore-\(k.rawValue.replacingOccurrences(of: "_", with: "-")).js" }).map { ["src": $0] }
+        }
         if let href = ctx.searchHref, ctx.searchAvailable, href != "\(ctx.slug).html" { layout["search_href"] = href }
         if ctx.index > 0 {
             let p = ctx.nav[ctx.index - 1]
@@ -190,7 +203,8 @@ enum PageRenderer {
             layout["og_url"] = url
         }
         let html = try templates.render("layout", layout)
-        return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8), claims: evaluation.claims, files: [cardPath: cardPNG])
+        return PageArtifact(path: "\(ctx.slug).html", html: Data(html.utf8), claims: evaluation.claims, files: [cardPath: cardPNG],
+                            explorables: explorables)
     }
 
     /// The navigation grouped by section, in reading order (a section's pages stay together).
@@ -220,6 +234,9 @@ enum PageRenderer {
             "numbers": f.numbers ?? "\"figures\", the entry with file \(f.path)",
         ]
         if let p = f.file("@2x.png") { c["src_2x"] = p }
+        if let e = f.explorable {
+            c["explore_kind"] = e.kind.rawValue; c["explore_id"] = e.id; c["explore_src"] = e.dataPath; c["explore_count"] = e.count
+        }
         if let p = f.file("-dark.png") {
             c["src_dark"] = p
             if let p2 = f.file("-dark@2x.png") { c["src_dark_2x"] = p2 }

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A figure that answers back: the still figure a page shows, plus data a small plain script
+/// (`assets/explore.js` and `assets/explore-KIND.js`) looks values up in when the reader points,
+/// drags or scrubs. Every value and frame is computed at build time by the job that draws the
+/// figure, so it is cached and keyed like the figure itself; the script computes nothing.
+///
+/// With scripts off the page shows the still figure, as before. The data is a script file,
+/// `explore/ID.js`, calling `LensesExplore.data("ID", {...})`: unlike `fetch`, a script tag also
+/// loads from a site opened as plain files (`file://`), and only when the reader reaches the widget.
+public struct Explorable: Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// Point at the map: each model's P(y|x), and a generative model's p(x|y)p(y), at that point.
+        case probe
+        /// A slider over training-set sizes.
+        case trainingSize = "training_size"
+        /// A scrubber through training snapshots (epochs, EM steps).
+        case training
+        /// The decoder's image at each point of a latent plane.
+        case latent
+        /// A slider over a regularisation setting.
+        case regulariser
+    }
+
+    public let kind: Kind
+    /// Unique in the site (letters, digits, `-`, `_`); the data file is `explore/ID.js`.
+    public let id: String
+    /// Every file of the widget by path inside the site: `explore/ID.js` first of all, then frames.
+    public let files: [String: Data]
+    /// Frames (sliders, scrubbers) or grid cells (probes, latent walk).
+    public let count: Int
+    /// Points where the browser test moves the pointer, with what the readout must show there.
+    public var samples: [ExplorableSample] = []
+
+    /// `payload` is encoded as JSON (sorted keys, so the bytes are stable) into `explore/ID.js`;
+    /// `frames` are further files (paths inside the site) the payload refers to.
+    public init<P: Encodable>(kind: Kind, id: String, payload: P, count: Int, frames: [String: Data] = [:],
+                              samples: [ExplorableSample] = []) throws {
+        precondition(id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }, "explorable id \(id)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // JSON inside a script: "</" and U+2028/2029 are escaped so the file cannot end the script early.
+        var json = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        json = json.replacingOccurrences(of: "</", with: "<\\/")
+            .replacingOccurrences(of: "\u{2028}", with: "\\u2028").replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+        let script = "LensesExplore.data(\"\(id)\", \(json));\n"
+        var files = frames
+        files[Self.dataPath(id)] = Data(script.utf8)
+        self.kind = kind; self.id = id; self.files = files; self.count = count; self.samples = samples
+    }
+
+    public static func dataPath(_ id: String) -> String { "explore/\(id).js" }
+    public var dataPath: String { Self.dataPath(id) }
+    /// The kind's script, beside the shared `assets/explore.js`.
+    public var script: String { "assets/explore-\(kind.rawValue.replacingOccurrences(of: "_", with: "-")).js" }
+    /// Frames or grid cells, as metrics.json names the count.
+    var countName: String { kind == .probe || kind == .latent ? "cells" : "frames" }
+}
+
+/// A point of a widget and what its readout shows there: `readout` maps the `data-key` of an
+/// element inside the widget to its exact text. `x` is in the figure's data coordinates (for a
+/// slider or scrubber: `[frame index]`).
+public struct ExplorableSample: Sendable, Codable, Hashable {
+    public let x: [Double]
+    public let readout: [String: String]
+    public init(x: [Double], readout: [String: String]) { self.x = x; self.readout = readout }
+}
+
+/// One row of metrics.json's `explorables`: a widget on one page.
+public struct ExplorableEntry: Sendable, Codable {
+    public let page: String
+    public let kind: String
+    public let id: String
+    /// The figure it enhances (its 1× PNG).
+    public let figure: String
+    public let dataFiles: [String]
+    public let frames: Int?
+    public let cells: Int?
+    public let samples: [ExplorableSample]
+
+    init(page: String, figure: FigureArtifact, explorable e: Explorable) {
+        self.page = page; kind = e.kind.rawValue; id = e.id; self.figure = figure.path
+        dataFiles = e.files.keys.sorted()
+        frames = e.countName == "frames" ? e.count : nil
+        cells = e.countName == "cells" ? e.count : nil
+        samples = e.samples
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case page, kind, id, figure, frames, cells, samples
+        case dataFiles = "data_files"
+    }
+}
