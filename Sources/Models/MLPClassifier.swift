@@ -18,7 +18,8 @@ import Numerics
 /// Backward pass (δ are row vectors per example, stacked b × units):
 ///   δ_out = (P − Y) / b,  ∂L/∂W_l = a_{l−1}ᵀ δ_l + (α/b) W_l,  ∂L/∂b_l = Σ_i δ_l,i,
 ///   δ_{l−1} = (δ_l W_lᵀ) ⊙ 1[a_{l−1} > 0].
-/// Every product is a BLAS GEMM (with transposes). Parameters are updated by Adam
+/// The forward and backward passes are the shared `DenseNetwork` core's (every product a BLAS
+/// GEMM), the one used by the VAE and the GAN too; parameters are updated by its `AdamOptimizer`
 /// (Kingma & Ba 2015: step size lr · √(1−β₂ᵗ)/(1−β₁ᵗ), β₁ = 0.9, β₂ = 0.999,
 /// ε = 1e-8). Weights and biases start uniform on ±√(6 / (fan_in + fan_out))
 /// (Glorot & Bengio 2010, scikit-learn's choice for ReLU). Rows are shuffled every
@@ -48,13 +49,8 @@ public struct MLPClassifier: Classifier {
     /// Epochs without an improvement of `tolerance` before stopping (scikit-learn's n_iter_no_change).
     public static let patience = 10
 
-    /// The weights and biases: layer l maps fan_in → fan_out with W (fan_in × fan_out) and b.
-    public struct Network: Sendable, Codable, Equatable {
-        public var weights: [Matrix]
-        public var biases: [[Double]]
-    }
-
-    public private(set) var network = Network(weights: [], biases: [])
+    /// ReLU hidden layers and a linear output (the logits), on the shared dense-network core.
+    public private(set) var network = DenseNetwork(layers: [])
     public private(set) var inputMean: [Double] = []
     public private(set) var inputScale: [Double] = []
     public private(set) var classCount = 0
@@ -139,10 +135,11 @@ public struct MLPClassifier: Classifier {
         let xs = standardise(x)
 
         var initRNG = SeededRandom(seed: seed, stream: "mlp/init")
-        network = Self.glorot(sizes: [d] + hiddenLayers + [classCount], using: &initRNG)
+        network = DenseNetwork(sizes: [d] + hiddenLayers + [classCount], hidden: .relu, output: .identity, using: &initRNG)
         var shuffleRNG = SeededRandom(seed: seed, stream: "mlp/shuffle")
 
-        var adam = Adam(network, lr: learningRate)
+        var adam = AdamOptimizer(for: network, learningRate: learningRate, beta1: Self.beta1, beta2: Self.beta2,
+                                 epsilon: Self.adamEpsilon)
         let batch = min(batchSize ?? 200, n)
         var order = Array(0..<n)
         lossCurve = []
@@ -173,7 +170,7 @@ public struct MLPClassifier: Classifier {
     }
 
     /// The error that stops training when the loss or a parameter is no longer finite.
-    static func divergence(epoch: Int, loss: Double, network: Network) -> ModelError? {
+    static func divergence(epoch: Int, loss: Double, network: DenseNetwork) -> ModelError? {
         guard !loss.isFinite || !network.isFinite else { return nil }
         return ModelError(model: displayName, "training diverged at epoch \(epoch) (the loss is not finite); lower learning_rate")
     }
@@ -195,56 +192,20 @@ public struct MLPClassifier: Classifier {
         // which class wins there.
         var xs = standardise(x)
         for i in xs.data.indices { xs.data[i] = min(max(xs.data[i], -1e100), 1e100) }
-        let acts = Self.forward(network, xs)
-        return Special.softmaxRows(acts.last!)
+        return Special.softmaxRows(network(xs))
     }
 
     // MARK: maths shared with the tests
 
-    /// Glorot-uniform weights and biases for layer sizes [d, h₁, …, K].
-    static func glorot(sizes: [Int], using rng: inout SeededRandom) -> Network {
-        var ws = [Matrix](), bs = [[Double]]()
-        for l in 0..<(sizes.count - 1) {
-            let fanIn = sizes[l], fanOut = sizes[l + 1]
-            let bound = (6 / Double(fanIn + fanOut)).squareRoot()
-            ws.append(Matrix(rows: fanIn, cols: fanOut, data: (0..<(fanIn * fanOut)).map { _ in rng.uniform(-bound, bound) }))
-            bs.append((0..<fanOut).map { _ in rng.uniform(-bound, bound) })
-        }
-        return Network(weights: ws, biases: bs)
-    }
-
-    /// The activations a₀ = x, a₁ … a_L (after ReLU) and, last, the output logits.
-    static func forward(_ net: Network, _ x: Matrix) -> [Matrix] {
-        var acts = [x]
-        let layers = net.weights.count
-        for l in 0..<layers {
-            let w = net.weights[l]
-            var z = Matrix(rows: x.rows, cols: w.cols)
-            // z = 1 bᵀ + a W: fill with the bias, then GEMM with beta = 1.
-            z.data.withUnsafeMutableBufferPointer { zp in
-                net.biases[l].withUnsafeBufferPointer { bp in
-                    for i in 0..<x.rows { for j in 0..<w.cols { zp[i * w.cols + j] = bp[j] } }
-                }
-            }
-            BLAS.gemm(acts[l], w, beta: 1, into: &z)
-            if l < layers - 1 {
-                z.data.withUnsafeMutableBufferPointer { zp in
-                    for i in zp.indices where zp[i] < 0 { zp[i] = 0 }
-                }
-            }
-            acts.append(z)
-        }
-        return acts
-    }
-
-    /// The penalised mean cross-entropy on one batch and its gradient.
-    static func lossAndGradient(_ net: Network, _ x: Matrix, _ y: [Int], classCount K: Int,
-                                alpha: Double) -> (loss: Double, gradient: Network) {
+    /// The penalised mean cross-entropy on one batch and its gradient: the shared core's
+    /// forward and backward passes, with δ_out = (softmax(z) − Y) / b and weight decay α/b.
+    static func lossAndGradient(_ net: DenseNetwork, _ x: Matrix, _ y: [Int], classCount K: Int,
+                                alpha: Double) -> (loss: Double, gradient: NetworkGradient) {
         let b = x.rows
         let nb = Double(b)
-        let acts = forward(net, x)
+        let trace = net.trace(x)
         // δ_out = (softmax(z) − Y) / b; loss from log-softmax (no clipping needed).
-        var delta = acts.last!
+        var delta = trace.output
         var loss = 0.0
         delta.data.withUnsafeMutableBufferPointer { dp in
             for i in 0..<b {
@@ -261,60 +222,8 @@ public struct MLPClassifier: Classifier {
         }
         loss /= nb
         var squares = 0.0
-        for w in net.weights { squares += BLAS.dot(w.data, w.data) }
+        for layer in net.layers { squares += BLAS.dot(layer.weights.data, layer.weights.data) }
         loss += 0.5 * alpha * squares / nb
-
-        var gw = net.weights, gb = net.biases
-        for l in stride(from: net.weights.count - 1, through: 0, by: -1) {
-            // ∂L/∂W_l = a_{l−1}ᵀ δ + (α/b) W_l
-            gw[l] = net.weights[l]
-            BLAS.gemm(acts[l], transA: true, delta, alpha: 1, beta: alpha / nb, into: &gw[l])
-            var g = [Double](repeating: 0, count: delta.cols)
-            delta.data.withUnsafeBufferPointer { dp in
-                for i in 0..<b { for j in 0..<delta.cols { g[j] += dp[i * delta.cols + j] } }
-            }
-            gb[l] = g
-            if l > 0 {
-                // δ_{l−1} = (δ W_lᵀ) ⊙ 1[a_{l−1} > 0]
-                var prev = BLAS.multiply(delta, net.weights[l], transB: true)
-                prev.data.withUnsafeMutableBufferPointer { pp in
-                    acts[l].data.withUnsafeBufferPointer { ap in
-                        for i in pp.indices where ap[i] <= 0 { pp[i] = 0 }
-                    }
-                }
-                delta = prev
-            }
-        }
-        return (loss, Network(weights: gw, biases: gb))
+        return (loss, net.backward(trace, outputGradient: delta, weightDecay: alpha / nb).parameters)
     }
-
-    /// Adam's moment estimates, one per parameter.
-    struct Adam {
-        var m: Network, v: Network
-        var t = 0
-        let lr: Double
-
-        init(_ net: Network, lr: Double) {
-            let zero = Network(weights: net.weights.map { Matrix(rows: $0.rows, cols: $0.cols) },
-                               biases: net.biases.map { [Double](repeating: 0, count: $0.count) })
-            m = zero; v = zero; self.lr = lr
-        }
-
-        mutating func step(_ net: inout Network, _ g: Network) {
-            t += 1
-            let b1 = MLPClassifier.beta1, b2 = MLPClassifier.beta2, eps = MLPClassifier.adamEpsilon
-            let stepSize = AdamStep.stepSize(lr, beta1: b1, beta2: b2, step: t)
-            func update(_ p: inout [Double], _ gr: [Double], _ m: inout [Double], _ v: inout [Double]) {
-                AdamStep.update(&p, gr, &m, &v, stepSize: stepSize, beta1: b1, beta2: b2, epsilon: eps)
-            }
-            for l in net.weights.indices {
-                update(&net.weights[l].data, g.weights[l].data, &m.weights[l].data, &v.weights[l].data)
-                update(&net.biases[l], g.biases[l], &m.biases[l], &v.biases[l])
-            }
-        }
-    }
-}
-
-extension MLPClassifier.Network {
-    var isFinite: Bool { weights.allSatisfy(\.allFinite) && biases.allSatisfy { $0.allSatisfy(\.isFinite) } }
 }

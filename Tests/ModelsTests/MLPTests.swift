@@ -10,9 +10,9 @@ struct MLPTests {
 
     /// A tiny network (3 → 4 → 3 → 3) and a batch of 5 whose pre-activations all stay
     /// at least 1e-3 away from the ReLU kink, so a step of 1e-6 never crosses it.
-    static func tinyProblem() -> (MLPClassifier.Network, Matrix, [Int]) {
+    static func tinyProblem() -> (DenseNetwork, Matrix, [Int]) {
         var rng = SeededRandom(seed: 21)
-        let net = MLPClassifier.glorot(sizes: [3, 4, 3, 3], using: &rng)
+        let net = DenseNetwork(sizes: [3, 4, 3, 3], hidden: .relu, output: .identity, using: &rng)
         let x = Matrix(rows: 5, cols: 3, data: (0..<15).map { _ in rng.normal() })
         return (net, x, [0, 2, 1, 2, 0])
     }
@@ -21,13 +21,13 @@ struct MLPTests {
     func gradientCheck() throws {
         let (net, x, y) = Self.tinyProblem()
         let alpha = 0.3                                  // large, so the penalty's gradient matters
-        let acts = MLPClassifier.forward(net, x)
+        let acts = net.trace(x).activations
         for a in acts.dropFirst().dropLast() {           // hidden pre-activations (after ReLU: 0 or > 0)
             #expect(a.data.allSatisfy { $0 == 0 || $0 > 1e-3 })
         }
         let (_, g) = MLPClassifier.lossAndGradient(net, x, y, classCount: 3, alpha: alpha)
         let h = 1e-6
-        func loss(_ n: MLPClassifier.Network) -> Double {
+        func loss(_ n: DenseNetwork) -> Double {
             MLPClassifier.lossAndGradient(n, x, y, classCount: 3, alpha: alpha).loss
         }
         var worst = 0.0
@@ -36,15 +36,15 @@ struct MLPTests {
         func compare(_ analytic: Double, _ numeric: Double) {
             worst = max(worst, abs(analytic - numeric) / max(abs(analytic), abs(numeric), 1e-3))
         }
-        for l in net.weights.indices {
-            for i in net.weights[l].data.indices {
+        for l in net.layers.indices {
+            for i in net.layers[l].weights.data.indices {
                 var plus = net, minus = net
-                plus.weights[l].data[i] += h; minus.weights[l].data[i] -= h
+                plus.layers[l].weights.data[i] += h; minus.layers[l].weights.data[i] -= h
                 compare(g.weights[l].data[i], (loss(plus) - loss(minus)) / (2 * h))
             }
-            for i in net.biases[l].indices {
+            for i in net.layers[l].bias.indices {
                 var plus = net, minus = net
-                plus.biases[l][i] += h; minus.biases[l][i] -= h
+                plus.layers[l].bias[i] += h; minus.layers[l].bias[i] -= h
                 compare(g.biases[l][i], (loss(plus) - loss(minus)) / (2 * h))
             }
         }
@@ -56,19 +56,19 @@ struct MLPTests {
         let (net, x, y) = Self.tinyProblem()
         let alpha = 0.3
         var a = (0..<x.rows).map { x.row($0) }
-        for l in net.weights.indices {
-            let w = net.weights[l]
+        for l in net.layers.indices {
+            let w = net.layers[l].weights
             a = a.map { row in
                 (0..<w.cols).map { j in
-                    let z = net.biases[l][j] + (0..<w.rows).reduce(0.0) { $0 + row[$1] * w[$1, j] }
-                    return l < net.weights.count - 1 ? max(0, z) : z
+                    let z = net.layers[l].bias[j] + (0..<w.rows).reduce(0.0) { $0 + row[$1] * w[$1, j] }
+                    return l < net.layers.count - 1 ? max(0, z) : z
                 }
             }
         }
         var expected = 0.0
         for (i, z) in a.enumerated() { expected += log(z.map { exp($0) }.reduce(0, +)) - z[y[i]] }
         expected /= 5
-        expected += alpha / (2 * 5) * net.weights.reduce(0) { $0 + $1.data.reduce(0) { $0 + $1 * $1 } }
+        expected += alpha / (2 * 5) * net.layers.reduce(0) { $0 + $1.weights.data.reduce(0) { $0 + $1 * $1 } }
         let got = MLPClassifier.lossAndGradient(net, x, y, classCount: 3, alpha: alpha).loss
         #expect(abs(got - expected) < 1e-12 * max(1, expected))
     }
@@ -76,15 +76,15 @@ struct MLPTests {
     @Test("Glorot-uniform initialisation: every weight and bias within ±√(6/(fan_in+fan_out))")
     func initialisation() {
         var rng = SeededRandom(seed: 4)
-        let net = MLPClassifier.glorot(sizes: [2, 32, 32, 3], using: &rng)
-        #expect(net.weights.map { [$0.rows, $0.cols] } == [[2, 32], [32, 32], [32, 3]])
+        let net = DenseNetwork(sizes: [2, 32, 32, 3], hidden: .relu, output: .identity, using: &rng)
+        #expect(net.layers.map { [$0.weights.rows, $0.weights.cols] } == [[2, 32], [32, 32], [32, 3]])
         for (l, (fanIn, fanOut)) in [(2, 32), (32, 32), (32, 3)].enumerated() {
             let bound = (6 / Double(fanIn + fanOut)).squareRoot()
-            #expect(net.weights[l].data.allSatisfy { abs($0) <= bound })
-            #expect(net.biases[l].allSatisfy { abs($0) <= bound })
+            #expect(net.layers[l].weights.data.allSatisfy { abs($0) <= bound })
+            #expect(net.layers[l].bias.allSatisfy { abs($0) <= bound })
         }
         // Uniform(−B, B) has variance B²/3; 1024 draws put the sample variance within 15 %.
-        let w = net.weights[1].data, bound2 = 6.0 / 64
+        let w = net.layers[1].weights.data, bound2 = 6.0 / 64
         let variance = w.reduce(0) { $0 + $1 * $1 } / Double(w.count)
         #expect(abs(variance / (bound2 / 3) - 1) < 0.15)
     }
@@ -143,7 +143,8 @@ struct MLPTests {
         var s = try MLPClassifier(settings: Settings(model: "MLP",
             ["hidden_layers": .text("16, 8"), "max_iter": .integer(3), "batch_size": .integer(50)]))
         try s.fit(Self.moons.x, Self.moons.y, classCount: 2)
-        #expect(s.network.weights.map { [$0.rows, $0.cols] } == [[2, 16], [16, 8], [8, 2]])
+        #expect(s.network.layers.map { [$0.weights.rows, $0.weights.cols] } == [[2, 16], [16, 8], [8, 2]])
+        #expect(s.network.layers.map(\.activation) == [.relu, .relu, .identity])
         #expect(s.epochs == 3)
         #expect(throws: ModelError.self) { try MLPClassifier(settings: Settings(model: "MLP", ["hidden_layers": .text("32,x")])) }
         #expect(throws: ModelError.self) { try MLPClassifier(settings: Settings(model: "MLP", ["learning_rate": .number(0)])) }
@@ -161,7 +162,7 @@ struct MLPTests {
         let e = MLPClassifier.divergence(epoch: 3, loss: .nan, network: net)
         #expect(e?.message.contains("diverged at epoch 3") == true && e?.message.contains("lower learning_rate") == true)
         var broken = net
-        broken.weights[1].data[0] = .infinity
+        broken.layers[1].weights.data[0] = .infinity
         #expect(MLPClassifier.divergence(epoch: 8, loss: 0.5, network: broken) != nil)
     }
 

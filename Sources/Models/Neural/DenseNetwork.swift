@@ -108,7 +108,8 @@ public struct NetworkGradient: Sendable, Equatable {
     }
 }
 
-/// A stack of dense layers over BLAS — the training core of the VAE and the GAN.
+/// A stack of dense layers over BLAS — the one training core of every network here: the MLP
+/// classifier, the VAE and the GAN.
 ///
 /// Forward, for a batch X (b × d) and layers l = 1…L:
 ///   a₀ = X,  z_l = a_{l−1} W_l + 1 b_lᵀ,  a_l = f_l(z_l).
@@ -121,7 +122,7 @@ public struct NetworkGradient: Sendable, Equatable {
 /// into the generator.
 ///
 /// Initialisation is Glorot-uniform, W, b ~ U(−r, r) with r = √(6 / (fan_in + fan_out))
-/// (Glorot & Bengio 2010), the same draw as `MLPClassifier`, from a seeded stream.
+/// (Glorot & Bengio 2010, scikit-learn's choice for ReLU), from a seeded stream.
 public struct DenseNetwork: Sendable, Codable, Equatable {
     public var layers: [DenseLayer]
 
@@ -182,9 +183,10 @@ public struct DenseNetwork: Sendable, Codable, Equatable {
     }
 
     /// Back-propagates ∂L/∂a_L through the layers of `trace`. Returns the parameter
-    /// gradient and, when asked, ∂L/∂X.
-    public func backward(_ trace: Trace, outputGradient: Matrix,
-                         inputGradient: Bool = false) -> (parameters: NetworkGradient, input: Matrix?) {
+    /// gradient and, when asked, ∂L/∂X. `weightDecay` λ adds the gradient of an L2 penalty
+    /// (λ/2)·Σ_l ‖W_l‖²_F on the weights (not the biases): ∂/∂W_l gains λ W_l, in the same GEMM.
+    public func backward(_ trace: Trace, outputGradient: Matrix, inputGradient: Bool = false,
+                         weightDecay: Double = 0) -> (parameters: NetworkGradient, input: Matrix?) {
         precondition(outputGradient.rows == trace.output.rows && outputGradient.cols == outputs,
                      "output gradient must be \(trace.output.rows) × \(outputs)")
         var grad = NetworkGradient(zerosLike: self)
@@ -193,7 +195,12 @@ public struct DenseNetwork: Sendable, Codable, Equatable {
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l]
             layer.activation.backward(&delta.data, outputs: trace.activations[l + 1].data)
-            BLAS.gemm(trace.activations[l], transA: true, delta, into: &grad.weights[l])
+            if weightDecay != 0 {
+                grad.weights[l] = layer.weights
+                BLAS.gemm(trace.activations[l], transA: true, delta, alpha: 1, beta: weightDecay, into: &grad.weights[l])
+            } else {
+                BLAS.gemm(trace.activations[l], transA: true, delta, into: &grad.weights[l])
+            }
             let n = delta.cols
             delta.data.withUnsafeBufferPointer { dp in
                 grad.biases[l].withUnsafeMutableBufferPointer { g in
