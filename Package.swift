@@ -22,7 +22,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
@@ -35,6 +34,9 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // Markdown: cmark-gfm, the CommonMark reference implementation with GitHub's tables.
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         // One system call Swift's Glibc module does not expose (atomic swap of two folders).
         .target(name: "CSystem"),
@@ -49,9 +51,8 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["CCairo", "CZlib", "Numerics"], swiftSettings: instrumented),
         // HTML pages from Mustache templates and Markdown content.
         .target(name: "Site", dependencies: [
-            "CSystem",
+            "CSystem", "CCmarkGFM",
             .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "Ink", package: "Ink"),
         ], swiftSettings: instrumented),
         // The job graph: config → data → models → figures → pages → site.
         .target(name: "Pipeline", dependencies: [
@@ -76,6 +77,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CCairo", "CZlib"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Site"], exclude: ["Fixtures"]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview", "Pipeline"]),
         // Models against scikit-learn on the site's own datasets and splits.

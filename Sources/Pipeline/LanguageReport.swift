@@ -53,7 +53,7 @@ extension LanguageStudy {
         var series = [Series]()
         for (task, hex, dash) in styles {
             guard let c = a.curve(task) else { continue }
-            var name = taskNames[task]!
+            let name = taskNames[task]!
             series.append(Series(label: name, x: xs, y: c.progress, color: Color(hex: hex), dash: dash, markers: true,
                                  lower: c.progressLower, upper: c.progressUpper))
         }

@@ -47,60 +47,6 @@ public enum MarkdownSafety {
         return out
     }
 
-    /// Escapes `[` and `]` that cannot be part of a link — unmatched within their
-    /// paragraph, or nested more than two deep — outside code. Ink 0.6.0 backtracks
-    /// exponentially on nested unmatched brackets (found by fuzzing: a 2.8 KB page
-    /// took minutes); escaped brackets render the same as text.
-    public static func escapeStrayBrackets(_ markdown: String) -> String {
-        var chars = Array(markdown)
-        var escape = Set<Int>()
-        var stack = [Int]()
-        var i = 0, inFence = false, atLineStart = true, previousBlank = false
-        func closeParagraph() { escape.formUnion(stack); stack.removeAll() }
-        while i < chars.count {
-            let c = chars[i]
-            if atLineStart {
-                var j = i
-                while j < chars.count && chars[j] == " " { j += 1 }
-                let rest = String(chars[j..<min(j + 3, chars.count)])
-                if rest == "```" || rest == "~~~" { inFence.toggle(); closeParagraph() }
-                let blank = j >= chars.count || chars[j] == "\n"
-                if blank && !previousBlank { closeParagraph() }
-                previousBlank = blank
-            }
-            if inFence { atLineStart = c == "\n"; i += 1; continue }
-            if c == "`" {  // skip a code span within its line
-                var n = 0
-                while i + n < chars.count && chars[i + n] == "`" { n += 1 }
-                var j = i + n, found = false
-                scan: while j + n <= chars.count && chars[j] != "\n" {
-                    for k in 0..<n where chars[j + k] != "`" { j += 1; continue scan }
-                    found = true
-                    break
-                }
-                if found { i = j + n; atLineStart = false; continue }
-            }
-            if c == "\\" { i += 2; atLineStart = false; continue }
-            if c == "[" {
-                if stack.count >= 2 { escape.insert(i) } else { stack.append(i) }
-            } else if c == "]" {
-                if stack.popLast() == nil { escape.insert(i) }
-            }
-            atLineStart = c == "\n"
-            i += 1
-        }
-        closeParagraph()
-        guard !escape.isEmpty else { return markdown }
-        var out = ""
-        out.reserveCapacity(chars.count + escape.count)
-        for (k, ch) in chars.enumerated() {
-            if escape.contains(k) { out.append("\\") }
-            out.append(ch)
-        }
-        chars.removeAll()
-        return out
-    }
-
     /// The first link or image target with a scheme that is not allowed, with its line.
     public static func unsafeLink(in markdown: String) -> (line: Int, target: String)? {
         var inFence = false

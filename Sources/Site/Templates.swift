@@ -1,5 +1,5 @@
 import Foundation
-import Ink
+import CCmarkGFM
 import Mustache
 
 /// The site's Mustache templates (`templates/*.mustache`) and Markdown renderer.
@@ -116,7 +116,7 @@ public struct TemplateSet: Sendable {
 }
 
 public enum MarkdownRenderer {
-    /// Markdown to HTML through Ink, with `$…$` / `$$…$$` math kept as TeX for KaTeX.
+    /// Markdown to HTML through cmark-gfm, with `$…$` / `$$…$$` math kept as TeX for KaTeX.
     public static func html(_ markdown: String) -> String {
         render(markdown).html
     }
@@ -124,25 +124,41 @@ public enum MarkdownRenderer {
     /// The HTML and whether it holds any math (the page then loads KaTeX).
     public static func render(_ markdown: String) -> (html: String, hasMath: Bool) {
         let (protected, segments) = MathMarkdown.protect(markdown)
-        let safe = MarkdownSafety.escapeStrayBrackets(MarkdownSafety.escapeRawHTML(protected))
-        let html = MarkdownParser().html(from: avoidInkMetadata(safe))
+        let html = CommonMark.html(MarkdownSafety.escapeRawHTML(protected))
         return (MathMarkdown.restore(html, segments), !segments.isEmpty)
     }
 }
 
-/// Ink reads a leading `---` as the start of its own metadata block and, when only
-/// blank lines follow, indexes past the end of the string (found by fuzzing: the
-/// input "\n---\n\n" crashes Ink 0.6.0). Front matter is already removed by the
-/// time Markdown reaches Ink, so a leading `---` can only be a thematic break:
-/// write it as `***`, which CommonMark renders identically.
-func avoidInkMetadata(_ markdown: String) -> String {
-    var lines = markdown.components(separatedBy: "\n")
-    guard let first = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return markdown }
-    let t = lines[first].trimmingCharacters(in: .whitespaces)
-    if t.hasPrefix("---") {
-        lines[first] = t.allSatisfy({ $0 == "-" || $0 == " " }) ? "***" : "\\" + t
+/// CommonMark (the spec's reference implementation, cmark-gfm) with GitHub's table and
+/// strikethrough extensions. Its safe mode is on: raw HTML and `javascript:` links never reach
+/// the page (our `MarkdownSafety` has already escaped tags and refused unsafe link targets with
+/// file and line; this is the second wall). Linear time on any input, unlike the backtracking
+/// parser it replaced.
+enum CommonMark {
+    static let extensions = ["table", "strikethrough"]
+
+    /// Registers the extensions once, before any parser looks them up (the registry is global).
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return extensions.allSatisfy { cmark_find_syntax_extension($0) != nil }
+    }()
+
+    static func html(_ markdown: String) -> String {
+        precondition(registered, "cmark-gfm lacks its table or strikethrough extension")
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in extensions { cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension(name)) }
+        var text = markdown
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
     }
-    return lines.joined(separator: "\n")
 }
 
 /// Escapes text for HTML element content and attribute values.
