@@ -37,11 +37,7 @@ public struct BarChart: Figure {
         let W = Double(width), H = Double(height)
         let px = 78.0, py = 64.0, legendW = 190.0
         let pw = W - px - legendW - 16, ph = H - py - 58
-        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(c.theme.ink)
-        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(c.theme.muted)
-        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H)
 
         let top = max(series.flatMap(\.values).filter(\.isFinite).max() ?? 1, reference?.value ?? 0) * 1.1
         let y1 = top > 0 ? top : 1

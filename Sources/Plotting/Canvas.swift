@@ -258,6 +258,19 @@ public final class Canvas {
     }
 
     /// Cuts a string with "…" so it fits in `maxWidth`.
+    /// Every chart's frame: the theme's background over the whole figure, then the title
+    /// (17 pt bold) and the subtitle (12.5 pt, muted) from (`x`, 28), each cut to fit `maxWidth`
+    /// (by default the width less 30 px on each side).
+    public func frame(title: String, subtitle: String, width W: Double, height H: Double, x: Double = 30,
+                      maxWidth: Double? = nil) {
+        let room = maxWidth ?? W - 60
+        setColor(theme.background); fillRect(x: 0, y: 0, width: W, height: H)
+        setColor(theme.ink)
+        text(fitted(title, size: 17, maxWidth: room, bold: true), x: x, y: 28, size: 17, bold: true)
+        setColor(theme.muted)
+        text(fitted(subtitle, size: 12.5, maxWidth: room), x: x, y: 48, size: 12.5)
+    }
+
     public func fitted(_ s: String, size: Double, maxWidth: Double, bold: Bool = false) -> String {
         if textWidth(s, size: size, bold: bold) <= maxWidth { return s }
         var chars = Array(s)

@@ -50,11 +50,7 @@ public struct Histogram: Figure {
         let W = Double(width), H = Double(height)
         let px = 78.0, py = 64.0, legendW = 190.0
         let pw = W - px - legendW - 16, ph = H - py - 58
-        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(c.theme.ink)
-        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(c.theme.muted)
-        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H)
         let (edges, shares) = self.shares()
         let x0 = edges.first!, x1 = edges.last!
         let y1 = (shares.flatMap { $0 }.max() ?? 1) * 1.1

@@ -52,12 +52,7 @@ public struct ImageGrid: Figure {
 
     public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
-        c.setColor(c.theme.background)
-        c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(c.theme.ink)
-        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(c.theme.muted)
-        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H)
         let bottom = H - (footnote == nil ? 14 : 34)
         draw(on: c, x: 24, y: 62, width: W - 48, height: bottom - 62)
         if let f = footnote {

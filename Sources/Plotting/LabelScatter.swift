@@ -46,11 +46,7 @@ public struct LabelScatter: Figure {
         let pw = W - px - legendW - 16, ph = H - py - 58
         func sx(_ x: Double) -> Double { px + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * pw }
         func sy(_ y: Double) -> Double { py + ph - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * ph }
-        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(c.theme.ink)
-        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(c.theme.muted)
-        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H)
 
         Frame.axes(on: c, x: px, y: py, w: pw, h: ph, xRange: xRange, yRange: yRange, xLabel: xLabel, yLabel: yLabel)
         c.save()

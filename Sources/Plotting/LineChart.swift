@@ -73,11 +73,7 @@ public struct LineChart: Figure {
         func sx(_ v: Double) -> Double { px + ((logX ? log10(v) : v) - x0) / (x1 - x0) * pw }
         func sy(_ v: Double) -> Double { py + ph - (v - y0) / (y1 - y0) * ph }
 
-        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(c.theme.ink)
-        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(c.theme.muted)
-        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H)
 
         // Grid lines and ticks.
         let yt = Ticks.nice(y0, y1)

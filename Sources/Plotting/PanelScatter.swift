@@ -48,11 +48,7 @@ public struct PanelScatter: Figure {
 
     public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
-        c.setColor(c.theme.background); c.fillRect(x: 0, y: 0, width: W, height: H)
-        c.setColor(c.theme.ink)
-        c.text(c.fitted(title, size: 17, maxWidth: W - 60, bold: true), x: 30, y: 28, size: 17, bold: true)
-        c.setColor(c.theme.muted)
-        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 60), x: 30, y: 48, size: 12.5)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H)
         let left = rowLabels.isEmpty ? 20.0 : 104.0
         let top = 70.0, bottom = footnote == nil ? 12.0 : 34.0
         let headingH = 20.0, gap = 10.0

@@ -77,14 +77,7 @@ public struct ScatterFigure: Figure {
         func sx(_ x: Double) -> Double { px + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * pw }
         func sy(_ y: Double) -> Double { py + ph - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * ph }
 
-        c.setColor(c.theme.background)
-        c.fillRect(x: 0, y: 0, width: W, height: H)
-
-        // Title and subtitle.
-        c.setColor(c.theme.ink)
-        c.text(c.fitted(title, size: 17, maxWidth: W - 2 * px + 40, bold: true), x: px - 40, y: 28, size: 17, bold: true)
-        c.setColor(c.theme.muted)
-        c.text(c.fitted(subtitle, size: 12.5, maxWidth: W - 2 * px + 40), x: px - 40, y: 48, size: 12.5)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H, x: px - 40, maxWidth: W - 2 * px + 40)
 
         // P(y|x) background.
         if let p = probability {
