@@ -55,14 +55,19 @@ public struct Job: Sendable {
     /// metrics.json): every build must have it, from the cache or by running the job,
     /// so a warm build writes the same files as a cold one.
     public let published: Bool
+    /// Expected cost, roughly in seconds of one core: among jobs that are ready, the runner starts
+    /// the costliest first (then by id), so the longest studies do not start last and run alone.
+    /// It only orders the work; no output depends on it.
+    public let priority: Double
     public let run: @Sendable ([String: Artifact]) throws -> Artifact
 
     /// Figures and pages are always published; `publishes` marks other jobs (studies) whose
     /// artifacts metrics.json reads.
-    public init(id: String, stage: Stage, key: JobKey, dependencies: [String], publishes: Bool = false,
+    public init(id: String, stage: Stage, key: JobKey, dependencies: [String], publishes: Bool = false, priority: Double = 0,
                 run: @escaping @Sendable ([String: Artifact]) throws -> Artifact) {
         self.id = id; self.stage = stage; self.key = key; self.dependencies = dependencies; self.run = run
         self.published = publishes || stage == .render || stage == .page
+        self.priority = priority
     }
 }
 
@@ -73,9 +78,10 @@ public struct JobError: Error, CustomStringConvertible {
     public var description: String { "\(underlying)" }
 }
 
-/// Runs a job graph with at most `parallelism` jobs at a time. Jobs start in id
-/// order as their dependencies finish; each job sees only its dependencies'
-/// artifacts, so the results never depend on the order or the parallelism.
+/// Runs a job graph with at most `parallelism` jobs at a time. Ready jobs start
+/// costliest first (`Job.priority`), then in id order, as their dependencies finish; each
+/// job sees only its dependencies' artifacts, so the results never depend on the order or
+/// the parallelism.
 public enum JobRunner {
     /// Where job bodies run; how many at once is bounded by the runner's parallelism.
     static let workQueue = DispatchQueue(label: "lenses.jobs", qos: .userInitiated, attributes: .concurrent)
@@ -87,9 +93,11 @@ public enum JobRunner {
     }
 
     /// `preloaded` holds artifacts of dependencies that do not need to run (from the cache).
-    /// The result holds every artifact that ran except trained models whose readers all ran
-    /// (they are released early to bound memory).
-    public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:],
+    /// The result holds every artifact that ran except trained models and learning-curve parts
+    /// whose readers all ran (they are released early to bound memory).
+    /// With `shedFigureFiles`, a figure that ran keeps only its description (no file bytes) once
+    /// every job that reads it has run: its files are already written elsewhere (the site's staging folder).
+    public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:], shedFigureFiles: Bool = false,
                            onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> [String: Artifact] {
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
         for job in jobs {
@@ -109,7 +117,8 @@ public enum JobRunner {
 
         return try await withThrowingTaskGroup(of: (String, Artifact, Double).self) { group in
             func startReady() {
-                let ready = waiting.filter { id in byID[id]!.dependencies.allSatisfy { results[$0] != nil } }.sorted()
+                let ready = waiting.filter { id in byID[id]!.dependencies.allSatisfy { results[$0] != nil } }
+                    .sorted { (-byID[$0]!.priority, $0) < (-byID[$1]!.priority, $1) }
                 for id in ready where running < limit {
                     let job = byID[id]!
                     let inputs = Dictionary(uniqueKeysWithValues: job.dependencies.map { ($0, results[$0]!) })
@@ -137,9 +146,15 @@ public enum JobRunner {
             while let (id, artifact, seconds) = try await group.next() {
                 running -= 1
                 results[id] = artifact
+                if shedFigureFiles, readers[id, default: 0] == 0, case .figure(let f) = artifact { results[id] = .figure(f.withoutFiles) }
                 for d in byID[id]!.dependencies {
                     readers[d]! -= 1
-                    if readers[d] == 0, case .fit? = results[d] { results[d] = nil }
+                    guard readers[d] == 0 else { continue }
+                    switch results[d] {
+                    case .fit?, .curvePart?: results[d] = nil
+                    case .figure(let f)? where shedFigureFiles && preloaded[d] == nil: results[d] = .figure(f.withoutFiles)
+                    default: break
+                    }
                 }
                 done += 1
                 onFinish(Finished(id: id, stage: byID[id]!.stage, seconds: seconds), done, jobs.count)

@@ -308,6 +308,7 @@ func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
         case .caseStudy: kind = "case study"
         case .deep: kind = "deep study"
         case .learningCurves: kind = "learning curves"
+        case .curvePart: kind = "learning-curve part"
         case .language: kind = "language study"
         }
         let encode = try times(1) { _ = try plistEncoder.encode(a) }
