@@ -35,11 +35,43 @@ public enum BuildInfo {
     /// library upgrade.
     public static let fingerprint: String = {
         var parts = ["lenses \(codeVersion)", Plotting.libraryVersions, "OpenBLAS \(BLAS.libraryVersion)"]
-        if let exe = FileManager.default.contents(atPath: "/proc/self/exe") ?? Bundle.main.executablePath.flatMap({ FileManager.default.contents(atPath: $0) }) {
-            parts.append("exe=\(JobKey.hash(exe))")
-        }
+        if let exe = executableHash() { parts.append("exe=\(exe)") }
         return JobKey.hash(Data(parts.joined(separator: "\n").utf8))
     }()
+
+    /// A folder where the executable's hash may be remembered (the project's `.lenses/`): set
+    /// before the first job key is made, it saves hashing the ~35 MB executable on every build.
+    public static func remember(in folder: URL) {
+        memoLock.lock(); if memoFolder == nil { memoFolder = folder }; memoLock.unlock()
+    }
+    private static let memoLock = NSLock()
+    nonisolated(unsafe) private static var memoFolder: URL?   // guarded by memoLock
+
+    /// SHA-256 of the running executable. When a memo folder is set, the hash is kept there with
+    /// the file's identity (device, inode, size, modification and change times to the nanosecond):
+    /// any rewrite, copy or replacement of the executable changes one of them, and the hash is
+    /// computed again.
+    static func executableHash() -> String? {
+        let path = FileManager.default.fileExists(atPath: "/proc/self/exe") ? "/proc/self/exe" : Bundle.main.executablePath
+        guard let path else { return nil }
+        var st = stat()
+        let identity: String? = stat(path, &st) == 0
+            ? "\(st.st_dev) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
+            : nil
+        memoLock.lock(); let folder = memoFolder; memoLock.unlock()
+        let memo = folder?.appendingPathComponent("executable-sha256")
+        if let memo, let identity, let text = try? String(contentsOf: memo, encoding: .utf8) {
+            let lines = text.split(separator: "\n").map(String.init)
+            if lines.count == 2, lines[0] == identity, lines[1].count == 64 { return lines[1] }
+        }
+        guard let exe = FileManager.default.contents(atPath: path) else { return nil }
+        let hash = JobKey.hash(exe)
+        if let memo, let identity {
+            try? FileManager.default.createDirectory(at: memo.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? Data("\(identity)\n\(hash)\n".utf8).write(to: memo, options: .atomic)
+        }
+        return hash
+    }
 }
 
 /// One node of the build graph.
