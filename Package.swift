@@ -56,7 +56,7 @@ let package = Package(
         ], swiftSettings: instrumented),
         // The job graph: config → data → models → figures → pages → site.
         .target(name: "Pipeline", dependencies: [
-            "Numerics", "Datasets", "Models", "Plotting", "Site",
+            "Numerics", "Datasets", "Models", "Plotting", "Site", "CSystem",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: instrumented),

@@ -212,6 +212,27 @@ def run_micro(a, bench, lenses, gallery, splits):
     micro["svm"] = json.loads(sh([bench, "svm", "--project", gallery, "--reps", str(a.reps)]))
     micro["vae"] = json.loads(sh([bench, "vae", "--project", gallery, "--reps", str(a.reps)]))
     micro["curves"] = json.loads(sh([bench, "curves", "--project", gallery, "--reps", "1", "--splits", "20"]))
+    micro["gan"] = json.loads(sh([bench, "gan", "--project", gallery, "--reps", "3"]))
+    micro["gemm"] = json.loads(sh([bench, "gemm", "--project", gallery]))
+    try:
+        micro["torch_vae"] = json.loads(sh([PY, HERE / "anchor" / "vae_torch.py", "--data", gallery / "data" / "digits.csv",
+                                            "--epochs", str(max(5, a.reps)), "--rows", str(micro["vae"]["rows"])],
+                                           env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}))
+    except subprocess.CalledProcessError as e:  # PyTorch missing: reported as not measured
+        print(f"PyTorch anchor skipped: {e.stderr.strip().splitlines()[-1] if e.stderr else e}", flush=True)
+    # The learning-curve study against scikit-learn on the same fits (all six datasets, 10 splits per size).
+    lc = HERE / ".work" / "curves"
+    ours = json.loads(sh([bench, "curves-export", "--project", gallery, "--splits", "10", "--reps", "1", "--out", lc]))
+    sh([PY, HERE / "learning_curves" / "bench.py", lc, "--out", lc / "sklearn.json"],
+       env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    sk = json.loads((lc / "sklearn.json").read_text())
+    o = {k: med(v["seconds"]) for k, v in ours["datasets"].items()}
+    t = {k: v["median_seconds"] for k, v in sk["datasets"].items()}
+    micro["curves_vs_sklearn"] = {"splits": ours["splits"], "ours": o, "sklearn": t,
+                                  "ours_all": sum(o.values()), "sk_all": sum(t.values()),
+                                  "ratio_all": sum(t.values()) / sum(o.values()),
+                                  "ours_digits": o["digits"], "sk_digits": t["digits"], "ratio_digits": t["digits"] / o["digits"],
+                                  "agreement": {k: v.get("agreement", {}).get("identical_fit_errors") for k, v in sk["datasets"].items()}}
     # The cache's serialisation, measured on one cold build's entries (rebuilt fresh so the counts match one build).
     shutil.rmtree(gallery / ".lenses" / "cache", ignore_errors=True)
     set_c(gallery, "1")
@@ -267,25 +288,53 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
     p(f"- lenses: commit {v['commit']}{' (+ uncommitted changes)' if v['dirty'] else ''}, release build; {v['swift']}.")
     p(f"- Anchor: {v['anchor']}.")
     p("")
-    p("## Targets (issue 8)")
+    p("## Targets (issue 19)")
     p("")
     p("| target | goal | measured (median) | |")
     p("|---|---|---|---|")
     speed = med(pair)
-    p(f"| gallery-equivalent cold build vs the anchor | ≥ 5× faster | **{speed:.1f}×** (anchor {med(W('anchor')):.2f} s, lenses {med(W('cold')):.2f} s) | {'met' if speed >= 5 else 'missed'} |")
+
+    def verdict(ok):
+        return "met" if ok else "**missed**"
+    if "full" in rec:
+        fw = med(W("full"))
+        # Idle share of the two cores over the build: 1 − CPU / (2 · wall) (other users' load counts as idle here).
+        idle = med([max(0.0, 1 - r["cpu"] / (2 * r["wall"])) for r in rec["full"]])
+        p(f"| whole site cold (`--force`, this project's lenses.yml, 2 jobs) | ≤ 25 s on 2 cores | **{fw:.2f} s** "
+          f"(CPU {med([r['cpu'] for r in rec['full']]):.1f} s; cores idle {idle * 100:.0f} % of 2 × wall) | {verdict(fw <= 25)} |")
+        p(f"| peak RSS of the whole-site cold build | ≤ 150 MB | **{max(R('full')):.0f} MB** (median {med(R('full')):.0f}) | {verdict(max(R('full')) <= 150)} |")
+    cv = micro.get("curves_vs_sklearn") if micro else None
+    if cv:
+        p(f"| learning-curve study vs scikit-learn, same fits ({cv['splits']} splits per size, one thread each side) | ≥ 10× | "
+          f"**{cv['ratio_all']:.1f}×** all six ({cv['ours_all']:.2f} s vs {cv['sk_all']:.2f} s); digits **{cv['ratio_digits']:.1f}×** "
+          f"({cv['ours_digits']:.2f} s vs {cv['sk_digits']:.2f} s) | {verdict(min(cv['ratio_all'], cv['ratio_digits']) >= 10)} |")
+    p(f"| gallery-equivalent cold build vs the anchor | ≥ 10× faster | **{speed:.1f}×** (anchor {med(W('anchor')):.2f} s, lenses {med(W('cold')):.2f} s) | {verdict(speed >= 10)} |")
     if "nocache" in rec:
         nc = med([x["wall"] / y["wall"] for x, y in zip(rec["anchor"], rec["nocache"])])
         p(f"| … the same build without writing the cache (B′, `--no-cache`) | (for the diagnosis) | {nc:.1f}× ({med(W('nocache')):.2f} s) | the cache write is the difference |")
-    p(f"| no-op rebuild | ≤ 0.2 s | **{med(W('noop')):.3f} s** | {'met' if med(W('noop')) <= 0.2 else 'missed'} |")
-    ok = med(changed_over) <= 1.5
-    p(f"| one changed model setting | ≤ 1.5 s + its training | **{med(W('changed')):.2f} s** wall, of which training {med(train):.2f} s (summed job time) → {med(changed_over):.2f} s beyond training | {'met' if ok else 'missed'} |")
+    p(f"| no-op rebuild | ≤ 0.1 s | **{med(W('noop')):.3f} s** (CPU {med([r['cpu'] for r in rec['noop']]):.3f} s) | {verdict(med(W('noop')) <= 0.1)} |")
+    ok = med(changed_over) <= 0.5
+    p(f"| one changed model setting | ≤ 0.5 s + its training | **{med(W('changed')):.2f} s** wall, of which training {med(train):.2f} s (summed job time) → {med(changed_over):.2f} s beyond training | {verdict(ok)} |")
+    g = micro.get("gemm") if micro else None
+    if g:
+        for net, epoch in (("vae", micro.get("vae", {}).get("epoch")), ("gan", micro.get("gan", {}).get("epoch"))):
+            if not epoch:
+                continue
+            lim = g[net]["gemm_seconds_per_epoch"]
+            p(f"| {net.upper()} epoch within 2× of the GEMM limit of its layer shapes | ≤ 2× | **{med(epoch) / lim:.1f}×** "
+              f"({ms(epoch)} ms per epoch; {g[net]['flops_per_epoch'] / 1e9:.3f} GFLOP of GEMM per epoch at "
+              f"{g[net]['gflops']:.1f} GFLOP/s measured at those shapes = {lim * 1000:.1f} ms) | {verdict(med(epoch) / lim <= 2)} |")
+    tv = micro.get("torch_vae") if micro else None
+    if tv and micro.get("vae"):
+        r = med(tv["epoch"]) / med(micro["vae"]["epoch"])
+        p(f"| the same VAE epoch in PyTorch {tv['torch']} (CPU, one thread, {tv['dtype']}) | lenses at least as fast | "
+          f"**{r:.2f}×** (PyTorch {ms(tv['epoch'])} ms, lenses {ms(micro['vae']['epoch'])} ms) | {verdict(r >= 1)} |")
+    elif micro:
+        p("| the same VAE epoch in PyTorch | lenses at least as fast | not measured (PyTorch not installed: see bench/setup) | — |")
     if micro:
         re_ms = med(micro["png"]["render_encode"]) * 1000
-        p(f"| one decision-boundary PNG, render + encode | ≤ 25 ms | **{re_ms:.1f} ms** CPU (draw {ms(micro['png']['draw'])} + encode {ms(micro['png']['default_encode'])}; Cairo's writer alone took {ms(micro['png']['cairo_encode'])} ms) | {'met' if re_ms <= 25 else 'missed'} |")
-    rss = max(R("cold"))
-    p(f"| peak RSS of a cold build | ≤ 150 MB | **{med(R('cold')):.0f} MB** (max {rss:.0f} MB) | {'met' if rss <= 150 else 'missed'} |")
-    if "full" in rec:
-        p(f"| whole site cold (this project's lenses.yml) | ≤ 60 s on 2 cores | **{med(W('full')):.2f} s** (peak RSS {max(R('full')):.0f} MB) | {'met' if med(W('full')) <= 60 else 'missed'} (VAE, GAN and the learning curves included) |")
+        p(f"| (issue 8) one decision-boundary PNG, render + encode | ≤ 25 ms | {re_ms:.1f} ms CPU | {verdict(re_ms <= 25)} |")
+    p(f"| (issue 8) peak RSS of a gallery-equivalent cold build | ≤ 150 MB | {med(R('cold')):.0f} MB (max {max(R('cold')):.0f} MB) | {verdict(max(R('cold')) <= 150)} |")
     p("")
     p("## Whole builds, interleaved")
     p("")
@@ -383,7 +432,10 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
         row("BIC sweep k = 1..5, full, n_init = 10", micro["gmm"]["bic_sweep"], py["bic_sweep"])
         row("one RBF SVM fit with Platt probabilities (5-fold CV inside)", micro["svm"]["fit"], py["svm_fit"])
         v = micro["vae"]
-        row(f"one VAE epoch on the digits ({v['rows']} rows, latent 10, hidden 128,128, batch 64; no PyTorch here to compare)", v["epoch"], None)
+        row(f"one VAE epoch on the digits ({v['rows']} rows, latent 10, hidden 128,128, batch 64; PyTorch in the PyTorch column, CPU, one thread)",
+            v["epoch"], micro["torch_vae"]["epoch"] if "torch_vae" in micro else None)
+        if "gan" in micro:
+            row("one GAN epoch on the digits (G 16→256→256→64, D 64→128→128→1, batch 64)", micro["gan"]["epoch"], None)
         c = micro["curves"]
         row(f"learning curves on digits, {c['splits']} splits per size ({c['fits']:,} fits, one thread; the site uses 200 splits — "
             "against scikit-learn on the same fits: bench/learning_curves/RESULTS.md)", c["run"], None)

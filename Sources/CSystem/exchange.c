@@ -13,3 +13,12 @@ int lenses_exchange_paths(const char *a, const char *b) {
     return -1;
 #endif
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+int lenses_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+int lenses_set_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
+#else
+int lenses_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
+int lenses_set_arena_max(int arenas) { (void)arenas; return 0; }
+#endif

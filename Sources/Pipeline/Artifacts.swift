@@ -15,6 +15,8 @@ public enum Artifact: Sendable, Codable {
     case caseStudy(CaseStudyArtifact)
     case deep(DeepPart)
     case learningCurves(LearningCurveArtifact)
+    /// One part of a learning-curve study: the raw numbers of a range of splits.
+    case curvePart(LearningCurveMeasurements)
     case language(LanguageArtifact)
 
     /// How many models the job that made this artifact trained (for progress: a fit is one;
@@ -22,7 +24,8 @@ public enum Artifact: Sendable, Codable {
     public var modelsTrained: Int {
         switch self {
         case .fit: return 1
-        case .learningCurves(let l): return l.fits
+        case .learningCurves: return 0              // its parts trained the models
+        case .curvePart(let p): return p.learners.count * p.sizes.count * p.splits
         case .regression: return 3                     // OLS, ridge, the joint Gaussian
         case .mixture(let m): return m.criteria.count  // one mixture per k (best of its restarts)
         case .caseStudy: return 2                      // logistic regression and naive Bayes
@@ -42,6 +45,7 @@ public enum Artifact: Sendable, Codable {
     var regression: RegressionArtifact { if case .regression(let r) = self { return r }; preconditionFailure("not a regression artifact") }
     var caseStudy: CaseStudyArtifact { if case .caseStudy(let c) = self { return c }; preconditionFailure("not a case-study artifact") }
     var learningCurves: LearningCurveArtifact { if case .learningCurves(let l) = self { return l }; preconditionFailure("not a learning-curve artifact") }
+    var curvePart: LearningCurveMeasurements { if case .curvePart(let p) = self { return p }; preconditionFailure("not a learning-curve part") }
     var language: LanguageArtifact { if case .language(let l) = self { return l }; preconditionFailure("not a language artifact") }
     var mixture: MixtureArtifact { if case .mixture(let m) = self { return m }; preconditionFailure("not a mixture artifact") }
 }
@@ -161,6 +165,14 @@ public struct FigureArtifact: Sendable, Codable {
     /// All files: the 1× light PNG, its variants, and the explorable's data and frames.
     public var allFiles: [String: Data] {
         variants.merging([path: png]) { a, _ in a }.merging(explorable?.files ?? [:]) { a, _ in a }
+    }
+
+    /// The same figure without its files' bytes (paths, sizes and text stay), once they are written.
+    var withoutFiles: FigureArtifact {
+        var f = FigureArtifact(path: path, png: Data(), variants: variants.mapValues { _ in Data() }, width: width, height: height, title: title,
+                               alt: alt, caption: caption, provenance: provenance, metrics: metrics, numbers: numbers)
+        f.explorable = explorable?.withoutBytes
+        return f
     }
 }
 

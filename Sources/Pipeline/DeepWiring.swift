@@ -26,6 +26,9 @@ public struct DeepSpec: Sendable, Equatable, Codable {
 /// Job ids and render functions of the deep study, in one place for the planner.
 enum DeepJobs {
     static let models = ["vae-plane", "vae", "gan", "ring", "gmm", "mlp"]
+    /// Rough relative cost of each part (seconds of one core with the site preset), so the runner
+    /// starts the longest first; it changes the order of work, never a result.
+    static let expectedCost: [String: Double] = ["gan": 30, "vae": 20, "vae-plane": 12, "mlp": 3, "ring": 3, "gmm": 2]
 
     /// (render id suffix, the study jobs it reads, how to draw it)
     static let figures: [(name: String, inputs: [String], render: @Sendable ([DeepPart], FigureSettings) throws -> FigureArtifact)] = [

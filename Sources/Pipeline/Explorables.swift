@@ -26,7 +26,7 @@ public struct Explorable: Sendable, Codable {
     /// Unique in the site (letters, digits, `-`, `_`); the data file is `explore/ID.js`.
     public let id: String
     /// Every file of the widget by path inside the site: `explore/ID.js` first of all, then frames.
-    public let files: [String: Data]
+    public private(set) var files: [String: Data]
     /// Frames (sliders, scrubbers) or grid cells (probes, latent walk).
     public let count: Int
     /// Points where the browser test moves the pointer, with what the readout must show there.
@@ -47,6 +47,13 @@ public struct Explorable: Sendable, Codable {
         var files = frames
         files[Self.dataPath(id)] = Data(script.utf8)
         self.kind = kind; self.id = id; self.files = files; self.count = count; self.samples = samples
+    }
+
+    /// The same widget with its files' paths but not their bytes (once they are written).
+    var withoutBytes: Explorable {
+        var copy = self
+        copy.files = files.mapValues { _ in Data() }
+        return copy
     }
 
     public static func dataPath(_ id: String) -> String { "explore/\(id).js" }

@@ -35,11 +35,43 @@ public enum BuildInfo {
     /// library upgrade.
     public static let fingerprint: String = {
         var parts = ["lenses \(codeVersion)", Plotting.libraryVersions, "OpenBLAS \(BLAS.libraryVersion)"]
-        if let exe = FileManager.default.contents(atPath: "/proc/self/exe") ?? Bundle.main.executablePath.flatMap({ FileManager.default.contents(atPath: $0) }) {
-            parts.append("exe=\(JobKey.hash(exe))")
-        }
+        if let exe = executableHash() { parts.append("exe=\(exe)") }
         return JobKey.hash(Data(parts.joined(separator: "\n").utf8))
     }()
+
+    /// A folder where the executable's hash may be remembered (the project's `.lenses/`): set
+    /// before the first job key is made, it saves hashing the ~35 MB executable on every build.
+    public static func remember(in folder: URL) {
+        memoLock.lock(); if memoFolder == nil { memoFolder = folder }; memoLock.unlock()
+    }
+    private static let memoLock = NSLock()
+    nonisolated(unsafe) private static var memoFolder: URL?   // guarded by memoLock
+
+    /// SHA-256 of the running executable. When a memo folder is set, the hash is kept there with
+    /// the file's identity (device, inode, size, modification and change times to the nanosecond):
+    /// any rewrite, copy or replacement of the executable changes one of them, and the hash is
+    /// computed again.
+    static func executableHash() -> String? {
+        let path = FileManager.default.fileExists(atPath: "/proc/self/exe") ? "/proc/self/exe" : Bundle.main.executablePath
+        guard let path else { return nil }
+        var st = stat()
+        let identity: String? = stat(path, &st) == 0
+            ? "\(st.st_dev) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
+            : nil
+        memoLock.lock(); let folder = memoFolder; memoLock.unlock()
+        let memo = folder?.appendingPathComponent("executable-sha256")
+        if let memo, let identity, let text = try? String(contentsOf: memo, encoding: .utf8) {
+            let lines = text.split(separator: "\n").map(String.init)
+            if lines.count == 2, lines[0] == identity, lines[1].count == 64 { return lines[1] }
+        }
+        guard let exe = FileManager.default.contents(atPath: path) else { return nil }
+        let hash = JobKey.hash(exe)
+        if let memo, let identity {
+            try? FileManager.default.createDirectory(at: memo.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? Data("\(identity)\n\(hash)\n".utf8).write(to: memo, options: .atomic)
+        }
+        return hash
+    }
 }
 
 /// One node of the build graph.
@@ -55,14 +87,19 @@ public struct Job: Sendable {
     /// metrics.json): every build must have it, from the cache or by running the job,
     /// so a warm build writes the same files as a cold one.
     public let published: Bool
+    /// Expected cost, roughly in seconds of one core: among jobs that are ready, the runner starts
+    /// the costliest first (then by id), so the longest studies do not start last and run alone.
+    /// It only orders the work; no output depends on it.
+    public let priority: Double
     public let run: @Sendable ([String: Artifact]) throws -> Artifact
 
     /// Figures and pages are always published; `publishes` marks other jobs (studies) whose
     /// artifacts metrics.json reads.
-    public init(id: String, stage: Stage, key: JobKey, dependencies: [String], publishes: Bool = false,
+    public init(id: String, stage: Stage, key: JobKey, dependencies: [String], publishes: Bool = false, priority: Double = 0,
                 run: @escaping @Sendable ([String: Artifact]) throws -> Artifact) {
         self.id = id; self.stage = stage; self.key = key; self.dependencies = dependencies; self.run = run
         self.published = publishes || stage == .render || stage == .page
+        self.priority = priority
     }
 }
 
@@ -73,9 +110,10 @@ public struct JobError: Error, CustomStringConvertible {
     public var description: String { "\(underlying)" }
 }
 
-/// Runs a job graph with at most `parallelism` jobs at a time. Jobs start in id
-/// order as their dependencies finish; each job sees only its dependencies'
-/// artifacts, so the results never depend on the order or the parallelism.
+/// Runs a job graph with at most `parallelism` jobs at a time. Ready jobs start
+/// costliest first (`Job.priority`), then in id order, as their dependencies finish; each
+/// job sees only its dependencies' artifacts, so the results never depend on the order or
+/// the parallelism.
 public enum JobRunner {
     /// Where job bodies run; how many at once is bounded by the runner's parallelism.
     static let workQueue = DispatchQueue(label: "lenses.jobs", qos: .userInitiated, attributes: .concurrent)
@@ -87,9 +125,11 @@ public enum JobRunner {
     }
 
     /// `preloaded` holds artifacts of dependencies that do not need to run (from the cache).
-    /// The result holds every artifact that ran except trained models whose readers all ran
-    /// (they are released early to bound memory).
-    public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:],
+    /// The result holds every artifact that ran except trained models and learning-curve parts
+    /// whose readers all ran (they are released early to bound memory).
+    /// With `shedFigureFiles`, a figure that ran keeps only its description (no file bytes) once
+    /// every job that reads it has run: its files are already written elsewhere (the site's staging folder).
+    public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:], shedFigureFiles: Bool = false,
                            onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> [String: Artifact] {
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
         for job in jobs {
@@ -109,7 +149,8 @@ public enum JobRunner {
 
         return try await withThrowingTaskGroup(of: (String, Artifact, Double).self) { group in
             func startReady() {
-                let ready = waiting.filter { id in byID[id]!.dependencies.allSatisfy { results[$0] != nil } }.sorted()
+                let ready = waiting.filter { id in byID[id]!.dependencies.allSatisfy { results[$0] != nil } }
+                    .sorted { (-byID[$0]!.priority, $0) < (-byID[$1]!.priority, $1) }
                 for id in ready where running < limit {
                     let job = byID[id]!
                     let inputs = Dictionary(uniqueKeysWithValues: job.dependencies.map { ($0, results[$0]!) })
@@ -137,9 +178,15 @@ public enum JobRunner {
             while let (id, artifact, seconds) = try await group.next() {
                 running -= 1
                 results[id] = artifact
+                if shedFigureFiles, readers[id, default: 0] == 0, case .figure(let f) = artifact { results[id] = .figure(f.withoutFiles) }
                 for d in byID[id]!.dependencies {
                     readers[d]! -= 1
-                    if readers[d] == 0, case .fit? = results[d] { results[d] = nil }
+                    guard readers[d] == 0 else { continue }
+                    switch results[d] {
+                    case .fit?, .curvePart?: results[d] = nil
+                    case .figure(let f)? where shedFigureFiles && preloaded[d] == nil: results[d] = .figure(f.withoutFiles)
+                    default: break
+                    }
                 }
                 done += 1
                 onFinish(Finished(id: id, stage: byID[id]!.stage, seconds: seconds), done, jobs.count)

@@ -432,8 +432,15 @@ public enum LearningCurves {
     /// numbers do not depend on the thread count or the order in which units finish.
     public static func measure(_ spec: LearningCurveSpec, dataset: Dataset, plan: LearningCurvePlan,
                                settings: LearningCurveSettings, parallelism: Int) -> LearningCurveMeasurements {
+        measure(spec, dataset: dataset, plan: plan, settings: settings, splits: 0..<plan.splits, parallelism: parallelism)
+    }
+
+    /// The measurements of the splits in `range` only (every size): one part of the study, indexed
+    /// [learner][size][split − range.lowerBound]. `combine` puts the parts back together.
+    public static func measure(_ spec: LearningCurveSpec, dataset: Dataset, plan: LearningCurvePlan,
+                               settings: LearningCurveSettings, splits range: Range<Int>, parallelism: Int) -> LearningCurveMeasurements {
         let learners = learners(spec, settings: settings)
-        let sizes = plan.sizes, splits = plan.splits
+        let sizes = plan.sizes, splits = range.count
         let units = sizes.count * splits
         // Largest training sets first: the slow units start early and the threads finish together.
         let order = (0..<units).sorted { (sizes[$0 / splits], $1) > (sizes[$1 / splits], $0) }
@@ -442,7 +449,7 @@ public enum LearningCurves {
         let work: @Sendable (Int) -> Void = { _ in
             while let u = box.next() {
                 let r = fitUnit(spec, dataset: dataset, plan: plan, learners: learners, settings: settings,
-                                size: u / splits, split: u % splits)
+                                size: u / splits, split: range.lowerBound + u % splits)
                 box.store(r, at: u)
             }
         }
@@ -463,6 +470,38 @@ public enum LearningCurves {
                 out.converged[k] = r.converged[l]
                 out.failed[k] = r.failed[l]
             }
+        }
+        return out
+    }
+
+    /// Consecutive ranges of split indices, `count` of them (fewer when there are fewer splits),
+    /// as equal as possible: the parts of a study that run as separate jobs.
+    public static func partRanges(splits: Int, count: Int) -> [Range<Int>] {
+        let n = max(1, min(count, splits))
+        return (0..<n).map { i in (i * splits / n)..<((i + 1) * splits / n) }
+    }
+
+    /// The measurements of the parts (consecutive split ranges, in order) as one: the same values
+    /// `measure` gives for all splits at once.
+    public static func combine(_ parts: [LearningCurveMeasurements]) -> LearningCurveMeasurements {
+        precondition(!parts.isEmpty, "no parts to combine")
+        let first = parts[0], L = first.learners.count, S = first.sizes.count
+        let splits = parts.reduce(0) { $0 + $1.splits }
+        let n = L * S * splits
+        var out = LearningCurveMeasurements(learners: first.learners, sizes: first.sizes, splits: splits,
+                                            testError: .init(repeating: .nan, count: n), trainingError: .init(repeating: .nan, count: n),
+                                            converged: .init(repeating: true, count: n), failed: .init(repeating: false, count: n))
+        var offset = 0
+        for part in parts {
+            precondition(part.learners == first.learners && part.sizes == first.sizes, "parts of different studies")
+            for l in 0..<L { for i in 0..<S { for s in 0..<part.splits {
+                let k = out.index(learner: l, size: i, split: offset + s), j = part.index(learner: l, size: i, split: s)
+                out.testError[k] = part.testError[j]
+                out.trainingError[k] = part.trainingError[j]
+                out.converged[k] = part.converged[j]
+                out.failed[k] = part.failed[j]
+            } } }
+            offset += part.splits
         }
         return out
     }
@@ -596,6 +635,34 @@ public enum LearningCurves {
         let plan = try LearningCurvePlan(name: spec.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: seed)
         let raw = measure(spec, dataset: dataset, plan: plan, settings: settings, parallelism: parallelism)
         return summarise(spec, dataset: dataset, plan: plan, measurements: raw, settings: settings, seed: seed)
+    }
+
+    /// Part `part` of `count` of the study: the measurements of one range of split indices
+    /// (`partRanges`), on one thread. The build runs the parts as separate jobs, so both cores
+    /// share the longest study, and `finish` summarises them; the numbers equal `run`'s.
+    public static func runPart(_ spec: LearningCurveSpec, dataset: Dataset, settings: LearningCurveSettings,
+                               seed: UInt64, part: Int, of count: Int) throws -> LearningCurveMeasurements {
+        try checkSpec(spec, settings)
+        let plan = try LearningCurvePlan(name: spec.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: seed)
+        let ranges = partRanges(splits: plan.splits, count: count)
+        return measure(spec, dataset: dataset, plan: plan, settings: settings, splits: ranges[part], parallelism: 1)
+    }
+
+    /// The study from its parts (in part order).
+    public static func finish(_ spec: LearningCurveSpec, dataset: Dataset, settings: LearningCurveSettings,
+                              seed: UInt64, parts: [LearningCurveMeasurements]) throws -> LearningCurveArtifact {
+        try checkSpec(spec, settings)
+        let plan = try LearningCurvePlan(name: spec.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: seed)
+        let raw = combine(parts)
+        precondition(raw.splits == plan.splits && raw.sizes == plan.sizes, "the parts do not cover the study")
+        return summarise(spec, dataset: dataset, plan: plan, measurements: raw, settings: settings, seed: seed)
+    }
+
+    static func checkSpec(_ spec: LearningCurveSpec, _ settings: LearningCurveSettings) throws {
+        guard spec.logisticDivisor > 0, spec.logisticDivisor.isFinite, spec.binarizeThreshold.isFinite,
+              spec.tolerance(settings) > 0, spec.tolerance(settings).isFinite else {
+            throw PipelineError("learning curves '\(spec.name)': logistic_divisor and tol must be positive, binarize finite")
+        }
     }
 
     public static func summarise(_ spec: LearningCurveSpec, dataset: Dataset, plan: LearningCurvePlan,

@@ -106,7 +106,7 @@ enum Planner {
         ["render/curves/\(c.name)"] + (c.counts ? ["render/curves/\(c.name)/discrete"] : [])
     }
 
-    /// `parallelism`: threads a single long job (the learning curves) may use; results do not depend on it.
+    /// `parallelism`: threads a single long job (the language study) may use; results do not depend on it.
     static func plan(_ spec: ProjectSpec, parallelism: Int = 1) throws -> Plan {
         let fm = FileManager.default
         // The built-in theme with the project's templates/ over it, file by file.
@@ -274,10 +274,24 @@ enum Planner {
                           "settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
                           "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
             let study = "study/curves/\(name)"
-            let threads = max(1, parallelism)
-            add(Job(id: study, stage: .train, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+            // The study runs as parts (ranges of splits, one thread each) that the runner spreads over
+            // the cores, longest first, and one job that summarises them under the study's id.
+            // Count data (digits) fit eight learners, four of them multinomial logistic regressions:
+            // by far the longest study, so more and costlier parts.
+            let partCount = min(settings.splits, c.counts ? 8 : 2)
+            let partIDs = (0..<partCount).map { "\(study)/part/\($0)" }
+            for (p, id) in partIDs.enumerated() {
+                add(Job(id: id, stage: .train, key: JobKey(kind: "learning-curves-part", inputs: inputs.merging(["part": "\(p)/\(partCount)"]) { a, _ in a }, upstream: []),
+                        dependencies: [], priority: c.counts ? 10 : 1) { _ in
+                    let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
+                    return .curvePart(try LearningCurves.runPart(c, dataset: dataset, settings: settings, seed: seed, part: p, of: partCount))
+                })
+            }
+            add(Job(id: study, stage: .train, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: partIDs.map { keys[$0]! }),
+                    dependencies: partIDs, publishes: true) { deps in
                 let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
-                return .learningCurves(try LearningCurves.run(c, dataset: dataset, settings: settings, seed: seed, parallelism: threads))
+                return .learningCurves(try LearningCurves.finish(c, dataset: dataset, settings: settings, seed: seed,
+                                                                 parts: partIDs.map { deps[$0]!.curvePart }))
             })
             for (i, id) in curveFigureIDs(c).enumerated() where shownCurveFigures.contains(id) {
                 add(Job(id: id, stage: .render,
@@ -295,7 +309,8 @@ enum Planner {
             let inputs = ["settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
                           "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
             let threads = max(1, parallelism)
-            add(Job(id: "study/language", stage: .train, key: JobKey(kind: "language", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+            add(Job(id: "study/language", stage: .train, key: JobKey(kind: "language", inputs: inputs, upstream: []), dependencies: [], publishes: true,
+                    priority: 6) { _ in
                 .language(try LanguageStudy.run(settings, bytes: bytes, seed: seed, parallelism: threads))
             })
             if pages.contains(where: \.languageFigure) {
@@ -316,7 +331,7 @@ enum Planner {
                 let deps = part == "judging" ? ["vae", "gan", "gmm", "mlp"].map { "study/deep/\($0)" } : []
                 base["part"] = part
                 add(Job(id: "study/deep/\(part)", stage: .train, key: JobKey(kind: "deep", inputs: base, upstream: deps.map { keys[$0]! }),
-                        dependencies: deps, publishes: true) { artifacts in
+                        dependencies: deps, publishes: true, priority: DeepJobs.expectedCost[part] ?? 0) { artifacts in
                     .deep(try DeepJobs.compute(part, spec: deep, bytes: bytes, seed: seed, testFraction: testFraction, deps: artifacts))
                 })
             }

@@ -39,6 +39,27 @@ public enum SiteWriter {
         }
     }
 
+    /// Two folders hold the same files, byte for byte, and nothing else.
+    static func sameFiles(_ a: URL, _ b: URL) -> Bool {
+        let fm = FileManager.default
+        func files(_ folder: URL) -> [String: Int]? {
+            guard let found = fm.enumerator(atPath: folder.path) else { return nil }
+            var out = [String: Int]()
+            for case let path as String in found {
+                guard let attributes = try? fm.attributesOfItem(atPath: folder.appendingPathComponent(path).path) else { return nil }
+                if (attributes[.type] as? FileAttributeType) == .typeDirectory { continue }
+                out[path] = (attributes[.size] as? Int) ?? -1
+            }
+            return out
+        }
+        guard let left = files(a), let right = files(b), left == right else { return false }
+        for path in left.keys {
+            guard let x = fm.contents(atPath: a.appendingPathComponent(path).path),
+                  let y = fm.contents(atPath: b.appendingPathComponent(path).path), x == y else { return false }
+        }
+        return true
+    }
+
     /// The folder holds these files, byte for byte, and nothing else.
     static func holdsExactly(_ files: [String: Data], _ folder: URL) -> Bool {
         let fm = FileManager.default
@@ -99,4 +120,75 @@ public enum SiteWriter {
     static func isSafeRelativePath(_ p: String) -> Bool {
         !p.isEmpty && !p.hasPrefix("/") && !p.split(separator: "/").contains { $0 == ".." || $0 == "." || $0.isEmpty }
     }
+}
+
+/// A site written as its files become ready (a figure's files as soon as its job finishes), so
+/// they need not all be held in memory until the end. The files go into a temporary folder beside
+/// the target; `commit` writes the rest and swaps the folder in (or, when the target already holds
+/// exactly these files, leaves it untouched); `discard` (or a failed build) removes the temporary
+/// folder, so the previous site stays byte for byte as it was, as with `SiteWriter.write`.
+public final class SiteStaging: @unchecked Sendable {
+    public let target: URL
+    let temp: URL
+    private let lock = NSLock()
+    private var done = false
+    private var written = Set<String>()
+
+    /// The paths written so far.
+    public var paths: Set<String> { lock.lock(); defer { lock.unlock() }; return written }
+
+    public init(target: URL) throws {
+        let fm = FileManager.default
+        self.target = target
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        try SiteWriter.checkReplaceable(target)
+        SiteWriter.removeLeftovers(in: parent, siteName: name)
+        temp = parent.appendingPathComponent(".\(name).tmp-\(getpid())")
+        try? fm.removeItem(at: temp)
+        try fm.createDirectory(at: temp, withIntermediateDirectories: false)
+    }
+
+    /// Writes files into the temporary folder (safe to call from several threads).
+    public func add(_ files: [String: Data]) throws {
+        let fm = FileManager.default
+        for path in files.keys.sorted() {
+            guard SiteWriter.isSafeRelativePath(path) else { throw ContentError(file: path, line: nil, "refusing to write outside the site folder") }
+            let url = temp.appendingPathComponent(path)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try files[path]!.write(to: url)
+        }
+        lock.lock(); written.formUnion(files.keys); lock.unlock()
+    }
+
+    /// Writes the remaining files (they replace staged files of the same path) and the marker,
+    /// then swaps the folder in unless the target already holds exactly the same files.
+    public func commit(_ rest: [String: Data]) throws {
+        do {
+            var all = rest
+            all[SiteWriter.marker] = Data("Built by lenses. This folder is replaced as a whole on every build.\n".utf8)
+            try add(all)
+            try SiteWriter.checkReplaceable(target)
+            if SiteWriter.sameFiles(temp, target) {
+                discard()
+                return
+            }
+            try SiteWriter.swapIn(temp, target)
+            lock.lock(); done = true; lock.unlock()
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Removes the temporary folder (the target is left as it was).
+    public func discard() {
+        lock.lock(); defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        try? FileManager.default.removeItem(at: temp)
+    }
+
+    deinit { if !done { try? FileManager.default.removeItem(at: temp) } }
 }

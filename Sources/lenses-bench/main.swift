@@ -51,7 +51,7 @@ struct Arguments {
 
     init(_ argv: [String]) throws {
         var it = argv.dropFirst().makeIterator()
-        guard let c = it.next() else { throw BenchError("usage: lenses-bench png|models|gmm|svm|cache|figure|vae|curves --project DIR [--reps N] [--dataset NAME] [--splits N]") }
+        guard let c = it.next() else { throw BenchError("usage: lenses-bench png|models|gmm|svm|cache|figure|vae|gan|gemm|curves|curves-export --project DIR [--reps N] [--dataset NAME] [--splits N] [--out DIR]") }
         command = c
         while let a = it.next() {
             guard let v = it.next() else { throw BenchError("\(a) needs a value") }
@@ -308,6 +308,7 @@ func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
         case .caseStudy: kind = "case study"
         case .deep: kind = "deep study"
         case .learningCurves: kind = "learning curves"
+        case .curvePart: kind = "learning-curve part"
         case .language: kind = "language study"
         }
         let encode = try times(1) { _ = try plistEncoder.encode(a) }
@@ -325,6 +326,99 @@ func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
         rows[kind] = r
     }
     try emit(["command": "cache", "entries": files.count, "kinds": rows])
+}
+
+/// GEMM at the VAE's and the GAN's layer shapes (site preset, batch 64): every product of one
+/// training step, timed alone with OpenBLAS on one thread, summed per epoch: the epoch's "GEMM
+/// limit" (its time if it did nothing but these products at the speed OpenBLAS reaches on them).
+/// Shapes per dense layer (in → out) and batch b: forward b×in·in×out, weight gradient
+/// (in×b)·(b×out), input gradient (b×out)·(out×in) (not for a network's first layer unless the
+/// gradient flows into its input). FLOPs = 2·m·n·k per product.
+func gemm(_ args: Arguments, _ spec: ProjectSpec) throws {
+    BLAS.useSingleThread()
+    let deep = try require(spec.deep, "lenses.yml has no deep: section")
+    let bytes = try Data(contentsOf: spec.root.appendingPathComponent(deep.file))
+    let digits = try DigitsData.load(bytes: bytes, seed: spec.seed, testFraction: spec.testFraction)
+    let rows = digits.train.rows, b = 64
+    let steps = (rows + b - 1) / b
+    typealias Product = (m: Int, k: Int, n: Int)
+    // A dense network's products for `batch` rows: forward, weight gradients, input gradients.
+    func network(_ sizes: [Int], batch: Int, forward: Bool = true, weights: Bool = true, inputGradient: Bool = false) -> [Product] {
+        var out = [Product]()
+        for (l, (i, o)) in zip(sizes, sizes.dropFirst()).enumerated() {
+            if forward { out.append((batch, i, o)) }
+            if weights { out.append((i, batch, o)) }
+            if l > 0 || inputGradient { out.append((batch, o, i)) }
+        }
+        return out
+    }
+    let d = 64
+    // VAE: encoder d → 128 → 128 → 2·10; decoder 10 → 128 → 128 → d (its gradient flows into z).
+    let vae = network([d, 128, 128, 20], batch: b) + network([10, 128, 128, d], batch: b, inputGradient: true)
+    // GAN (Goodfellow's algorithm, k = 1): G 16 → 256 → 256 → d, D d → 128 → 128 → 1.
+    // Step 1: G forward (b), D forward and backward on 2b rows (real and generated).
+    // Step 2: G forward (b), D forward and input gradients (b), G backward (b).
+    let g = [16, 256, 256, d], dd = [d, 128, 128, 1]
+    let gan = network(g, batch: b, weights: false) + network(dd, batch: 2 * b)
+        + network(g, batch: b) + network(dd, batch: b, weights: false, inputGradient: true)
+    func measure(_ products: [Product]) -> (flops: Double, seconds: Double, detail: [[String: Any]]) {
+        var flops = 0.0, seconds = 0.0
+        var detail = [[String: Any]]()
+        for p in products {
+            let a = Matrix(rows: p.m, cols: p.k, repeating: 0.5), bm = Matrix(rows: p.k, cols: p.n, repeating: 0.25)
+            var c = Matrix(rows: p.m, cols: p.n)
+            let reps = max(20, Int(2e8 / Double(2 * p.m * p.n * p.k)))
+            let t = times(5) { for _ in 0..<reps { BLAS.gemm(a, bm, into: &c) } }.sorted()[2] / Double(reps)
+            let f = 2.0 * Double(p.m * p.n * p.k)
+            flops += f; seconds += t
+            detail.append(["m": p.m, "k": p.k, "n": p.n, "gflops": f / t / 1e9])
+        }
+        return (flops * Double(steps), seconds * Double(steps), detail)
+    }
+    let v = measure(vae), gn = measure(gan)
+    try emit(["command": "gemm", "rows": rows, "batch": b, "steps_per_epoch": steps,
+              "vae": ["flops_per_epoch": v.flops, "gemm_seconds_per_epoch": v.seconds, "gflops": v.flops / v.seconds / 1e9, "products": v.detail],
+              "gan": ["flops_per_epoch": gn.flops, "gemm_seconds_per_epoch": gn.seconds, "gflops": gn.flops / gn.seconds / 1e9, "products": gn.detail]])
+}
+
+/// One GAN epoch with the site's settings (`fit` with 1 epoch).
+func ganEpoch(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let deep = try require(spec.deep, "lenses.yml has no deep: section")
+    let bytes = try Data(contentsOf: spec.root.appendingPathComponent(deep.file))
+    let digits = try DigitsData.load(bytes: bytes, seed: spec.seed, testFraction: spec.testFraction)
+    var settings = deep.settings.gan
+    settings["epochs"] = .integer(1)
+    let t = try times(args.reps) {
+        var g = try GenerativeAdversarialNetwork(settings: Settings(model: "gan", settings))
+        try g.fit(digits.train)
+    }
+    try emit(["command": "gan", "rows": digits.train.rows, "epoch": t])
+}
+
+/// The learning-curve study of every standard dataset with `--splits` splits, one thread, timed
+/// (plan + measure + summarise); writes plan-NAME.json (`LearningCurves.exportPlan`) and
+/// swift-NAME.json (the per-fit errors) into `--out` for bench/learning_curves/bench.py.
+func curvesExport(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let out = URL(fileURLWithPath: try require(args.out, "--out DIR is required"))
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    var settings = spec.learningCurves.settings
+    settings.splits = args.splits
+    var result = [String: Any]()
+    for study in LearningCurveSpec.standard {
+        let dataset = try LearningCurves.loadDataset(study, root: spec.root)
+        var raw: LearningCurveMeasurements?
+        let t = try times(args.reps) {
+            let plan = try LearningCurvePlan(name: study.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: spec.seed)
+            let m = LearningCurves.measure(study, dataset: dataset, plan: plan, settings: settings, parallelism: 1)
+            _ = LearningCurves.summarise(study, dataset: dataset, plan: plan, measurements: m, settings: settings, seed: spec.seed)
+            raw = m
+        }
+        try LearningCurves.exportPlan(study, dataset: dataset, settings: settings, seed: spec.seed)
+            .write(to: out.appendingPathComponent("plan-\(study.name).json"))
+        try JSONEncoder().encode(raw!).write(to: out.appendingPathComponent("swift-\(study.name).json"))
+        result[study.name] = ["seconds": t, "fits": raw!.testError.count]
+    }
+    try emit(["command": "curves-export", "splits": settings.splits, "datasets": result])
 }
 
 /// One epoch of the site's larger VAE (latent 10, hidden 128,128, batch 64) on the digits'
@@ -377,7 +471,10 @@ do {
     case "figure": try figure(args, spec)
     case "vae": try vae(args, spec)
     case "curves": try curves(args, spec)
-    default: throw BenchError("unknown command \(args.command); known: png, models, gmm, svm, cache, figure, vae, curves")
+    case "curves-export": try curvesExport(args, spec)
+    case "gemm": try gemm(args, spec)
+    case "gan": try ganEpoch(args, spec)
+    default: throw BenchError("unknown command \(args.command); known: png, models, gmm, svm, cache, figure, vae, gan, gemm, curves, curves-export")
     }
 } catch {
     FileHandle.standardError.write(Data("lenses-bench: \(error)\n".utf8))
