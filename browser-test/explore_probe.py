@@ -35,6 +35,7 @@ def cell_of(data, x):
 
 
 def start(driver, base, entry, fragment=""):
+    driver.get("about:blank")  # a new fragment alone would not reload the page
     driver.get(f"{base}/{entry['page']}{fragment}")
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
     driver.execute_script("window.LensesExplore && LensesExplore.loadAll()")
@@ -42,7 +43,8 @@ def start(driver, base, entry, fragment=""):
     WebDriverWait(driver, 20).until(
         lambda d: d.execute_script(f"return document.querySelector('{css}').classList.contains('explore-ready')"))
     figure = driver.find_element(By.CSS_SELECTOR, css)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure)
+    # The whole image in view: pointer offsets are taken from its in-view centre.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure.find_element(By.CSS_SELECTOR, "picture img"))
     time.sleep(0.2)
     return figure
 
@@ -106,7 +108,7 @@ def run(base, site, shots, browser, check):
             # Mid-use screenshots: light and dark at device scale 2, pointer on a sample.
             for scheme in ["light", "dark"]:
                 driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                       {"width": 1280, "height": 1000, "deviceScaleFactor": 2, "mobile": False})
+                                       {"width": 1280, "height": 1600, "deviceScaleFactor": 2, "mobile": False})
                 driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
                                        {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
                 figure = start(driver, base, entry)

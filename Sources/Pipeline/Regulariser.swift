@@ -106,7 +106,9 @@ enum RegulariserExplorable {
                         accuracy: acc, log_loss: loss, sure: sure, sure_level: Stages.format(sureLevel, 1))
         // The caption states what this build measured at the two ends of the slider.
         let first = 0, last = values.count - 1
-        let caption = (still!.caption) + " With scripts on, a slider refits the model at \(values.count) values of \(sweep.setting)"
+        // The still's caption names the model plainly (its title says the value).
+        let stillLabel = "\(display), \(sweep.setting) = \(sweep.values[start])"
+        let caption = still!.caption.replacingOccurrences(of: stillLabel, with: name) + " With scripts on, a slider refits the model at \(values.count) values of \(sweep.setting)"
             + " (\(values.joined(separator: ", "))): at \(sweep.setting) = \(values[first]) it is at least \(Int(sureLevel * 100)) % sure"
             + " on \(sure[first]) of the plotted window (test accuracy \(acc[first])), at \(sweep.setting) = \(values[last]) on \(sure[last])"
             + " (test accuracy \(acc[last]))."

@@ -65,7 +65,9 @@ enum TrainingSizeExplorable {
                             pages: [String]) throws -> FigureArtifact {
         let label = (model.isPlain ? fit.displayName : model.label) + ", m = \(data.split.train.count)"
         let drawn = try Stages.render(data, fit, model: model, view: .map, figures: figures, pages: pages, pair: true, label: label)
-        return RegulariserExplorable.renamed(drawn, to: ref.rightPath, caption: drawn.caption, provenance: drawn.provenance)
+        let plain = model.isPlain ? fit.displayName : model.label
+        return RegulariserExplorable.renamed(drawn, to: ref.rightPath, caption: drawn.caption.replacingOccurrences(of: label, with: plain),
+                                             provenance: drawn.provenance)
     }
 
     /// The left-hand still figure, carrying both models' frames at every size.
@@ -100,8 +102,9 @@ enum TrainingSizeExplorable {
             frames.append(row); acc.append(a); loss.append(l)
         }
         let m = sets.map { "\($0.count)" }
+        func rows(_ t: Int) -> Int { sets[t].count }
         let p = Payload(models: labels, m: m, start: last, frames: frames, accuracy: acc, log_loss: loss)
-        let caption = still!.caption + " With scripts on, a slider retrains both models on \(sets.count) nested random training sets"
+        let caption = still!.caption.replacingOccurrences(of: "\(labels[0]), m = \(rows(last))", with: labels[0]) + " With scripts on, a slider retrains both models on \(sets.count) nested random training sets"
             + " of \(m.joined(separator: ", ")) rows (each holds the smaller ones) and scores them on the same \(data.split.test.count) test rows:"
             + " with \(m[0]) rows \(labels[0]) reaches test accuracy \(acc[0][0]) and \(labels[1]) \(acc[0][1]);"
             + " with all \(m[last]), \(acc[last][0]) and \(acc[last][1])."

@@ -217,6 +217,9 @@ struct ExploreTests {
             #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(path).path), "\(path)")
         } } }
         for (i, s) in e.samples.enumerated() { #expect(s.readout == TrainingSizeExplorable.readout(p, step: i)) }
+        // `lenses figure` finds both figures by their file names.
+        let names = try SiteBuilder.figureNames(try ConfigLoader.load(root: root)).map(\.file)
+        #expect(names.contains(e.figure) && names.contains(p.frames[2][1].src), "\(names)")
         // The largest step is the whole training part: its scores are the plain fits' (metrics.json figures).
         let html = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.contains("<div class=\"pair\"") && html.contains("assets/explore-training-size.js"))

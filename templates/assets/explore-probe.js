@@ -29,7 +29,7 @@
     var point = api.el("span", { "data-key": "point" }, "—");
     head.appendChild(point);
     out.appendChild(head);
-    var table = api.el("table"), thead = api.el("thead"), tr = api.el("tr"), body = api.el("tbody");
+    var table = api.el("table", { "class": "metrics" }), thead = api.el("thead"), tr = api.el("tr"), body = api.el("tbody");
     tr.appendChild(api.el("th", { scope: "col" }, "model"));
     data.classes.forEach(function (c) { tr.appendChild(api.el("th", { scope: "col" }, c)); });
     tr.appendChild(api.el("th", { scope: "col" }, "most probable"));

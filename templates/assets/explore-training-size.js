@@ -11,6 +11,13 @@
     var st = api.state(id), start = data.start;
     if (st !== undefined && /^\d+$/.test(st) && +st < count) start = +st;
     var input = api.slider(panel, "training rows", count, start, function (i) { show(i, true); });
+    // Play steps through the sizes (one step per press with reduced motion).
+    api.player(panel, function () {
+      var next = (parseInt(input.value, 10) + 1) % count;
+      input.value = String(next);
+      show(next, true);
+      return next !== count - 1;
+    }, 900);
     var out = api.readout(panel, "Test scores at this training size");
     var head = api.el("p");
     head.appendChild(document.createTextNode("Trained on m = "));
@@ -18,7 +25,7 @@
     head.appendChild(m);
     head.appendChild(document.createTextNode(" rows"));
     out.appendChild(head);
-    var table = api.el("table"), thead = api.el("thead"), tr = api.el("tr"), body = api.el("tbody"), cells = {};
+    var table = api.el("table", { "class": "metrics" }), thead = api.el("thead"), tr = api.el("tr"), body = api.el("tbody"), cells = {};
     ["model", "test accuracy", "test log loss"].forEach(function (h) { tr.appendChild(api.el("th", { scope: "col" }, h)); });
     thead.appendChild(tr);
     table.appendChild(thead);
@@ -46,12 +53,5 @@
     }
     show(start, false);
 
-    // Play steps through the sizes (one step per press with reduced motion).
-    api.player(panel, function () {
-      var next = (parseInt(input.value, 10) + 1) % count;
-      input.value = String(next);
-      show(next, true);
-      return next !== count - 1;
-    }, 900);
   });
 })();
