@@ -49,6 +49,16 @@ def start(driver, base, entry, fragment=""):
     return figure
 
 
+def axe_clean(driver, name, check):
+    """axe-core on the page with the widget started: no serious or critical violations."""
+    from axe_selenium_python import Axe
+    axe = Axe(driver)
+    axe.inject()
+    bad = [v for v in axe.run()["violations"] if v.get("impact") in ("serious", "critical")]
+    check(f"{name}: started, no serious or critical axe violations", not bad,
+          "; ".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}" for v in bad)[:500])
+
+
 def readout(figure, keys):
     return {k: figure.find_element(By.CSS_SELECTOR, f'[data-key="{k}"]').text for k in keys}
 
@@ -80,6 +90,7 @@ def run(base, site, shots, browser, check):
             data = payload(site, entry)
             check(f"{name}: {data['n']}x{data['n']} cells as metrics.json says", data["n"] ** 2 == entry["cells"])
             figure = start(driver, base, entry)
+            axe_clean(driver, name, check)
             for s in entry["samples"]:
                 point_at(driver, figure, data, s["x"])
                 got = readout(figure, s["readout"])

@@ -55,6 +55,7 @@ def run(kind, base, site, shots, browser, check):
             samples = entry["samples"]
             check(f"{name}: {entry['frames']} frames, one sample each", len(samples) == entry["frames"] == len(data["frames"]))
             figure = explore_probe.start(driver, base, entry)
+            explore_probe.axe_clean(driver, name, check)
             slider = figure.find_element(By.CSS_SELECTOR, ".explore-panel input[type=range]")
             driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", slider)
             slider.send_keys(Keys.HOME)
