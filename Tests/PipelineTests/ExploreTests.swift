@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pipeline
+import Site
 
 /// Interactive figures (probe, regulariser, training size): directives, data files, samples, determinism.
 @Suite("Explorables: probe, regulariser, training size")
