@@ -43,10 +43,21 @@ def start(driver, base, entry, fragment=""):
     WebDriverWait(driver, 20).until(
         lambda d: d.execute_script(f"return document.querySelector('{css}').classList.contains('explore-ready')"))
     figure = driver.find_element(By.CSS_SELECTOR, css)
-    # The whole image in view: pointer offsets are taken from its in-view centre.
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure.find_element(By.CSS_SELECTOR, "picture img"))
-    time.sleep(0.2)
+    settle(driver, figure.find_element(By.CSS_SELECTOR, "picture img"))
     return figure
+
+
+def settle(driver, element):
+    """Scrolls the element to the middle of the view and waits until it stays put (math typeset,
+    fonts and images above it can move it): pointer offsets are taken from its in-view centre."""
+    last = None
+    for _ in range(50):
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        time.sleep(0.1)
+        top = driver.execute_script("return arguments[0].getBoundingClientRect().top", element)
+        if top == last:
+            return
+        last = top
 
 
 def axe_clean(driver, name, check):
@@ -66,6 +77,7 @@ def readout(figure, keys):
 def point_at(driver, figure, data, x):
     """Moves the real pointer to data point x on the map."""
     img = figure.find_element(By.CSS_SELECTOR, "picture img")
+    settle(driver, img)
     (x0, x1, y0, y1), plot, size = data["range"], data["plot"], data["size"]
     fx = plot[0] + (x[0] - x0) / (x1 - x0) * plot[2]
     fy = plot[1] + (1 - (x[1] - y0) / (y1 - y0)) * plot[3]

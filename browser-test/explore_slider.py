@@ -57,7 +57,7 @@ def run(kind, base, site, shots, browser, check):
             figure = explore_probe.start(driver, base, entry)
             explore_probe.axe_clean(driver, name, check)
             slider = figure.find_element(By.CSS_SELECTOR, ".explore-panel input[type=range]")
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", slider)
+            explore_probe.settle(driver, slider)
             slider.send_keys(Keys.HOME)
             seen = []
             for i, s in enumerate(samples):
@@ -77,6 +77,7 @@ def run(kind, base, site, shots, browser, check):
             check(f"{name}: the view is in the URL ({fragment})",
                   f"{entry['id']}={last}" in fragment or last == data["start"])
             # A pointer click at the left end of the track: the first frame.
+            explore_probe.settle(driver, slider)
             width = slider.size["width"]
             ActionChains(driver).move_to_element_with_offset(slider, -width / 2 + 2, 0).click().perform()
             got = explore_probe.readout(figure, samples[0]["readout"])
