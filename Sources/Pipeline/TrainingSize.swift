@@ -106,8 +106,8 @@ enum TrainingSizeExplorable {
         let p = Payload(models: labels, m: m, start: last, frames: frames, accuracy: acc, log_loss: loss)
         let caption = still!.caption.replacingOccurrences(of: "\(labels[0]), m = \(rows(last))", with: labels[0]) + " With scripts on, a slider retrains both models on \(sets.count) nested random training sets"
             + " of \(m.joined(separator: ", ")) rows (each holds the smaller ones) and scores them on the same \(data.split.test.count) test rows:"
-            + " with \(m[0]) rows \(labels[0]) reaches test accuracy \(acc[0][0]) and \(labels[1]) \(acc[0][1]);"
-            + " with all \(m[last]), \(acc[last][0]) and \(acc[last][1])."
+            + " test accuracy with \(m[0]) rows: \(labels[0]) \(acc[0][0]), \(labels[1]) \(acc[0][1]);"
+            + " with all \(m[last]): \(acc[last][0]) and \(acc[last][1])."
         var provenance = still!.provenance
         provenance.append(.init(name: "Slider", value: "training sets of \(m.joined(separator: ", ")) rows, nested, drawn with the seed's stream training-size/\(data.spec.name); test rows fixed"))
         var figure = RegulariserExplorable.renamed(still!, to: ref.path, caption: caption, provenance: provenance)
