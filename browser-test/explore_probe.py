@@ -152,7 +152,22 @@ def run(base, site, shots, browser, check):
             check(f"{name}: no console errors", not errors, "; ".join(errors)[:300])
     finally:
         driver.quit()
+    phone_fits(base, probes, browser, check)
     scripts_off(base, probes, check)
+
+
+def phone_fits(base, entries, browser, check):
+    """On a 390 px phone, a started widget does not widen the page."""
+    driver = browser(1280)
+    try:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        for entry in entries:
+            start(driver, base, entry)
+            width = driver.execute_script("return document.documentElement.scrollWidth")
+            check(f"{entry['kind']} {entry['id']}: started on a 390 px phone, the page stays 390 px wide ({width})", width <= 390)
+    finally:
+        driver.quit()
 
 
 def scripts_off(base, entries, check):

@@ -118,6 +118,7 @@ def run(kind, base, site, shots, browser, check):
             extra(driver, base, site, entries, check)
     finally:
         driver.quit()
+    explore_probe.phone_fits(base, entries, browser, check)
     explore_probe.scripts_off(base, entries, check)
 
 

@@ -32,7 +32,7 @@
     var table = api.el("table", { "class": "metrics" }), thead = api.el("thead"), tr = api.el("tr"), body = api.el("tbody");
     tr.appendChild(api.el("th", { scope: "col" }, "model"));
     data.classes.forEach(function (c) { tr.appendChild(api.el("th", { scope: "col" }, c)); });
-    tr.appendChild(api.el("th", { scope: "col" }, "most probable"));
+    tr.appendChild(api.el("th", { scope: "col" }, "predicts"));
     thead.appendChild(tr);
     table.appendChild(thead);
     var cells = {};
@@ -54,7 +54,12 @@
       if (model.joint) row(model.label + ": p(x | y) p(y)", "joint", m, false);
     });
     table.appendChild(body);
-    out.appendChild(table);
+    // A narrow screen scrolls the table, not the page.
+    var scroll = api.el("div");
+    scroll.style.cssText = "overflow-x:auto;max-width:100%";
+    scroll.appendChild(table);
+    out.style.minWidth = "0";
+    out.appendChild(scroll);
 
     function show(i, j, share) {
       i = Math.max(0, Math.min(n - 1, i));
