@@ -27,6 +27,10 @@ import threading
 import urllib.parse
 import time
 
+import explore_probe
+import explore_regulariser
+import explore_training_size
+
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -247,6 +251,9 @@ def main():
 
     figure_variants(base, site, pages)
     gallery_shots(base, args.shots)
+    explore_probe.run(base, site, args.shots, browser, check)
+    explore_regulariser.run(base, site, args.shots, browser, check)
+    explore_training_size.run(base, site, args.shots, browser, check)
 
     phone = browser(390)
     try:

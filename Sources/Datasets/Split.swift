@@ -4,6 +4,7 @@ import Numerics
 public struct Split: Sendable, Equatable, Codable {
     public let train: [Int]
     public let test: [Int]
+    public init(train: [Int], test: [Int]) { self.train = train; self.test = test }
 }
 
 public enum Splitter {

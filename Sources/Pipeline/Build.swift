@@ -208,6 +208,13 @@ public enum SiteBuilder {
         case "mixture": return "figures/mixture--\(p.dropFirst().joined(separator: "--")).png"
         case "curves": return "figures/learning-curves--\(p.dropFirst().joined(separator: "--")).png"
         case "deep": return "figures/deep--\(p.dropFirst().joined(separator: "--")).png"
+        case "explore":
+            let parts = Array(p)
+            if parts.count >= 4, let kind = Explorable.Kind(rawValue: parts[1]) {
+                let ref = ExploreRef(kind: kind, dataset: parts[2], models: parts[3].split(separator: "+").map(String.init))
+                return parts.count > 4 ? ref.rightPath : ref.path
+            }
+            return "figures/\(p.joined(separator: "--")).png"
         default: return "figures/\(p.joined(separator: "--")).png"
         }
     }

@@ -63,7 +63,7 @@ public enum ConfigLoader {
             }
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
-        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "learning_curves", "language", "pages"],
+        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "learning_curves", "language", "explore", "pages"],
                                                           required: ["datasets", "models", "pages"])
         var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
         if let site = top["site"] {
@@ -252,6 +252,7 @@ public enum ConfigLoader {
 
         if let lc = top["learning_curves"] { spec.learningCurves = try learningCurves(lc, datasets: spec.datasets, root: root) }
         if let l = top["language"] { spec.language = try language(l, root: root) }
+        if let e = top["explore"] { spec.explore = try explore(e, models: spec.models) }
 
         // Gallery: model pairs and which datasets get a page.
         var galleryDatasets = spec.datasets.map(\.name)

@@ -87,17 +87,20 @@ enum Planner {
         /// The language study is shown (its job, and its figure when `languageFigure`).
         let language: Bool
         let languageFigure: Bool
+        /// Interactive figures (`@probe`, …), in page order.
+        var explore: [ExploreRef] = []
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
-            Planner.unique(figures.map(\.jobID) + fits
+            let interactive: [String] = explore.flatMap(\.jobIDs)
+            return Planner.unique(figures.map(\.jobID) + fits
                 + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
                 + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
                 + caseStudies.map { "study/case/\($0)" }
                 + curves.map { "study/curves/\($0)" } + curveFigureIDs
                 + (language ? ["study/language"] : []) + (languageFigure ? ["render/language"] : [])
                 + deepFigures.map { "render/deep/\($0)" } + (deepFigures.isEmpty ? [] : ["study/deep/judging", "study/deep/mlp", "study/deep/vae", "study/deep/gan", "study/deep/gmm"])
-                + references.flatMap { $0.paths.flatMap(\.jobs) })
+                + references.flatMap { $0.paths.flatMap(\.jobs) } + interactive)
         }
     }
 
@@ -203,6 +206,15 @@ enum Planner {
                 .figure(try Stages.render(deps[dataID]!.data, deps[fitID]!.fit, model: model, view: ref.view,
                                           figures: figures, pages: pagesShowing, pair: ref.pair))
             })
+        }
+
+        // Interactive figures: one render job each, drawing the still figure and computing its data.
+        var explorePages = [ExploreRef: [String]]()
+        for p in pages {
+            for r in p.explore where !(explorePages[r]?.contains(p.spec.slug) ?? false) { explorePages[r, default: []].append(p.spec.slug) }
+        }
+        for ref in explorePages.keys.sorted() {
+            for job in try ExploreJobs.jobs(ref, spec: spec, pages: explorePages[ref]!, keys: keys, formats: formats) { add(job) }
         }
 
         // Regression and mixture studies: one study job each, and its figures.
@@ -424,6 +436,7 @@ enum Planner {
         var regressions = [String](), mixtures = [String](), caseStudies = [String](), deepFigures = [String]()
         var curves = [String](), curveFigures = [String]()
         var language = false, languageFigure = false
+        var explore = [ExploreRef]()
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -566,8 +579,15 @@ enum Planner {
                 case "language-disagreements": blocks.append(.language(.disagreements))
                 default: blocks.append(.language(.orders))
                 }
+            case let name where ExploreJobs.directives.contains(name):
+                let ref = try ExploreJobs.resolve(name, d.arguments, spec: spec, dataset: dataset,
+                                                  model: { try model($0, generative: $1) }, fail: fail)
+                explore.append(ref)
+                fits += ref.fitIDs
+                shownModels[ref.dataset, default: []] += ref.models
+                blocks.append(.figures(ref.jobIDs))
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search, \(ExploreJobs.directives.map { "@" + $0 }.joined(separator: ", "))")
             }
         }
         for t in pendingTables {
@@ -586,6 +606,7 @@ enum Planner {
                                     regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
                                     deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures),
                                     language: language, languageFigure: languageFigure)
+        resolved.explore = unique(explore)
         // {{value}} and {{check}}: each path's study is planned (and its fits trained) even where no figure shows it.
         resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
         for path in resolved.references.flatMap(\.paths) {

@@ -143,6 +143,8 @@ public struct ProjectSpec: Sendable {
     /// Telling French from Spanish against writing French (issue 16); nil without a `language:` section.
     public var language: LanguageSettings?
     public var figures = FigureSettings()
+    /// `explore:`: sizes and values of the interactive figures.
+    public var explore = ExploreWidgets()
     /// The model pairs of the gallery by instance name, (discriminative, generative), each shown side by side.
     public var galleryPairs: [(String, String)] = [
         ("logistic_regression", "gaussian_nb"),

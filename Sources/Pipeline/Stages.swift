@@ -148,9 +148,9 @@ enum Stages {
     /// `model`: the instance shown (its name names the file; a named instance's title says its name and
     /// settings). The fit may be shared with another instance of equal kind and settings.
     static func render(_ data: DataArtifact, _ fit: FitArtifact, model: ModelSpec? = nil, view: View, figures full: FigureSettings,
-                       pages: [String], pair: Bool = false) throws -> FigureArtifact {
+                       pages: [String], pair: Bool = false, label: String? = nil) throws -> FigureArtifact {
         let model = model ?? ModelSpec(kind: fit.kind)
-        let label = model.isPlain ? fit.displayName : model.label
+        let label = label ?? (model.isPlain ? fit.displayName : model.label)
         var figures = full
         if pair { (figures.width, figures.height) = (figures.pairWidth, figures.pairHeight) }
         let ds = data.dataset

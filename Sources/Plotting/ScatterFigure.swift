@@ -70,10 +70,15 @@ public struct ScatterFigure: Figure {
     // Layout, in logical pixels.
     static let plotLeft = 70.0, plotTop = 64.0, legendWidth = 190.0, plotBottomMargin = 58.0
 
+    /// The plot area (the data window xRange × yRange) in logical pixels of a `width` × `height`
+    /// figure: left, top, width, height. A probe maps the reader's pointer through it.
+    public static func plotArea(width: Int, height: Int) -> (x: Double, y: Double, width: Double, height: Double) {
+        (plotLeft, plotTop, Double(width) - plotLeft - legendWidth - 16, Double(height) - plotTop - plotBottomMargin)
+    }
+
     public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
-        let px = Self.plotLeft, py = Self.plotTop
-        let pw = W - px - Self.legendWidth - 16, ph = H - py - Self.plotBottomMargin
+        let (px, py, pw, ph) = Self.plotArea(width: width, height: height)
         func sx(_ x: Double) -> Double { px + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * pw }
         func sy(_ y: Double) -> Double { py + ph - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * ph }
 

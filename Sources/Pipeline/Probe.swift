@@ -1,0 +1,137 @@
+import Datasets
+import Foundation
+import Models
+import Plotting
+
+/// `explore: probe:` in lenses.yml.
+public struct ProbeSettings: Sendable, Equatable, Codable {
+    /// Cells per side of the probe's lookup grid (each reads the P(y|x) map's grid at the cell's centre).
+    public var cells = 50
+    public init() {}
+}
+
+/// A probe (`@probe DATASET MODEL OTHER_MODEL…`): the first model's P(y|x) map, and under it a
+/// readout that shows, at the point the reader points at (or moves to with the arrow keys), every
+/// listed model's P(y|x) and, for a generative model, the two factors of Bayes' rule p(x|y)p(y).
+///
+/// The values are read off the fits' own grids (the ones the maps are drawn from) at `cells` ×
+/// `cells` points, so the readout never disagrees with the map. Probabilities travel as integer
+/// thousandths (the script shows `v / 1000` with three decimals, which is exact); densities as text.
+enum ProbeExplorable {
+    struct ModelPayload: Codable, Equatable {
+        /// How tables name the model.
+        let label: String
+        let lens: String
+        /// P(y = k | x) in thousandths, cell-major (`(j * n + i) * K + k`, j = 0 at the bottom).
+        let proba: [Int]
+        /// p(x | y = k) p(y = k) as shown (three significant digits), generative models only.
+        let joint: [String]?
+    }
+
+    struct Payload: Codable, Equatable {
+        /// The figure's size in its 1× pixels, and its plot area (left, top, width, height) there.
+        let size: [Int]
+        let plot: [Double]
+        /// The data window the plot area shows: x min, x max, y min, y max.
+        let range: [Double]
+        /// Cells per side.
+        let n: Int
+        /// Each column's and row's x and y as shown (the coordinates of the grid point read).
+        let xs: [String]
+        let ys: [String]
+        let features: [String]
+        let classes: [String]
+        let models: [ModelPayload]
+    }
+
+    /// The map-grid index read for probe cell `i` of `n`: the grid point nearest the cell's centre.
+    static func gridIndex(_ i: Int, n: Int, grid: Int) -> Int { min(grid - 1, (2 * i + 1) * grid / (2 * n)) }
+
+    static func probaText(_ thousandths: Int) -> String { String(format: "%.3f", Double(thousandths) / 1000) }
+    static func densityText(_ v: Double) -> String { String(format: "%.3g", v) }
+    static func coordinateText(_ v: Double) -> String {
+        let s = String(format: "%.2f", v)
+        return s == "-0.00" ? "0.00" : s
+    }
+
+    static func payload(_ data: DataArtifact, fits: [(label: String, fit: FitArtifact)], cells n: Int,
+                        width: Int, height: Int) -> Payload {
+        let g = data.grid, ds = data.dataset, K = ds.classCount
+        let cols = (0..<n).map { gridIndex($0, n: n, grid: g.nx) }, rows = (0..<n).map { gridIndex($0, n: n, grid: g.ny) }
+        let models = fits.map { item -> ModelPayload in
+            let f = item.fit
+            var proba = [Int](), joint: [String]? = f.generative == nil ? nil : []
+            proba.reserveCapacity(n * n * K)
+            for j in rows {
+                for i in cols {
+                    let cell = j * g.nx + i
+                    for k in 0..<K { proba.append(Int((f.gridProba[cell * K + k] * 1000).rounded())) }
+                    if let gen = f.generative {
+                        for k in 0..<K { joint!.append(densityText(exp(gen.classLogDensity[k][cell] + gen.logPriors[k]))) }
+                    }
+                }
+            }
+            return ModelPayload(label: item.label, lens: f.lens.rawValue, proba: proba, joint: joint)
+        }
+        let area = ScatterFigure.plotArea(width: width, height: height)
+        return Payload(size: [width, height], plot: [area.x, area.y, area.width, area.height],
+                       range: [g.xMin, g.xMax, g.yMin, g.yMax], n: n,
+                       xs: cols.map { coordinateText(g.x(Double($0))) }, ys: rows.map { coordinateText(g.y(Double($0))) },
+                       features: ds.featureNames, classes: ds.classNames, models: models)
+    }
+
+    /// What the readout shows in cell (i, j), by `data-key`: `point`, and per model m `class-m`
+    /// (the most probable class) and `p-m-k`, and for a generative model `joint-m-k`.
+    static func readout(_ p: Payload, i: Int, j: Int) -> [String: String] {
+        let K = p.classes.count, cell = j * p.n + i
+        var out = ["point": "\(p.xs[i]), \(p.ys[j])"]
+        for (m, model) in p.models.enumerated() {
+            let probs = Array(model.proba[(cell * K)..<(cell * K + K)])
+            // The first of equal thousandths wins, as in the script.
+            var best = 0
+            for k in 1..<K where probs[k] > probs[best] { best = k }
+            out["class-\(m)"] = p.classes[best]
+            for k in 0..<K {
+                out["p-\(m)-\(k)"] = probaText(probs[k])
+                if let joint = model.joint { out["joint-\(m)-\(k)"] = joint[cell * K + k] }
+            }
+        }
+        return out
+    }
+
+    /// The cells the browser test points at: spread over the plot, in data coordinates (cell centres).
+    static func sampleCells(_ n: Int) -> [(Int, Int)] {
+        [(n / 4, n / 4), (n / 2, 3 * n / 5), (3 * n / 4, n / 3), (2 * n / 5, 4 * n / 5)]
+    }
+
+    static func samples(_ p: Payload) -> [ExplorableSample] {
+        let (x0, x1, y0, y1) = (p.range[0], p.range[1], p.range[2], p.range[3])
+        return sampleCells(p.n).map { i, j in
+            ExplorableSample(x: [x0 + (Double(i) + 0.5) * (x1 - x0) / Double(p.n), y0 + (Double(j) + 0.5) * (y1 - y0) / Double(p.n)],
+                             readout: readout(p, i: i, j: j))
+        }
+    }
+
+    /// The probe's figure: the first model's map (as `@figure DATASET MODEL map` draws it, in its own
+    /// file), carrying the lookup data.
+    static func render(_ ref: ExploreRef, data: DataArtifact, fits: [FitArtifact], models: [ModelSpec], figures: FigureSettings,
+                       settings: ProbeSettings, pages: [String]) throws -> FigureArtifact {
+        let drawn = try Stages.render(data, fits[0], model: models[0], view: .map, figures: figures, pages: pages)
+        let labels = zip(models, fits).map { m, f in m.isPlain ? f.displayName : m.label }
+        let p = payload(data, fits: Array(zip(labels, fits)), cells: settings.cells, width: drawn.width, height: drawn.height)
+        // The same files under the probe's own name (a page may also show the plain map).
+        let stem = String(drawn.path.dropLast(4)), newStem = String(ref.path.dropLast(4))
+        var variants = [String: Data]()
+        for (path, bytes) in drawn.variants { variants[newStem + path.dropFirst(stem.count)] = bytes }
+        var metrics = drawn.metrics
+        metrics?.file = ref.path
+        var provenance = drawn.provenance
+        provenance.append(.init(name: "Probe", value: "\(p.n) × \(p.n) points of the map's grid; P(y|x) of \(labels.joined(separator: ", "))"
+            + (fits.contains { $0.generative != nil } ? "; p(x|y)p(y) of the generative models" : "")))
+        var figure = FigureArtifact(path: ref.path, png: drawn.png, variants: variants, width: drawn.width, height: drawn.height,
+                                    title: drawn.title, alt: drawn.alt, caption: drawn.caption, provenance: provenance,
+                                    metrics: metrics)
+        figure.explorable = try Explorable(kind: .probe, id: ref.id, payload: p, count: p.n * p.n, samples: samples(p))
+        return figure
+    }
+}
