@@ -50,16 +50,18 @@
       body.appendChild(r);
     }
     data.models.forEach(function (model, m) {
-      if (!model.joint) { row(model.label + ": P(y | x)", "p", m, true); return; }
+      // A map's own probe reads one model: its rows need not repeat the model's name.
+      var name = data.models.length > 1 ? model.label + ": " : "";
+      if (!model.joint) { row(name + "P(y | x)", "p", m, true); return; }
       // A generative model: Bayes' flip at this point, the same arithmetic as the Bayes' flip table.
-      row(model.label + ": p(x | y) p(y)", "joint", m, false);
+      row(name + "p(x | y) p(y)", "joint", m, false);
       var r = api.el("tr");
-      r.appendChild(api.el("th", { scope: "row" }, model.label + ": p(x) = sum of the row above"));
+      r.appendChild(api.el("th", { scope: "row" }, name + "p(x) = sum of the row above"));
       cells["evidence-" + m] = api.el("td", { "data-key": "evidence-" + m, colspan: String(K) }, "—");
       r.appendChild(cells["evidence-" + m]);
       r.appendChild(api.el("td"));
       body.appendChild(r);
-      row(model.label + ": P(y | x) = p(x | y) p(y) / p(x)", "p", m, true);
+      row(name + "P(y | x) = p(x | y) p(y) / p(x)", "p", m, true);
     });
     table.appendChild(body);
     // A narrow screen scrolls the table, not the page.
