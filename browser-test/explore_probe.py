@@ -95,9 +95,15 @@ def run(base, site, shots, browser, check):
     metrics = json.loads((site / "metrics.json").read_text(encoding="utf-8"))
     probes = [e for e in metrics.get("explorables", []) if e["kind"] == "probe"]
     check(f"probe: metrics.json lists probes ({len(probes)})", bool(probes))
+    # Every map is a probe (dozens on the gallery): each one is pointed at its samples, page by page
+    # (every_map); the @probe widgets and one map in a pair also get the whole drive below.
+    maps = [e for e in probes if "--map" in e["id"]]
+    paired = [e for e in maps if e["id"].endswith("--pair")][:1]
+    full = [e for e in probes if e not in maps] + paired
+    every_map(base, site, maps, browser, check)
     driver = browser(1280)
     try:
-        for entry in probes:
+        for entry in full:
             name = f"probe {entry['id']} on {entry['page']}"
             data = payload(site, entry)
             check(f"{name}: {data['n']}x{data['n']} cells as metrics.json says", data["n"] ** 2 == entry["cells"])
@@ -152,8 +158,54 @@ def run(base, site, shots, browser, check):
             check(f"{name}: no console errors", not errors, "; ".join(errors)[:300])
     finally:
         driver.quit()
-    phone_fits(base, probes, browser, check)
-    scripts_off(base, probes, check)
+    phone_fits(base, full, browser, check)
+    scripts_off(base, full + maps[:3], check)
+
+
+def every_map(base, site, maps, browser, check):
+    """Each map's probe, pointed at its samples with the real pointer, page by page; in a pair the
+    other panel moves with it and reads its own model at the same point."""
+    driver = browser(1280)
+    try:
+        by_page = {}
+        for e in maps:
+            by_page.setdefault(e["page"], []).append(e)
+        for page, entries in sorted(by_page.items()):
+            driver.get("about:blank")
+            driver.get(f"{base}/{page}")
+            WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            driver.execute_script("LensesExplore.loadAll()")
+            WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+                "return Array.from(document.querySelectorAll('figure[data-explorable=probe]')).every(f => f.classList.contains('explore-ready'))"))
+            samples = {e["id"]: e["samples"] for e in entries}
+            wrong, pairs_wrong, pointed = [], [], 0
+            for e in entries:
+                figure = driver.find_element(By.CSS_SELECTOR, f'figure[data-explore-id="{e["id"]}"]')
+                data = payload(site, e)
+                other = driver.execute_script(
+                    "const p = arguments[0].closest('.pair'); if (!p) return null;"
+                    "const o = Array.from(p.querySelectorAll('figure[data-explorable=probe]')).find(f => f !== arguments[0]);"
+                    "return o ? o.getAttribute('data-explore-id') : null", figure)
+                for k, s in enumerate(e["samples"]):
+                    point_at(driver, figure, data, s["x"])
+                    pointed += 1
+                    got = readout(figure, s["readout"])
+                    if got != s["readout"]:
+                        wrong.append(f"{e['id']} sample {k}: {diff(s['readout'], got)}")
+                    if other in samples:
+                        o = driver.find_element(By.CSS_SELECTOR, f'figure[data-explore-id="{other}"]')
+                        want = samples[other][k]["readout"]
+                        got = readout(o, want)
+                        if got != want:
+                            pairs_wrong.append(f"{e['id']} → {other} sample {k}: {diff(want, got)}")
+            check(f"probe: every map on {page} ({len(entries)}) reads as metrics.json says at its samples ({pointed} pointer moves)",
+                  not wrong, "; ".join(wrong)[:500])
+            check(f"probe: on {page} the other panel of each pair moves with the pointer and reads its own model there",
+                  not pairs_wrong, "; ".join(pairs_wrong)[:500])
+            errors = [m["message"] for m in driver.get_log("browser") if m["level"] == "SEVERE"]
+            check(f"probe: {page} with every map started: no console errors", not errors, "; ".join(errors)[:300])
+    finally:
+        driver.quit()
 
 
 def phone_fits(base, entries, browser, check):

@@ -200,11 +200,13 @@ enum Planner {
                           "pages": pagesShowing.joined(separator: ","), "formats": formats]
             // The fit's key has the kind and settings; a named instance's figure also shows its name.
             if !model.isPlain { inputs["instance"] = model.name }
+            let probeCells: Int? = ref.view == .map ? spec.explore.probe.cells : nil
+            if let cells = probeCells { inputs["probe_cells"] = "\(cells)" }
             add(Job(id: ref.jobID, stage: .render,
                     key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID]!, keys[fitID]!]),
                     dependencies: [dataID, fitID]) { deps in
                 .figure(try Stages.render(deps[dataID]!.data, deps[fitID]!.fit, model: model, view: ref.view,
-                                          figures: figures, pages: pagesShowing, pair: ref.pair))
+                                          figures: figures, pages: pagesShowing, pair: ref.pair, probeCells: probeCells))
             })
         }
 

@@ -26,6 +26,8 @@ enum ProbeExplorable {
         let proba: [Int]
         /// p(x | y = k) p(y = k) as shown (three significant digits), generative models only.
         let joint: [String]?
+        /// p(x) = Σ_k p(x | y = k) p(y = k) per cell, as shown: the denominator of Bayes' rule.
+        let evidence: [String]?
     }
 
     struct Payload: Codable, Equatable {
@@ -60,18 +62,20 @@ enum ProbeExplorable {
         let cols = (0..<n).map { gridIndex($0, n: n, grid: g.nx) }, rows = (0..<n).map { gridIndex($0, n: n, grid: g.ny) }
         let models = fits.map { item -> ModelPayload in
             let f = item.fit
-            var proba = [Int](), joint: [String]? = f.generative == nil ? nil : []
+            var proba = [Int](), joint: [String]? = f.generative == nil ? nil : [], evidence: [String]? = f.generative == nil ? nil : []
             proba.reserveCapacity(n * n * K)
             for j in rows {
                 for i in cols {
                     let cell = j * g.nx + i
                     for k in 0..<K { proba.append(Int((f.gridProba[cell * K + k] * 1000).rounded())) }
                     if let gen = f.generative {
-                        for k in 0..<K { joint!.append(densityText(exp(gen.classLogDensity[k][cell] + gen.logPriors[k]))) }
+                        let parts = (0..<K).map { k in exp(gen.classLogDensity[k][cell] + gen.logPriors[k]) }
+                        for v in parts { joint!.append(densityText(v)) }
+                        evidence!.append(densityText(parts.reduce(0, +)))
                     }
                 }
             }
-            return ModelPayload(label: item.label, lens: f.lens.rawValue, proba: proba, joint: joint)
+            return ModelPayload(label: item.label, lens: f.lens.rawValue, proba: proba, joint: joint, evidence: evidence)
         }
         let area = ScatterFigure.plotArea(width: width, height: height)
         return Payload(size: [width, height], plot: [area.x, area.y, area.width, area.height],
@@ -95,6 +99,7 @@ enum ProbeExplorable {
                 out["p-\(m)-\(k)"] = probaText(probs[k])
                 if let joint = model.joint { out["joint-\(m)-\(k)"] = joint[cell * K + k] }
             }
+            if let evidence = model.evidence { out["evidence-\(m)"] = evidence[cell] }
         }
         return out
     }
@@ -110,6 +115,14 @@ enum ProbeExplorable {
             ExplorableSample(x: [x0 + (Double(i) + 0.5) * (x1 - x0) / Double(p.n), y0 + (Double(j) + 0.5) * (y1 - y0) / Double(p.n)],
                              readout: readout(p, i: i, j: j))
         }
+    }
+
+    /// The probe every P(y|x) map carries: its own model's values, under an id made from its file.
+    static func mapProbe(path: String, data: DataArtifact, fit: FitArtifact, label: String, cells: Int,
+                         width: Int, height: Int) throws -> Explorable {
+        let p = payload(data, fits: [(label, fit)], cells: cells, width: width, height: height)
+        let id = "probe-" + String(path.dropFirst("figures/".count).dropLast(".png".count))
+        return try Explorable(kind: .probe, id: id, payload: p, count: p.n * p.n, samples: samples(p))
     }
 
     /// The probe's figure: the first model's map (as `@figure DATASET MODEL map` draws it, in its own

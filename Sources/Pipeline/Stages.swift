@@ -148,7 +148,7 @@ enum Stages {
     /// `model`: the instance shown (its name names the file; a named instance's title says its name and
     /// settings). The fit may be shared with another instance of equal kind and settings.
     static func render(_ data: DataArtifact, _ fit: FitArtifact, model: ModelSpec? = nil, view: View, figures full: FigureSettings,
-                       pages: [String], pair: Bool = false, label: String? = nil) throws -> FigureArtifact {
+                       pages: [String], pair: Bool = false, label: String? = nil, probeCells: Int? = nil) throws -> FigureArtifact {
         let model = model ?? ModelSpec(kind: fit.kind)
         let label = label ?? (model.isPlain ? fit.displayName : model.label)
         var figures = full
@@ -236,8 +236,14 @@ enum Stages {
             testAccuracy: fit.testAccuracy, testLogLoss: fit.testLogLoss, nTrain: fit.nTrain, nTest: fit.nTest,
             seed: fit.seed, settings: fit.settings, converged: fit.convergence?.converged,
             iterations: fit.convergence?.iterations)
-        return FigureArtifact(path: path, rendered: png, width: figures.width, height: figures.height,
-                              title: fig.title, alt: alt, caption: caption, provenance: provenance, metrics: entry)
+        var artifact = FigureArtifact(path: path, rendered: png, width: figures.width, height: figures.height,
+                                      title: fig.title, alt: alt, caption: caption, provenance: provenance, metrics: entry)
+        // Every P(y|x) map answers back: point at it (or use the arrow keys) to read the model there.
+        if view == .map, let cells = probeCells {
+            artifact.explorable = try ProbeExplorable.mapProbe(path: path, data: data, fit: fit, label: label, cells: cells,
+                                                               width: figures.width, height: figures.height)
+        }
+        return artifact
     }
 
     static func format(_ v: Double, _ decimals: Int) -> String {

@@ -92,7 +92,11 @@ struct ExploreTests {
             let i = Int((s.x[0] - p.range[0]) / (p.range[1] - p.range[0]) * Double(p.n))
             let j = Int((s.x[1] - p.range[2]) / (p.range[3] - p.range[2]) * Double(p.n))
             #expect(s.readout == ProbeExplorable.readout(p, i: i, j: j))
-            #expect(s.readout.keys.sorted() == ["class-0", "class-1", "joint-1-0", "joint-1-1", "p-0-0", "p-0-1", "p-1-0", "p-1-1", "point"])
+            #expect(s.readout.keys.sorted() == ["class-0", "class-1", "evidence-1", "joint-1-0", "joint-1-1", "p-0-0", "p-0-1", "p-1-0", "p-1-1", "point"])
+            // Bayes' flip at the point: p(x) is the sum of the two p(x|y)p(y), and P(y|x) their shares (to the shown digits).
+            let joint = [Double(s.readout["joint-1-0"]!)!, Double(s.readout["joint-1-1"]!)!], evidence = Double(s.readout["evidence-1"]!)!
+            #expect(abs(joint[0] + joint[1] - evidence) <= 0.01 * evidence)
+            if evidence > 1e-6 { #expect(abs(joint[1] / evidence - Double(s.readout["p-1-1"]!)!) <= 0.01) }
         }
         // The values are the fit's own grid, rounded: the readout never disagrees with the map.
         let spec = try ConfigLoader.load(root: root)
@@ -108,6 +112,28 @@ struct ExploreTests {
         #expect(html.contains("<script defer src=\"assets/explore-probe.js\"></script>"))
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("assets/explore-probe.js").path))
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(e.figure).path))
+    }
+
+    @Test("Every P(y|x) map answers back: a pair is two probes, each with its own model's values, side by side")
+    func mapsAndPairs() async throws {
+        let root = try Self.project(page: "@pair moons logistic_regression gaussian_nb\n\n@figure moons gaussian_nb density",
+                                    explore: "explore: {probe: {cells: 12}}")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let site = try await Self.build(root)
+        let m = try Self.metrics(site)
+        #expect(m.explorables.map(\.id) == ["probe-moons--logistic_regression--map--pair", "probe-moons--gaussian_nb--map--pair"])
+        #expect(m.explorables.allSatisfy { $0.kind == "probe" && $0.cells == 144 && $0.samples.count == 4 })
+        let left = try Self.payload(site, m.explorables[0].id, as: ProbeExplorable.Payload.self)
+        let right = try Self.payload(site, m.explorables[1].id, as: ProbeExplorable.Payload.self)
+        #expect(left.models.map(\.label) == ["Logistic regression"] && left.models[0].joint == nil)
+        #expect(right.models.count == 1 && right.models[0].evidence?.count == 144)
+        // Both panels read one grid at one size: a cell is the same point in both.
+        #expect(left.range == right.range && left.plot == right.plot && left.xs == right.xs && left.ys == right.ys)
+        let html = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        let pair = try #require(html.range(of: "<div class=\"pair\"").map { String(html[$0.lowerBound...]) })
+        #expect(pair.components(separatedBy: "data-explorable=\"probe\"").count == 3)
+        // The density figure is no map: it stays still.
+        #expect(!html.contains("data-explore-id=\"probe-moons--gaussian_nb--density"))
     }
 
     @Test("Probe: the same bytes with one job or two, cold or from the cache")

@@ -50,8 +50,18 @@
       body.appendChild(r);
     }
     data.models.forEach(function (model, m) {
-      row(model.label + ": P(y | x)", "p", m, true);
-      if (model.joint) row(model.label + ": p(x | y) p(y)", "joint", m, false);
+      // A map's own probe reads one model: its rows need not repeat the model's name.
+      var name = data.models.length > 1 ? model.label + ": " : "";
+      if (!model.joint) { row(name + "P(y | x)", "p", m, true); return; }
+      // A generative model: Bayes' flip at this point, the same arithmetic as the Bayes' flip table.
+      row(name + "p(x | y) p(y)", "joint", m, false);
+      var r = api.el("tr");
+      r.appendChild(api.el("th", { scope: "row" }, name + "p(x) = sum of the row above"));
+      cells["evidence-" + m] = api.el("td", { "data-key": "evidence-" + m, colspan: String(K) }, "—");
+      r.appendChild(cells["evidence-" + m]);
+      r.appendChild(api.el("td"));
+      body.appendChild(r);
+      row(name + "P(y | x) = p(x | y) p(y) / p(x)", "p", m, true);
     });
     table.appendChild(body);
     // A narrow screen scrolls the table, not the page.
@@ -60,11 +70,14 @@
     scroll.appendChild(table);
     out.style.minWidth = "0";
     out.appendChild(scroll);
+    // Until a point is read the readout stays folded: a page of maps is not a page of empty tables.
+    head.hidden = true; scroll.hidden = true;
 
-    function show(i, j, share) {
+    function show(i, j, share, fromPair) {
       i = Math.max(0, Math.min(n - 1, i));
       j = Math.max(0, Math.min(n - 1, j));
       cell = [i, j];
+      head.hidden = false; scroll.hidden = false;
       var c = j * n + i;
       point.textContent = data.xs[i] + ", " + data.ys[j];
       data.models.forEach(function (model, m) {
@@ -75,11 +88,25 @@
           cells["p-" + m + "-" + k].textContent = (v / 1000).toFixed(3);
           if (model.joint) cells["joint-" + m + "-" + k].textContent = model.joint[c * K + k];
         }
+        if (model.evidence) cells["evidence-" + m].textContent = model.evidence[c];
         cells["class-" + m].textContent = data.classes[best];
       });
       place();
       if (share) api.setState(id, i + "-" + j);
+      if (!fromPair) movePair(i, j);
     }
+
+    // In a pair (two maps of one dataset, on one grid) the point moves in both panels.
+    function movePair(i, j) {
+      var pair = figure.closest(".pair");
+      if (!pair) return;
+      pair.querySelectorAll("figure[data-explorable=probe]").forEach(function (other) {
+        if (other === figure) return;
+        if (other._probeShow) other._probeShow(i, j);
+        else { other._probePending = [i, j]; LensesExplore.start(other); }
+      });
+    }
+    figure._probeShow = function (i, j) { show(i, j, false, true); };
 
     // The ring at the centre of the cell, in the image's displayed pixels.
     function place() {
@@ -116,8 +143,9 @@
     });
     picture.addEventListener("focus", function () { if (!cell) show(Math.floor(n / 2), Math.floor(n / 2), false); });
 
-    // A shared view: #ID=I-J.
+    // A shared view: #ID=I-J; or the point the other panel of a pair moved to before this one loaded.
     var st = api.state(id), parts = st ? st.split("-") : [];
     if (parts.length === 2 && /^\d+$/.test(parts[0]) && /^\d+$/.test(parts[1])) show(+parts[0], +parts[1], false);
+    else if (figure._probePending) show(figure._probePending[0], figure._probePending[1], false, true);
   });
 })();

@@ -150,6 +150,8 @@
       (waiting[id] || []).forEach(function (go) { go(payload); });
       delete waiting[id];
     },
+    // Starts one widget now (e.g. the other panel of a pair a probe moves with).
+    start: function (figure) { load(figure); },
     // For the browser test: start every widget now.
     loadAll: function () { document.querySelectorAll("figure[data-explorable]").forEach(load); }
   };
