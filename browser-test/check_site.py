@@ -245,6 +245,7 @@ def main():
     finally:
         driver.quit()
 
+    import explore_latent; explore_latent.check_latent(base, site, args.shots, browser, check, wait_ready)  # noqa: E702
     figure_variants(base, site, pages)
     gallery_shots(base, args.shots)
 

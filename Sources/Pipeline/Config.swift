@@ -243,11 +243,13 @@ public enum ConfigLoader {
         }
 
         if let d = top["deep"] {
-            let m = try d.mapping(allowed: ["file", "preset"], required: ["file"])
+            let m = try d.mapping(allowed: ["file", "preset", "latent_walk"], required: ["file"])
             let file = try m["file"]!.relativePath(root: root)
             try checkColumns(file: file, field: m["file"]!, columns: [(m["file"]!, ["digit", "px_0_0", "px_7_7"])], root: root)
             let preset = try m["preset"]?.choice(["site", "quick"]) ?? "site"
-            spec.deep = DeepSpec(file: file, settings: preset == "quick" ? .quick : .site)
+            var settings: DeepStudySettings = preset == "quick" ? .quick : .site
+            if let w = m["latent_walk"] { settings.latentWalkSide = try w.integer(in: 2...40) }
+            spec.deep = DeepSpec(file: file, settings: settings)
         }
 
         if let lc = top["learning_curves"] { spec.learningCurves = try learningCurves(lc, datasets: spec.datasets, root: root) }

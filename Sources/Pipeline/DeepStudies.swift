@@ -88,6 +88,9 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
     public var manifoldExtent: Double
     public var interpolationPairs: Int
     public var interpolationSteps: Int
+    /// Decoded images per side of the latent walk's grid (`deep: latent_walk:` in lenses.yml): cells
+    /// over the latent-plane figure's own ranges, one digit per cell.
+    public var latentWalkSide = 20
 
     /// The site's settings: each digit model trains in seconds in a release build.
     public static let site = DeepStudySettings(
@@ -136,6 +139,7 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
         s.manifoldSide = 6
         s.interpolationPairs = 2
         s.interpolationSteps = 4
+        s.latentWalkSide = 5
         return s
     }()
 }
@@ -167,6 +171,11 @@ public struct VAEArtifact: Sendable, Codable {
     public let manifold: Matrix?
     public let manifoldSide: Int
     public let manifoldExtent: Double
+    /// The latent walk (2-D latent only): `walkSide`² decoded images, row-major from the top-left, at the
+    /// centres of the cells of [−walkExtent, walkExtent]², the latent-plane figure's own ranges.
+    public var walk: Matrix? = nil
+    public var walkSide = 0
+    public var walkExtent = 0.0
     /// Per pair: the two test digits and the decoded path between them (steps rows).
     public let interpolations: [Interpolation]
 
@@ -362,6 +371,7 @@ public enum DeepStudies {
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(v.count, 1)) }
 
         var latent = [PlotPoint](), manifold: Matrix? = nil
+        var walk: Matrix? = nil, walkSide = 0, walkExtent = 0.0
         if L == 2 {
             let z = vae.encode(d.test)
             latent = (0..<z.rows).map { PlotPoint(x: z[$0, 0], y: z[$0, 1], label: d.testLabels[$0]) }
@@ -374,6 +384,10 @@ public enum DeepStudies {
                 }
             }
             manifold = vae.decode(grid)
+            // The walk: decoding only reads the trained decoder (no random draws), so it changes nothing else.
+            walkExtent = latentExtent(latent)
+            walkSide = s.latentWalkSide
+            walk = vae.decode(walkGrid(side: walkSide, extent: walkExtent))
         }
         // Pairs of test digits of different classes, each the test digit nearest its
         // class's mean test image (a typical example, not a random oddity).
@@ -403,7 +417,29 @@ public enum DeepStudies {
                            trainELBO: vae.trainELBO, testELBO: vae.testELBO, finalTestELBO: mean(elbo), elboDraws: draws,
                            testImportanceBound: mean(bound), boundSamples: s.boundSamples, samples: samples,
                            judgeSamples: judge, latent: latent, manifold: manifold, manifoldSide: s.manifoldSide,
-                           manifoldExtent: s.manifoldExtent, interpolations: interpolations)
+                           manifoldExtent: s.manifoldExtent, walk: walk, walkSide: walkSide, walkExtent: walkExtent,
+                           interpolations: interpolations)
+    }
+
+    /// The half-width of the latent-plane figure's square ranges: the largest |coordinate| plus 8 %.
+    static func latentExtent(_ latent: [PlotPoint]) -> Double {
+        max(latent.map { abs($0.x) }.max() ?? 1, latent.map { abs($0.y) }.max() ?? 1) * 1.08
+    }
+
+    /// The latent walk's points: the centres of a side × side grid of cells over [−extent, extent]²,
+    /// row-major from the top-left (z₂ falls down the rows, as on the figure).
+    static func walkGrid(side n: Int, extent m: Double) -> Matrix {
+        var grid = Matrix(rows: n * n, cols: 2)
+        for row in 0..<n { for col in 0..<n {
+            grid[row * n + col, 0] = walkCentre(col, side: n, extent: m)
+            grid[row * n + col, 1] = -walkCentre(row, side: n, extent: m)
+        } }
+        return grid
+    }
+
+    /// The centre of cell i of n across [−m, m], from the left.
+    static func walkCentre(_ i: Int, side n: Int, extent m: Double) -> Double {
+        -m + 2 * m * (Double(i) + 0.5) / Double(n)
     }
 
     /// Trains the digit GAN, keeping samples from fixed noise at `settings.ganSnapshots`.
@@ -682,19 +718,87 @@ extension DeepStudies {
     }
 
     public static func renderVAELatent(_ v: VAEArtifact, figures: FigureSettings) throws -> FigureArtifact {
+        let fig = try latentScatter(v, figures: figures)
+        return figure("vae-latent", try fig.render(formats: figures.formats), figures, title: fig.title,
+                      alt: "Scatter of \(v.latent.count) test digits at their 2-D latent codes, each drawn as its digit in a class colour; digits of one class cluster together",
+                      caption: "The encoder maps each image to a point of the plane. It never saw a label, yet digits of the same class land near each other.",
+                      provenance: provenance(v))
+    }
+
+    /// The latent-plane scatter, for its own figure and as the still of the latent walk.
+    static func latentScatter(_ v: VAEArtifact, figures: FigureSettings) throws -> LabelScatter {
         guard v.latentDimension == 2 else { throw PipelineError("the latent-plane figure needs the 2-D VAE, got latent dimension \(v.latentDimension)") }
-        let xs = v.latent.map(\.x), ys = v.latent.map(\.y)
-        let m = max(xs.map(abs).max() ?? 1, ys.map(abs).max() ?? 1) * 1.08
+        let m = latentExtent(v.latent)
         var fig = LabelScatter(title: "Where the VAE puts the test digits: its 2-D latent space",
                                subtitle: "each digit drawn at its encoder mean μ(x) · \(v.latent.count) test digits never seen in training",
                                xLabel: "z₁", yLabel: "z₂", points: v.latent, glyphs: DigitsData.classNames,
                                classNames: DigitsData.classNames.map { "digit \($0)" }, xRange: -m...m, yRange: -m...m)
         fig.width = figures.width; fig.height = figures.height
         fig.note = "No labels were used in training: the classes separate because different digits look different."
-        return figure("vae-latent", try fig.render(formats: figures.formats), figures, title: fig.title,
-                      alt: "Scatter of \(v.latent.count) test digits at their 2-D latent codes, each drawn as its digit in a class colour; digits of one class cluster together",
-                      caption: "The encoder maps each image to a point of the plane. It never saw a label, yet digits of the same class land near each other.",
-                      provenance: provenance(v))
+        return fig
+    }
+
+    /// What the latent walk's script reads: the plot area to map the pointer through, the grid's
+    /// coordinate labels, the decoded digits (8-bit grey levels, base64) and the nearest test digit per cell.
+    struct LatentWalkPayload: Codable, Equatable {
+        /// Figure size and plot area (x, y, width, height) in the figure's 1× pixels.
+        let size: [Int]
+        let plot: [Double]
+        /// The plot's ranges: [−extent, extent] on both axes.
+        let extent: Double
+        let side: Int
+        /// Pixels per image side (8).
+        let digit: Int
+        /// Readout text of each column's z₁ and each row's z₂ (rows from the top).
+        let z1: [String]
+        let z2: [String]
+        /// side² × digit² bytes, row-major cells, each image row-major: round(255 × pixel mean).
+        let images: String
+        /// Per cell, the class of the test digit encoded nearest its centre ("0"…"9").
+        let nearest: String
+    }
+
+    /// The readout of the cell in column `col`, row `row`, exactly as the script writes it.
+    static func walkReadout(_ p: LatentWalkPayload, col: Int, row: Int) -> [String: String] {
+        let k = row * p.side + col
+        let near = p.nearest[p.nearest.index(p.nearest.startIndex, offsetBy: k)]
+        return ["z": "z₁ = \(p.z1[col]), z₂ = \(p.z2[row])", "nearest": "nearest test digit: \(near)"]
+    }
+
+    /// The latent-plane scatter with the latent walk: the pointer or the arrow keys pick a cell, the
+    /// script draws the digit the decoder made at its centre.
+    public static func renderVAEWalk(_ v: VAEArtifact, figures: FigureSettings) throws -> FigureArtifact {
+        guard let walk = v.walk, v.walkSide > 0 else { throw PipelineError("the latent walk needs the 2-D VAE") }
+        let fig = try latentScatter(v, figures: figures)
+        let n = v.walkSide, m = v.walkExtent
+        let area = fig.plotArea
+        var bytes = [UInt8](), nearest = ""
+        bytes.reserveCapacity(walk.data.count)
+        for p in walk.data { bytes.append(UInt8(min(max((p * 255).rounded(), 0), 255))) }
+        for row in 0..<n { for col in 0..<n {
+            let z1 = walkCentre(col, side: n, extent: m), z2 = -walkCentre(row, side: n, extent: m)
+            var best = -1, bestD = Double.infinity
+            for (i, p) in v.latent.enumerated() {
+                let d = (p.x - z1) * (p.x - z1) + (p.y - z2) * (p.y - z2)
+                if d < bestD { bestD = d; best = i }
+            }
+            nearest += best >= 0 ? String(v.latent[best].label) : "?"
+        } }
+        let labels = (0..<n).map { f(walkCentre($0, side: n, extent: m), 2) }
+        let payload = LatentWalkPayload(size: [fig.width, fig.height], plot: [area.x, area.y, area.width, area.height], extent: m,
+                                        side: n, digit: DigitsData.side, z1: labels, z2: labels.reversed(),
+                                        images: Data(bytes).base64EncodedString(), nearest: nearest)
+        let cells = [(n / 2, n / 2), (0, 0), (n - 1, n - 1), (n / 4, (3 * n) / 4)]
+        let samples = cells.map { col, row in
+            ExplorableSample(x: [walkCentre(col, side: n, extent: m), -walkCentre(row, side: n, extent: m)],
+                             readout: walkReadout(payload, col: col, row: row))
+        }
+        var out = figure("vae-walk", try fig.render(formats: figures.formats), figures, title: fig.title,
+                         alt: "Scatter of \(v.latent.count) test digits at their 2-D latent codes; pointing at the plane shows the digit the decoder draws there",
+                         caption: "Point anywhere on the plane (or focus the figure and use the arrow keys): below it is the digit the decoder draws at that latent point, one of \(n) × \(n) points decoded by this build. Between the clusters the digits blend.",
+                         provenance: provenance(v) + [.init(name: "Latent walk", value: "\(n) × \(n) cell centres over [−\(f(m, 2)), \(f(m, 2))]², each decoded to its pixel means (8-bit)")])
+        out.explorable = try Explorable(kind: .latent, id: "vae-walk", payload: payload, count: n * n, samples: samples)
+        return out
     }
 
     public static func renderVAEManifold(_ v: VAEArtifact, figures: FigureSettings) throws -> FigureArtifact {

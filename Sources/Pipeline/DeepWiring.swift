@@ -31,6 +31,7 @@ enum DeepJobs {
     static let figures: [(name: String, inputs: [String], render: @Sendable ([DeepPart], FigureSettings) throws -> FigureArtifact)] = [
         ("vae-samples", ["vae"], { try DeepStudies.renderVAESamples($0[0].vae, figures: $1) }),
         ("vae-latent", ["vae-plane"], { try DeepStudies.renderVAELatent($0[0].vae, figures: $1) }),
+        ("vae-walk", ["vae-plane"], { try DeepStudies.renderVAEWalk($0[0].vae, figures: $1) }),
         ("vae-manifold", ["vae-plane"], { try DeepStudies.renderVAEManifold($0[0].vae, figures: $1) }),
         ("vae-interpolations", ["vae"], { try DeepStudies.renderVAEInterpolations($0[0].vae, figures: $1) }),
         ("vae-elbo", ["vae-plane", "vae"], { try DeepStudies.renderELBO([$0[0].vae, $0[1].vae], figures: $1) }),
@@ -51,6 +52,7 @@ enum DeepJobs {
                           ["vae-latent", "vae-manifold"], ["vae-elbo"]],
         "deep-training": [["gan-epochs"], ["gan-losses"], ["ring"]],
         "deep-judging": [["nearest"], ["distances", "predicted-classes"]],
+        "latent-walk": [["vae-walk"]],
     ]
 
     static func compute(_ part: String, spec: DeepSpec, bytes: Data, seed: UInt64, testFraction: Double,
