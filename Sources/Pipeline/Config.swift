@@ -206,7 +206,7 @@ public enum ConfigLoader {
                                                    target: target, ridgeAlpha: try m["ridge_alpha"]?.number(in: 0...1e9) ?? 1))
         }
         for item in try top["mixtures"]?.sequence() ?? [] {
-            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init"],
+            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init", "em_steps"],
                                      required: ["name", "file", "features"])
             let name = try m["name"]!.identifier()
             guard studyNames.insert("m/" + name).inserted else { throw m["name"]!.error("mixture '\(name)' is defined twice") }
@@ -223,7 +223,7 @@ public enum ConfigLoader {
             spec.mixtures.append(MixtureSpec(
                 name: name, title: try m["title"]?.string() ?? name, file: file, features: features, components: ks,
                 covarianceType: try m["covariance_type"]?.choice(["full", "diag", "spherical"]) ?? "full",
-                restarts: try m["n_init"]?.integer(in: 1...100) ?? 10))
+                restarts: try m["n_init"]?.integer(in: 1...100) ?? 10, emSteps: try m["em_steps"]?.integer(in: 2...200) ?? 30))
         }
 
         for item in try top["case_studies"]?.sequence() ?? [] {

@@ -87,12 +87,15 @@ enum Planner {
         /// The language study is shown (its job, and its figure when `languageFigure`).
         let language: Bool
         let languageFigure: Bool
+        /// Mixture studies whose EM steps the page scrubs through (@em-steps).
+        var mixtureSteps: [String] = []
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
             Planner.unique(figures.map(\.jobID) + fits
                 + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
                 + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
+                + mixtureSteps.flatMap { ["render/mixture/\($0)/em", "study/mixture/\($0)"] }
                 + caseStudies.map { "study/case/\($0)" }
                 + curves.map { "study/curves/\($0)" } + curveFigureIDs
                 + (language ? ["study/language"] : []) + (languageFigure ? ["render/language"] : [])
@@ -235,7 +238,8 @@ enum Planner {
             add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderRegression(deps[study]!.regression, figures: figures)) })
         }
-        for name in unique(pages.flatMap(\.mixtures) + referenced("mixture")).sorted() {
+        let shownSteps = Set(pages.flatMap(\.mixtureSteps))
+        for name in unique(pages.flatMap(\.mixtures) + pages.flatMap(\.mixtureSteps) + referenced("mixture")).sorted() {
             let m = spec.mixtures.first { $0.name == name }!
             let bytes = try csvBytes(m.file, "mixture '\(name)'")
             var inputs = figureInputs
@@ -245,6 +249,10 @@ enum Planner {
             add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
             })
+            if shownSteps.contains(name) {
+                add(Job(id: "render/mixture/\(name)/em", stage: .render, key: JobKey(kind: "render-mixture-em", inputs: renderInputs, upstream: [keys[study]!]),
+                        dependencies: [study]) { deps in .figure(try Studies.renderMixtureEM(deps[study]!.mixture, figures: figures)) })
+            }
             guard shownMixtures.contains(name) else { continue }
             add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureCriteria(deps[study]!.mixture, figures: figures)) })
@@ -409,6 +417,7 @@ enum Planner {
         var regressions = [String](), mixtures = [String](), caseStudies = [String](), deepFigures = [String]()
         var curves = [String](), curveFigures = [String]()
         var language = false, languageFigure = false
+        var mixtureSteps = [String]()
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -500,6 +509,12 @@ enum Planner {
                 blocks.append(.figures(["render/mixture/\(m.name)/criteria"]))
                 blocks.append(.mixtureTable(study: "study/mixture/\(m.name)"))
                 blocks.append(.figures(["render/mixture/\(m.name)/density"]))
+            case "em-steps":
+                guard d.arguments.count == 1, let m = spec.mixtures.first(where: { $0.name == d.arguments[0] }) else {
+                    throw fail("@em-steps takes the name of a study under mixtures: in lenses.yml; known: \(spec.mixtures.map(\.name).joined(separator: ", "))")
+                }
+                mixtureSteps.append(m.name)
+                blocks.append(.figures(["render/mixture/\(m.name)/em"]))
             case "search":
                 blocks.append(.search)
             case "deep-generate", "deep-training", "deep-judging", "latent-walk":
@@ -552,7 +567,7 @@ enum Planner {
                 default: blocks.append(.language(.orders))
                 }
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @latent-walk, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @em-steps, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @latent-walk, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search")
             }
         }
         for t in pendingTables {
@@ -571,6 +586,7 @@ enum Planner {
                                     regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
                                     deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures),
                                     language: language, languageFigure: languageFigure)
+        resolved.mixtureSteps = unique(mixtureSteps)
         // {{value}} and {{check}}: each path's study is planned (and its fits trained) even where no figure shows it.
         resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
         for path in resolved.references.flatMap(\.paths) {
