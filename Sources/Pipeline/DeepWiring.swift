@@ -39,6 +39,7 @@ enum DeepJobs {
         ("gan-epochs", ["gan"], { try DeepStudies.renderGANEpochs($0[0].gan, figures: $1) }),
         ("gan-losses", ["gan"], { try DeepStudies.renderGANLosses($0[0].gan, figures: $1) }),
         ("ring", ["ring"], { try DeepStudies.renderRing($0[0].ring, figures: $1) }),
+        ("ring-scrub", ["ring"], { try DeepStudies.renderRingScrub($0[0].ring, figures: $1) }),
         ("gmm-samples", ["gmm"], { try DeepStudies.renderGMMSamples($0[0].gmm, figures: $1) }),
         ("mlp", ["mlp"], { try DeepStudies.renderMLP($0[0].mlp, figures: $1) }),
         ("nearest", ["judging"], { try DeepStudies.renderNearest($0[0].judging, figures: $1) }),
@@ -53,6 +54,7 @@ enum DeepJobs {
         "deep-training": [["gan-epochs"], ["gan-losses"], ["ring"]],
         "deep-judging": [["nearest"], ["distances", "predicted-classes"]],
         "latent-walk": [["vae-walk"]],
+        "ring-training": [["ring-scrub"]],
     ]
 
     static func compute(_ part: String, spec: DeepSpec, bytes: Data, seed: UInt64, testFraction: Double,

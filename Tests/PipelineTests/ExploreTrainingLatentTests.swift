@@ -95,6 +95,34 @@ struct ExploreTrainingLatentTests {
         #expect(again.explorable!.files == e.files)
     }
 
+    @Test("Ring scrubber: snapshots at epoch 1, every k epochs and the last; the shared epochs equal the figure's checkpoints; samples equal the data file")
+    func ringScrubber() throws {
+        var s = DeepStudySettings.quick
+        s.ring.scrubEvery = 5   // epoch 1 and the last (2)
+        let r = try DeepStudies.computeRing(settings: s, seed: 42)
+        #expect(r.collapse.scrub.map(\.epoch) == [1, 2] && r.cover.scrub.map(\.epoch) == [1, 2])
+        for run in [r.collapse, r.cover] {
+            for cp in run.checkpoints {
+                let same = run.scrub.first { $0.epoch == cp.epoch }!
+                #expect(same.samples == cp.samples && same.coverage.counts == cp.coverage.counts)
+            }
+        }
+        // Snapshots change nothing else: the ring figure is the same without them.
+        var none = DeepStudySettings.quick
+        none.ring.scrubEvery = 0
+        let plain = try DeepStudies.computeRing(settings: none, seed: 42)
+        #expect(plain.collapse.scrub.isEmpty)
+        #expect(try DeepStudies.renderRing(plain, figures: FigureSettings()).png == DeepStudies.renderRing(r, figures: FigureSettings()).png)
+        #expect(plain.collapse.generatorLoss == r.collapse.generatorLoss && plain.cover.discriminatorLoss == r.cover.discriminatorLoss)
+        let fig = try DeepStudies.renderRingScrub(r, figures: FigureSettings())
+        let e = try #require(fig.explorable)
+        let p = try Self.payload(e, as: DeepStudies.RingScrubPayload.self)
+        #expect(e.kind == .training && e.count == 2 && p.frames.count == 2 && p.panels.count == 2)
+        for sample in e.samples { #expect(p.frames[Int(sample.x[0])].readout == sample.readout) }
+        #expect(Data(base64Encoded: p.frames[0].samples[0])!.count == 2 * r.spec.samples)
+        #expect(e.files.values.reduce(0) { $0 + $1.count } <= 300_000)
+    }
+
     @Test("Bad widget directives and settings name the file and line")
     func errors() throws {
         let project = try TempProject()

@@ -2,9 +2,10 @@
 //
 // A slider (and a play button) steps through snapshots the build saved while the model trained:
 // EM steps of a mixture ("em": the observations coloured by their responsibilities and each
-// component's 2σ ellipse, drawn over the figure without them). The
+// component's 2σ ellipse, drawn over the figure without them) and GAN runs on a ring of Gaussians
+// ("ring": each snapshot's samples and covered modes in empty panels). The
 // readout shows the text the build wrote for each snapshot; the script computes nothing.
-// Data: explore/ID.js (see Studies.EMPayload).
+// Data: explore/ID.js (see Studies.EMPayload, DeepStudies.RingScrubPayload).
 (function () {
   "use strict";
   var decoded = {};
@@ -73,6 +74,42 @@
       });
       return function (i) { current = i; fit(); };
     }
+  };
+
+  // Ring of Gaussians: per panel (one GAN run each) the data, the 3σ circle of every mode (green when
+  // covered at this snapshot) and the snapshot's samples, as the still figure draws them.
+  drawers.ring = function (figure, data, api) {
+    api.showFrame(figure, data.background);
+    var current = 0, lo = data.range[0], hi = data.range[1];
+    var fit = overlay(figure, api, data.size, function (ctx) {
+      var colors = data.colors[darkQuery.matches ? "dark" : "light"], frame = data.frames[current];
+      data.panels.forEach(function (p, j) {
+        var x = p[0], y = p[1], side = p[2];
+        function dots(b64, radius) {
+          var q = bytes(b64);
+          ctx.beginPath();
+          for (var i = 0; i + 1 < q.length; i += 2) {
+            if (q[i] === 255) continue;
+            var cx = x + q[i] / 254 * side, cy = y + side - q[i + 1] / 254 * side;
+            ctx.moveTo(cx + radius, cy); ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
+          }
+          ctx.fill();
+        }
+        ctx.save();
+        ctx.beginPath(); ctx.rect(x, y, side, side); ctx.clip();
+        ctx.fillStyle = colors.faint; ctx.globalAlpha = 1; dots(data.data, 1.1);
+        data.centres.forEach(function (c, i) {
+          var on = frame.covered[j][i];
+          ctx.beginPath();
+          ctx.arc(x + (c[0] - lo) / (hi - lo) * side, y + side - (c[1] - lo) / (hi - lo) * side, Math.max(data.radius, 2.5), 0, 2 * Math.PI);
+          ctx.strokeStyle = on ? colors.covered : colors.uncovered; ctx.lineWidth = on ? 1.6 : 1;
+          ctx.setLineDash(on ? [] : [3, 3]); ctx.stroke(); ctx.setLineDash([]);
+        });
+        ctx.fillStyle = colors.point; ctx.globalAlpha = 0.55; dots(frame.samples[j], 1.3);
+        ctx.restore();
+      });
+    });
+    return function (i) { current = i; fit(); };
   };
 
   LensesExplore.register("training", function (figure, data, api) {
