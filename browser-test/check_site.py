@@ -249,6 +249,9 @@ def main():
     finally:
         driver.quit()
 
+    import explore_latent, explore_training  # noqa: E401 — explore-b's widget checks (kinds latent, training)
+    explore_latent.check_latent(base, site, args.shots, browser, check, wait_ready)
+    explore_training.check_training(base, site, args.shots, browser, check, wait_ready)
     figure_variants(base, site, pages)
     gallery_shots(base, args.shots)
     explore_probe.run(base, site, args.shots, browser, check)

@@ -158,8 +158,34 @@ public struct GaussianMixture: DensityModel, Codable {
         try fit(x, using: &rng)
     }
 
-    /// Fits with draws from `rng` (the per-class classifier passes its own streams).
-    mutating func fit(_ x: Matrix, using rng: inout SeededRandom) throws {
+    /// The parameters after one EM step, as `fitRecordingSteps` reports them.
+    public struct Step: Sendable, Codable, Equatable {
+        public let weights: [Double]
+        /// K × d.
+        public let means: Matrix
+        public let covariances: [Matrix]
+        /// Mean log-likelihood per sample of these parameters.
+        public let meanLogLikelihood: Double
+    }
+
+    /// Fits exactly as `fit(_:)` does (same draws, same result) and returns the kept run's parameters
+    /// after 0, 1, …, `iterations` M-steps: step 0 is the start from the k-means responsibilities.
+    /// Recording only reads the parameters, so the fit is the same with it or without.
+    public mutating func fitRecordingSteps(_ x: Matrix) throws -> [Step] {
+        var rng = SeededRandom(seed: seed)
+        var runs = [[Step]]()
+        try fit(x, using: &rng) { restart, theta, ll in
+            if restart == runs.count { runs.append([]) }
+            runs[restart].append(Step(weights: theta.weights, means: theta.means, covariances: theta.covariances, meanLogLikelihood: ll))
+        }
+        // The kept run is the first whose trace is the kept trace (fit keeps the first best).
+        return runs.first { $0.map(\.meanLogLikelihood) == logLikelihoodTrace } ?? []
+    }
+
+    /// Fits with draws from `rng` (the per-class classifier passes its own streams). `observe`, when
+    /// given, sees every run's parameters (restart index, parameters, mean log-likelihood) after its
+    /// start and after each M-step; it cannot change them.
+    mutating func fit(_ x: Matrix, using rng: inout SeededRandom, observe: ((Int, Parameters, Double) -> Void)? = nil) throws {
         let name = Self.displayName
         guard x.rows > 0, x.cols > 0 else { throw ModelError(model: name, "cannot fit on an empty data set") }
         guard x.allFinite else { throw ModelError(model: name, "the features contain NaN or infinite values") }
@@ -174,10 +200,11 @@ public struct GaussianMixture: DensityModel, Codable {
         }
 
         var best: (parameters: Parameters, trace: [Double], allowance: [Double], converged: Bool, iterations: Int)?
-        for _ in 0..<restarts {
+        for restart in 0..<restarts {
             let resp = initialResponsibilities(x, using: &rng)
             var theta = try mStep(x, resp)
             var (ll, logResp) = Self.eStep(x, theta)
+            observe?(restart, theta, ll)
             var trace = [ll], allowance: [Double] = []
             var done = false, iterationsMade = 0
             for t in 1...maxIterations {
@@ -202,6 +229,7 @@ public struct GaussianMixture: DensityModel, Codable {
                 assert(drop <= allowed + 1e-10 * max(1, abs(ll)),
                        "EM lowered the mean log-likelihood from \(trace[t - 1]) to \(ll) at iteration \(t), more than reg_covar allows (\(allowed)): a bug")
                 trace.append(ll)
+                observe?(restart, theta, ll)
                 allowance.append(allowed)
                 iterationsMade = t
                 if done { break }

@@ -206,7 +206,7 @@ public enum ConfigLoader {
                                                    target: target, ridgeAlpha: try m["ridge_alpha"]?.number(in: 0...1e9) ?? 1))
         }
         for item in try top["mixtures"]?.sequence() ?? [] {
-            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init"],
+            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init", "em_steps"],
                                      required: ["name", "file", "features"])
             let name = try m["name"]!.identifier()
             guard studyNames.insert("m/" + name).inserted else { throw m["name"]!.error("mixture '\(name)' is defined twice") }
@@ -223,7 +223,7 @@ public enum ConfigLoader {
             spec.mixtures.append(MixtureSpec(
                 name: name, title: try m["title"]?.string() ?? name, file: file, features: features, components: ks,
                 covarianceType: try m["covariance_type"]?.choice(["full", "diag", "spherical"]) ?? "full",
-                restarts: try m["n_init"]?.integer(in: 1...100) ?? 10))
+                restarts: try m["n_init"]?.integer(in: 1...100) ?? 10, emSteps: try m["em_steps"]?.integer(in: 2...200) ?? 30))
         }
 
         for item in try top["case_studies"]?.sequence() ?? [] {
@@ -243,11 +243,14 @@ public enum ConfigLoader {
         }
 
         if let d = top["deep"] {
-            let m = try d.mapping(allowed: ["file", "preset"], required: ["file"])
+            let m = try d.mapping(allowed: ["file", "preset", "latent_walk", "ring_scrub_every"], required: ["file"])
             let file = try m["file"]!.relativePath(root: root)
             try checkColumns(file: file, field: m["file"]!, columns: [(m["file"]!, ["digit", "px_0_0", "px_7_7"])], root: root)
             let preset = try m["preset"]?.choice(["site", "quick"]) ?? "site"
-            spec.deep = DeepSpec(file: file, settings: preset == "quick" ? .quick : .site)
+            var settings: DeepStudySettings = preset == "quick" ? .quick : .site
+            if let w = m["latent_walk"] { settings.latentWalkSide = try w.integer(in: 2...40) }
+            if let e = m["ring_scrub_every"] { settings.ring.scrubEvery = try e.integer(in: 1...1000) }
+            spec.deep = DeepSpec(file: file, settings: settings)
         }
 
         if let lc = top["learning_curves"] { spec.learningCurves = try learningCurves(lc, datasets: spec.datasets, root: root) }

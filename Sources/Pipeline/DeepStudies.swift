@@ -58,6 +58,9 @@ public struct RingSpec: Sendable, Codable, Equatable {
     public var samples = 1000
     /// A mode is covered when at least this share of samples lies within 3σ of it.
     public var minShare = 0.02
+    /// The epoch scrubber (@ring-training) keeps samples at epoch 1 and every this many epochs
+    /// (`deep: ring_scrub_every:`), from the same noise as the checkpoints.
+    public var scrubEvery = 10
     public init() {}
 }
 
@@ -88,6 +91,9 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
     public var manifoldExtent: Double
     public var interpolationPairs: Int
     public var interpolationSteps: Int
+    /// Decoded images per side of the latent walk's grid (`deep: latent_walk:` in lenses.yml): cells
+    /// over the latent-plane figure's own ranges, one digit per cell.
+    public var latentWalkSide = 20
 
     /// The site's settings: each digit model trains in seconds in a release build.
     public static let site = DeepStudySettings(
@@ -136,6 +142,7 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
         s.manifoldSide = 6
         s.interpolationPairs = 2
         s.interpolationSteps = 4
+        s.latentWalkSide = 5
         return s
     }()
 }
@@ -167,6 +174,11 @@ public struct VAEArtifact: Sendable, Codable {
     public let manifold: Matrix?
     public let manifoldSide: Int
     public let manifoldExtent: Double
+    /// The latent walk (2-D latent only): `walkSide`² decoded images, row-major from the top-left, at the
+    /// centres of the cells of [−walkExtent, walkExtent]², the latent-plane figure's own ranges.
+    public var walk: Matrix? = nil
+    public var walkSide = 0
+    public var walkExtent = 0.0
     /// Per pair: the two test digits and the decoded path between them (steps rows).
     public let interpolations: [Interpolation]
 
@@ -208,6 +220,8 @@ public struct RingRun: Sendable, Codable {
     public let checkpoints: [Checkpoint]
     public let discriminatorLoss: [Double]
     public let generatorLoss: [Double]
+    /// The scrubber's snapshots: epoch 1 and every `RingSpec.scrubEvery` epochs, and the last.
+    public var scrub: [Checkpoint] = []
     public var finalCoverage: SampleQuality.Coverage { checkpoints.last!.coverage }
 }
 
@@ -362,6 +376,7 @@ public enum DeepStudies {
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(v.count, 1)) }
 
         var latent = [PlotPoint](), manifold: Matrix? = nil
+        var walk: Matrix? = nil, walkSide = 0, walkExtent = 0.0
         if L == 2 {
             let z = vae.encode(d.test)
             latent = (0..<z.rows).map { PlotPoint(x: z[$0, 0], y: z[$0, 1], label: d.testLabels[$0]) }
@@ -374,6 +389,10 @@ public enum DeepStudies {
                 }
             }
             manifold = vae.decode(grid)
+            // The walk: decoding only reads the trained decoder (no random draws), so it changes nothing else.
+            walkExtent = latentExtent(latent)
+            walkSide = s.latentWalkSide
+            walk = vae.decode(walkGrid(side: walkSide, extent: walkExtent))
         }
         // Pairs of test digits of different classes, each the test digit nearest its
         // class's mean test image (a typical example, not a random oddity).
@@ -403,7 +422,29 @@ public enum DeepStudies {
                            trainELBO: vae.trainELBO, testELBO: vae.testELBO, finalTestELBO: mean(elbo), elboDraws: draws,
                            testImportanceBound: mean(bound), boundSamples: s.boundSamples, samples: samples,
                            judgeSamples: judge, latent: latent, manifold: manifold, manifoldSide: s.manifoldSide,
-                           manifoldExtent: s.manifoldExtent, interpolations: interpolations)
+                           manifoldExtent: s.manifoldExtent, walk: walk, walkSide: walkSide, walkExtent: walkExtent,
+                           interpolations: interpolations)
+    }
+
+    /// The half-width of the latent-plane figure's square ranges: the largest |coordinate| plus 8 %.
+    static func latentExtent(_ latent: [PlotPoint]) -> Double {
+        max(latent.map { abs($0.x) }.max() ?? 1, latent.map { abs($0.y) }.max() ?? 1) * 1.08
+    }
+
+    /// The latent walk's points: the centres of a side × side grid of cells over [−extent, extent]²,
+    /// row-major from the top-left (z₂ falls down the rows, as on the figure).
+    static func walkGrid(side n: Int, extent m: Double) -> Matrix {
+        var grid = Matrix(rows: n * n, cols: 2)
+        for row in 0..<n { for col in 0..<n {
+            grid[row * n + col, 0] = walkCentre(col, side: n, extent: m)
+            grid[row * n + col, 1] = -walkCentre(row, side: n, extent: m)
+        } }
+        return grid
+    }
+
+    /// The centre of cell i of n across [−m, m], from the left.
+    static func walkCentre(_ i: Int, side n: Int, extent m: Double) -> Double {
+        -m + 2 * m * (Double(i) + 0.5) / Double(n)
     }
 
     /// Trains the digit GAN, keeping samples from fixed noise at `settings.ganSnapshots`.
@@ -434,18 +475,24 @@ public enum DeepStudies {
             var ms = seeded(settings, seed)
             if ms["output"] == nil { ms["output"] = .text("identity") }
             var gan = try GenerativeAdversarialNetwork(settings: Settings(model: GenerativeAdversarialNetwork.displayName, ms))
-            var checkpoints = [RingRun.Checkpoint]()
+            var checkpoints = [RingRun.Checkpoint](), scrub = [RingRun.Checkpoint]()
             let keep = Set(spec.checkpoints + [gan.epochs])
+            let every = spec.scrubEvery, lastEpoch = gan.epochs   // read before fit: the closure must not touch `gan`
+            // `m` is a copy of the model after the epoch: sampling from it (with its own noise stream)
+            // cannot change the training.
             try gan.fit(data.x) { epoch, m in
-                guard keep.contains(epoch) else { return }
+                let scrubbed = every > 0 && (epoch == 1 || epoch % every == 0 || epoch == lastEpoch)
+                guard keep.contains(epoch) || scrubbed else { return }
                 var r = SeededRandom(seed: seed, stream: "deep/ring/samples")   // the same noise at every checkpoint
                 let x = m.sample(spec.samples, using: &r)
                 let c = SampleQuality.modeCoverage(x, centres: centres, radius: 3 * spec.std, minShare: spec.minShare)
-                checkpoints.append(.init(epoch: epoch, samples: (0..<x.rows).map { PlotPoint(x: x[$0, 0], y: x[$0, 1], label: -1) },
-                                         coverage: c))
+                let cp = RingRun.Checkpoint(epoch: epoch, samples: (0..<x.rows).map { PlotPoint(x: x[$0, 0], y: x[$0, 1], label: -1) },
+                                            coverage: c)
+                if keep.contains(epoch) { checkpoints.append(cp) }
+                if scrubbed { scrub.append(cp) }
             }
             return RingRun(name: name, settings: gan.settings, checkpoints: checkpoints,
-                           discriminatorLoss: gan.discriminatorLoss, generatorLoss: gan.generatorLoss)
+                           discriminatorLoss: gan.discriminatorLoss, generatorLoss: gan.generatorLoss, scrub: scrub)
         }
         return RingArtifact(spec: spec, seed: seed,
                             data: (0..<data.x.rows).map { PlotPoint(x: data.x[$0, 0], y: data.x[$0, 1], label: data.y[$0]) },
@@ -682,19 +729,87 @@ extension DeepStudies {
     }
 
     public static func renderVAELatent(_ v: VAEArtifact, figures: FigureSettings) throws -> FigureArtifact {
+        let fig = try latentScatter(v, figures: figures)
+        return figure("vae-latent", try fig.render(formats: figures.formats), figures, title: fig.title,
+                      alt: "Scatter of \(v.latent.count) test digits at their 2-D latent codes, each drawn as its digit in a class colour; digits of one class cluster together",
+                      caption: "The encoder maps each image to a point of the plane. It never saw a label, yet digits of the same class land near each other.",
+                      provenance: provenance(v))
+    }
+
+    /// The latent-plane scatter, for its own figure and as the still of the latent walk.
+    static func latentScatter(_ v: VAEArtifact, figures: FigureSettings) throws -> LabelScatter {
         guard v.latentDimension == 2 else { throw PipelineError("the latent-plane figure needs the 2-D VAE, got latent dimension \(v.latentDimension)") }
-        let xs = v.latent.map(\.x), ys = v.latent.map(\.y)
-        let m = max(xs.map(abs).max() ?? 1, ys.map(abs).max() ?? 1) * 1.08
+        let m = latentExtent(v.latent)
         var fig = LabelScatter(title: "Where the VAE puts the test digits: its 2-D latent space",
                                subtitle: "each digit drawn at its encoder mean μ(x) · \(v.latent.count) test digits never seen in training",
                                xLabel: "z₁", yLabel: "z₂", points: v.latent, glyphs: DigitsData.classNames,
                                classNames: DigitsData.classNames.map { "digit \($0)" }, xRange: -m...m, yRange: -m...m)
         fig.width = figures.width; fig.height = figures.height
         fig.note = "No labels were used in training: the classes separate because different digits look different."
-        return figure("vae-latent", try fig.render(formats: figures.formats), figures, title: fig.title,
-                      alt: "Scatter of \(v.latent.count) test digits at their 2-D latent codes, each drawn as its digit in a class colour; digits of one class cluster together",
-                      caption: "The encoder maps each image to a point of the plane. It never saw a label, yet digits of the same class land near each other.",
-                      provenance: provenance(v))
+        return fig
+    }
+
+    /// What the latent walk's script reads: the plot area to map the pointer through, the grid's
+    /// coordinate labels, the decoded digits (8-bit grey levels, base64) and the nearest test digit per cell.
+    struct LatentWalkPayload: Codable, Equatable {
+        /// Figure size and plot area (x, y, width, height) in the figure's 1× pixels.
+        let size: [Int]
+        let plot: [Double]
+        /// The plot's ranges: [−extent, extent] on both axes.
+        let extent: Double
+        let side: Int
+        /// Pixels per image side (8).
+        let digit: Int
+        /// Readout text of each column's z₁ and each row's z₂ (rows from the top).
+        let z1: [String]
+        let z2: [String]
+        /// side² × digit² bytes, row-major cells, each image row-major: round(255 × pixel mean).
+        let images: String
+        /// Per cell, the class of the test digit encoded nearest its centre ("0"…"9").
+        let nearest: String
+    }
+
+    /// The readout of the cell in column `col`, row `row`, exactly as the script writes it.
+    static func walkReadout(_ p: LatentWalkPayload, col: Int, row: Int) -> [String: String] {
+        let k = row * p.side + col
+        let near = p.nearest[p.nearest.index(p.nearest.startIndex, offsetBy: k)]
+        return ["z": "z₁ = \(p.z1[col]), z₂ = \(p.z2[row])", "nearest": "nearest test digit: \(near)"]
+    }
+
+    /// The latent-plane scatter with the latent walk: the pointer or the arrow keys pick a cell, the
+    /// script draws the digit the decoder made at its centre.
+    public static func renderVAEWalk(_ v: VAEArtifact, figures: FigureSettings) throws -> FigureArtifact {
+        guard let walk = v.walk, v.walkSide > 0 else { throw PipelineError("the latent walk needs the 2-D VAE") }
+        let fig = try latentScatter(v, figures: figures)
+        let n = v.walkSide, m = v.walkExtent
+        let area = fig.plotArea
+        var bytes = [UInt8](), nearest = ""
+        bytes.reserveCapacity(walk.data.count)
+        for p in walk.data { bytes.append(UInt8(min(max((p * 255).rounded(), 0), 255))) }
+        for row in 0..<n { for col in 0..<n {
+            let z1 = walkCentre(col, side: n, extent: m), z2 = -walkCentre(row, side: n, extent: m)
+            var best = -1, bestD = Double.infinity
+            for (i, p) in v.latent.enumerated() {
+                let d = (p.x - z1) * (p.x - z1) + (p.y - z2) * (p.y - z2)
+                if d < bestD { bestD = d; best = i }
+            }
+            nearest += best >= 0 ? String(v.latent[best].label) : "?"
+        } }
+        let labels = (0..<n).map { f(walkCentre($0, side: n, extent: m), 2) }
+        let payload = LatentWalkPayload(size: [fig.width, fig.height], plot: [area.x, area.y, area.width, area.height], extent: m,
+                                        side: n, digit: DigitsData.side, z1: labels, z2: labels.reversed(),
+                                        images: Data(bytes).base64EncodedString(), nearest: nearest)
+        let cells = [(n / 2, n / 2), (0, 0), (n - 1, n - 1), (n / 4, (3 * n) / 4)]
+        let samples = cells.map { col, row in
+            ExplorableSample(x: [walkCentre(col, side: n, extent: m), -walkCentre(row, side: n, extent: m)],
+                             readout: walkReadout(payload, col: col, row: row))
+        }
+        var out = figure("vae-walk", try fig.render(formats: figures.formats), figures, title: fig.title,
+                         alt: "Scatter of \(v.latent.count) test digits at their 2-D latent codes; pointing at the plane shows the digit the decoder draws there",
+                         caption: "Point anywhere on the plane (or focus the figure and use the arrow keys): below it is the digit the decoder draws at that latent point, one of \(n) × \(n) points decoded by this build. Between the clusters the digits blend.",
+                         provenance: provenance(v) + [.init(name: "Latent walk", value: "\(n) × \(n) cell centres over [−\(f(m, 2)), \(f(m, 2))]², each decoded to its pixel means (8-bit)")])
+        out.explorable = try Explorable(kind: .latent, id: "vae-walk", payload: payload, count: n * n, samples: samples)
+        return out
     }
 
     public static func renderVAEManifold(_ v: VAEArtifact, figures: FigureSettings) throws -> FigureArtifact {
@@ -845,6 +960,129 @@ extension DeepStudies {
                                    .init(name: "Covering run", value: settingsText(r.cover.settings)),
                                    .init(name: "Modes covered at the end", value: "\(a) vs \(b) of \(r.spec.modes)"),
                                    .init(name: "Seed", value: "\(r.seed)")])
+    }
+
+    /// What the ring scrubber's script reads: the two panels' areas, the background frame (empty panels),
+    /// the data and each snapshot's samples (one byte per coordinate over the panels' range, 255 when
+    /// outside it), which modes each run covers, and the readout text.
+    struct RingScrubPayload: Codable, Equatable {
+        struct Frame: Codable, Equatable {
+            /// Per run (slow D, matched): base64 bytes, x and y interleaved.
+            let samples: [String]
+            /// Per run, per mode: covered at this snapshot.
+            let covered: [[Bool]]
+            let readout: [String: String]
+        }
+        let type: String
+        let label: String
+        let size: [Int]
+        /// Per panel: x, y, side (figure 1× pixels).
+        let panels: [[Double]]
+        /// The data range of both axes of every panel.
+        let range: [Double]
+        /// Mode centres (data coordinates) and the 3σ radius in pixels.
+        let centres: [[Double]]
+        let radius: Double
+        let background: [String: String]
+        /// Per scheme: faint (data), point (samples), covered, uncovered.
+        let colors: [String: [String: String]]
+        let data: String
+        let frames: [Frame]
+    }
+
+    /// One byte per coordinate over [lo, hi] (0…254), 255 for outside.
+    static func quantised(_ points: [PlotPoint], lo: Double, hi: Double) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(2 * points.count)
+        for p in points {
+            let tx = (p.x - lo) / (hi - lo), ty = (p.y - lo) / (hi - lo)
+            let inside = tx >= 0 && tx <= 1 && ty >= 0 && ty <= 1
+            bytes.append(inside ? UInt8((tx * 254).rounded()) : 255)
+            bytes.append(inside ? UInt8((ty * 254).rounded()) : 255)
+        }
+        return Data(bytes).base64EncodedString()
+    }
+
+    static func ringReadout(_ r: RingArtifact, collapse: RingRun.Checkpoint, cover: RingRun.Checkpoint, last: Int) -> [String: String] {
+        func lr(_ run: RingRun) -> String { run.settings["discriminator_learning_rate"]?.description ?? "?" }
+        return ["step": "epoch \(collapse.epoch) of \(last)",
+                "collapse": "slow D (D lr \(lr(r.collapse))): \(collapse.coverage.covered) of \(r.spec.modes) modes covered",
+                "cover": "matched (D lr \(lr(r.cover))): \(cover.coverage.covered) of \(r.spec.modes) modes covered"]
+    }
+
+    /// The two ring-of-8 GAN runs side by side, epoch by epoch: the still shows the last epoch; the
+    /// script draws each snapshot's samples and covered modes into the empty panels of a background frame.
+    public static func renderRingScrub(_ r: RingArtifact, figures all: FigureSettings) throws -> FigureArtifact {
+        // Two square panels side by side: a shorter figure than the site's default wastes no rows.
+        var figures = all
+        figures.height = min(all.height, Int((Double(all.width) * 0.66).rounded()))
+        let runs = [r.collapse, r.cover]
+        let count = min(r.collapse.scrub.count, r.cover.scrub.count)
+        guard count > 0 else { throw PipelineError("the ring scrubber has no snapshots: set deep.ring_scrub_every") }
+        let last = r.collapse.scrub[count - 1].epoch
+        let ext = r.spec.radius + 1
+        func lr(_ run: RingRun) -> String { run.settings["discriminator_learning_rate"]?.description ?? "?" }
+        let names = ["slow D (D lr \(lr(r.collapse)))", "matched (D lr \(lr(r.cover)))"]
+        func covered(_ cp: RingRun.Checkpoint, _ i: Int) -> Bool {
+            Double(cp.coverage.counts[i]) >= r.spec.minShare * Double(r.spec.samples) && cp.coverage.counts[i] > 0
+        }
+        func scrubFigure(_ k: Int?) -> PanelScatter {
+            let panels = runs.enumerated().map { j, run -> ScatterPanel in
+                guard let k else { return ScatterPanel(heading: names[j], points: []) }
+                let cp = run.scrub[k]
+                let circles = r.centres.enumerated().map { i, c in PanelCircle(x: c.x, y: c.y, radius: 3 * r.spec.std, solid: covered(cp, i)) }
+                return ScatterPanel(heading: "\(names[j]) · epoch \(cp.epoch): \(cp.coverage.covered)/\(r.spec.modes)", points: cp.samples, circles: circles)
+            }
+            var fig = PanelScatter(title: "Two GAN runs on a ring of \(r.spec.modes) Gaussians, epoch by epoch",
+                                   subtitle: "red: \(r.spec.samples) samples, same noise each time · grey: data · circles: 3σ, green when covered",
+                                   rows: 1, columns: 2, panels: panels, xRange: -ext...ext, yRange: -ext...ext)
+            if k != nil { fig.background = r.data }
+            fig.width = figures.width; fig.height = figures.height
+            fig.footnote = "A mode counts as covered when at least \(f(100 * r.spec.minShare, 0)) % of the samples fall within 3σ of it."
+            return fig
+        }
+        let still = scrubFigure(count - 1), background = scrubFigure(nil)
+        let id = "ring-scrub"
+        var frames = [String: Data](), bgPaths = [String: String]()
+        for (suffix, data) in try background.render(formats: [.png]).files {
+            guard let key = ["@2x.png": "src_2x", "-dark.png": "src_dark", "-dark@2x.png": "src_dark_2x", ".png": "src"][suffix] else { continue }
+            let path = "explore/\(id)-background\(suffix)"
+            frames[path] = data; bgPaths[key] = path
+        }
+        bgPaths["alt"] = "Two empty panels over the ring of \(r.spec.modes) Gaussians; the script draws the chosen epoch's samples and covered modes"
+        let areas = still.panelAreas
+        let themes: [(String, Plotting.Theme)] = [("light", .light), ("dark", .dark)]
+        var colors = [String: [String: String]]()
+        for (name, t) in themes {
+            colors[name] = ["faint": t.faint.cssHex, "point": t.adapt(still.pointColor).cssHex,
+                            "covered": t.adapt(Color(hex: 0x1B7837)).cssHex, "uncovered": t.adapt(Color(hex: 0x777777)).cssHex]
+        }
+        var scrubFrames = [RingScrubPayload.Frame]()
+        for k in 0..<count {
+            let cps = runs.map { $0.scrub[k] }
+            scrubFrames.append(.init(samples: cps.map { quantised($0.samples, lo: -ext, hi: ext) },
+                                     covered: cps.map { cp in (0..<r.centres.count).map { covered(cp, $0) } },
+                                     readout: ringReadout(r, collapse: cps[0], cover: cps[1], last: last)))
+        }
+        let payload = RingScrubPayload(type: "ring", label: "Epoch", size: [figures.width, figures.height],
+                                       panels: areas.map { [$0.x, $0.y, $0.side] }, range: [-ext, ext],
+                                       centres: r.centres.map { [$0.x, $0.y] }, radius: 3 * r.spec.std / (2 * ext) * areas[0].side,
+                                       background: bgPaths, colors: colors, data: quantised(r.data, lo: -ext, hi: ext), frames: scrubFrames)
+        var sampleFrames = [0]
+        for i in [count / 2, count - 1] where !sampleFrames.contains(i) { sampleFrames.append(i) }
+        let samples = sampleFrames.map { ExplorableSample(x: [Double($0)], readout: scrubFrames[$0].readout) }
+        let a = r.collapse.scrub[count - 1].coverage.covered, b = r.cover.scrub[count - 1].coverage.covered
+        let firstFull = runs.map { run in run.scrub.prefix(count).first { $0.coverage.covered == r.spec.modes }.map { "epoch \($0.epoch)" } ?? "never" }
+        var out = figure("gan--ring-scrub", try still.render(formats: figures.formats), figures, title: still.title,
+                         alt: "GAN samples on a ring of \(r.spec.modes) Gaussians at epoch \(last) under two settings: one covers \(a) of \(r.spec.modes) modes, the other \(b)",
+                         caption: "Scrub through \(count) snapshots (epoch \(r.collapse.scrub[0].epoch) to \(last)) or press play, and watch where each generator puts its samples. First snapshot with all \(r.spec.modes) modes covered: slow D, \(firstFull[0]); matched, \(firstFull[1]).",
+                         provenance: [.init(name: "Data", value: "\(r.spec.n) points, \(r.spec.modes) Gaussians of σ = \(f(r.spec.std, 2)) on a circle of radius \(f(r.spec.radius, 1)), seeded"),
+                                      .init(name: "Collapsing run", value: settingsText(r.collapse.settings)),
+                                      .init(name: "Covering run", value: settingsText(r.cover.settings)),
+                                      .init(name: "Snapshots", value: "epoch 1 and every \(r.spec.scrubEvery) epochs, \(r.spec.samples) samples each from the same noise, taken from a copy of the model after the epoch"),
+                                      .init(name: "Seed", value: "\(r.seed)")])
+        out.explorable = try Explorable(kind: .training, id: id, payload: payload, count: count, frames: frames, samples: samples)
+        return out
     }
 
     /// Below this share of the most varied row's RMS pixel difference, a row counts as one image repeated.

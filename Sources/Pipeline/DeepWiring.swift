@@ -34,6 +34,7 @@ enum DeepJobs {
     static let figures: [(name: String, inputs: [String], render: @Sendable ([DeepPart], FigureSettings) throws -> FigureArtifact)] = [
         ("vae-samples", ["vae"], { try DeepStudies.renderVAESamples($0[0].vae, figures: $1) }),
         ("vae-latent", ["vae-plane"], { try DeepStudies.renderVAELatent($0[0].vae, figures: $1) }),
+        ("vae-walk", ["vae-plane"], { try DeepStudies.renderVAEWalk($0[0].vae, figures: $1) }),
         ("vae-manifold", ["vae-plane"], { try DeepStudies.renderVAEManifold($0[0].vae, figures: $1) }),
         ("vae-interpolations", ["vae"], { try DeepStudies.renderVAEInterpolations($0[0].vae, figures: $1) }),
         ("vae-elbo", ["vae-plane", "vae"], { try DeepStudies.renderELBO([$0[0].vae, $0[1].vae], figures: $1) }),
@@ -41,6 +42,7 @@ enum DeepJobs {
         ("gan-epochs", ["gan"], { try DeepStudies.renderGANEpochs($0[0].gan, figures: $1) }),
         ("gan-losses", ["gan"], { try DeepStudies.renderGANLosses($0[0].gan, figures: $1) }),
         ("ring", ["ring"], { try DeepStudies.renderRing($0[0].ring, figures: $1) }),
+        ("ring-scrub", ["ring"], { try DeepStudies.renderRingScrub($0[0].ring, figures: $1) }),
         ("gmm-samples", ["gmm"], { try DeepStudies.renderGMMSamples($0[0].gmm, figures: $1) }),
         ("mlp", ["mlp"], { try DeepStudies.renderMLP($0[0].mlp, figures: $1) }),
         ("nearest", ["judging"], { try DeepStudies.renderNearest($0[0].judging, figures: $1) }),
@@ -54,6 +56,8 @@ enum DeepJobs {
                           ["vae-latent", "vae-manifold"], ["vae-elbo"]],
         "deep-training": [["gan-epochs"], ["gan-losses"], ["ring"]],
         "deep-judging": [["nearest"], ["distances", "predicted-classes"]],
+        "latent-walk": [["vae-walk"]],
+        "ring-training": [["ring-scrub"]],
     ]
 
     static func compute(_ part: String, spec: DeepSpec, bytes: Data, seed: UInt64, testFraction: Double,

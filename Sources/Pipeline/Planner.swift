@@ -89,6 +89,8 @@ enum Planner {
         let languageFigure: Bool
         /// Interactive figures (`@probe`, …), in page order.
         var explore: [ExploreRef] = []
+        /// Mixture studies whose EM steps the page scrubs through (@em-steps).
+        var mixtureSteps: [String] = []
 
         /// Every job this page's HTML depends on.
         var dependencies: [String] {
@@ -96,6 +98,7 @@ enum Planner {
             return Planner.unique(figures.map(\.jobID) + fits
                 + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
                 + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
+                + mixtureSteps.flatMap { ["render/mixture/\($0)/em", "study/mixture/\($0)"] }
                 + caseStudies.map { "study/case/\($0)" }
                 + curves.map { "study/curves/\($0)" } + curveFigureIDs
                 + (language ? ["study/language"] : []) + (languageFigure ? ["render/language"] : [])
@@ -249,7 +252,8 @@ enum Planner {
             add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderRegression(deps[study]!.regression, figures: figures)) })
         }
-        for name in unique(pages.flatMap(\.mixtures) + referenced("mixture")).sorted() {
+        let shownSteps = Set(pages.flatMap(\.mixtureSteps))
+        for name in unique(pages.flatMap(\.mixtures) + pages.flatMap(\.mixtureSteps) + referenced("mixture")).sorted() {
             let m = spec.mixtures.first { $0.name == name }!
             let bytes = try csvBytes(m.file, "mixture '\(name)'")
             var inputs = figureInputs
@@ -259,6 +263,10 @@ enum Planner {
             add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
                 .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
             })
+            if shownSteps.contains(name) {
+                add(Job(id: "render/mixture/\(name)/em", stage: .render, key: JobKey(kind: "render-mixture-em", inputs: renderInputs, upstream: [keys[study]!]),
+                        dependencies: [study]) { deps in .figure(try Studies.renderMixtureEM(deps[study]!.mixture, figures: figures)) })
+            }
             guard shownMixtures.contains(name) else { continue }
             add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: renderInputs, upstream: [keys[study]!]),
                     dependencies: [study]) { deps in .figure(try Studies.renderMixtureCriteria(deps[study]!.mixture, figures: figures)) })
@@ -439,6 +447,7 @@ enum Planner {
         var curves = [String](), curveFigures = [String]()
         var language = false, languageFigure = false
         var explore = [ExploreRef]()
+        var mixtureSteps = [String]()
 
         for block in doc.blocks {
             guard case .directive(let d) = block else {
@@ -530,9 +539,15 @@ enum Planner {
                 blocks.append(.figures(["render/mixture/\(m.name)/criteria"]))
                 blocks.append(.mixtureTable(study: "study/mixture/\(m.name)"))
                 blocks.append(.figures(["render/mixture/\(m.name)/density"]))
+            case "em-steps":
+                guard d.arguments.count == 1, let m = spec.mixtures.first(where: { $0.name == d.arguments[0] }) else {
+                    throw fail("@em-steps takes the name of a study under mixtures: in lenses.yml; known: \(spec.mixtures.map(\.name).joined(separator: ", "))")
+                }
+                mixtureSteps.append(m.name)
+                blocks.append(.figures(["render/mixture/\(m.name)/em"]))
             case "search":
                 blocks.append(.search)
-            case "deep-generate", "deep-training", "deep-judging":
+            case "deep-generate", "deep-training", "deep-judging", "latent-walk", "ring-training":
                 guard d.arguments.isEmpty else { throw fail("@\(d.name) takes no arguments") }
                 guard spec.deep != nil else { throw fail("@\(d.name) needs a deep: section in lenses.yml (deep: {file: data/digits.csv})") }
                 for group in DeepJobs.directives[d.name]! {
@@ -589,7 +604,7 @@ enum Planner {
                 shownModels[ref.dataset, default: []] += ref.models
                 blocks.append(.figures(ref.jobIDs))
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search, \(ExploreJobs.directives.map { "@" + $0 }.joined(separator: ", "))")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @em-steps, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @latent-walk, @ring-training, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search, \(ExploreJobs.directives.map { "@" + $0 }.joined(separator: ", "))")
             }
         }
         for t in pendingTables {
@@ -609,6 +624,7 @@ enum Planner {
                                     deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures),
                                     language: language, languageFigure: languageFigure)
         resolved.explore = unique(explore)
+        resolved.mixtureSteps = unique(mixtureSteps)
         // {{value}} and {{check}}: each path's study is planned (and its fits trained) even where no figure shows it.
         resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
         for path in resolved.references.flatMap(\.paths) {

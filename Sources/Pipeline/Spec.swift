@@ -40,6 +40,8 @@ public struct MixtureSpec: Sendable, Equatable, Codable {
     public var components: [Int]
     public var covarianceType: String
     public var restarts: Int
+    /// The EM scrubber (@em-steps) shows at most this many steps of the chosen fit (`em_steps:`).
+    public var emSteps = 30
 }
 
 /// A case study: logistic regression and Gaussian naive Bayes on every named

@@ -40,10 +40,19 @@ public struct LabelScatter: Figure {
         self.glyphs = glyphs; self.classNames = classNames; self.xRange = xRange; self.yRange = yRange
     }
 
+    static let legendWidth = 150.0
+
+    /// The plot area inside the figure, in its 1× pixels (top-left origin): where `xRange` × `yRange` is drawn.
+    /// The latent walk maps the pointer to latent coordinates through it.
+    public var plotArea: (x: Double, y: Double, width: Double, height: Double) {
+        let px = 70.0, py = 64.0
+        return (px, py, Double(width) - px - Self.legendWidth - 16, Double(height) - py - 58)
+    }
+
     public func draw(on c: Canvas) {
         let W = Double(width), H = Double(height)
-        let px = 70.0, py = 64.0, legendW = 150.0
-        let pw = W - px - legendW - 16, ph = H - py - 58
+        let (px, py, pw, ph) = plotArea
+        let legendW = Self.legendWidth
         func sx(_ x: Double) -> Double { px + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * pw }
         func sy(_ y: Double) -> Double { py + ph - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * ph }
         c.frame(title: title, subtitle: subtitle, width: W, height: H)

@@ -46,16 +46,31 @@ public struct PanelScatter: Figure {
         self.panels = panels; self.xRange = xRange; self.yRange = yRange
     }
 
-    public func draw(on c: Canvas) {
+    /// Where the panels go (figure 1× pixels): the left edge of the grid, the top, the side of a square
+    /// panel, the heading height and the gap between panels.
+    var layout: (x0: Double, top: Double, side: Double, headingH: Double, gap: Double) {
         let W = Double(width), H = Double(height)
-        c.frame(title: title, subtitle: subtitle, width: W, height: H)
         let left = rowLabels.isEmpty ? 20.0 : 104.0
         let top = 70.0, bottom = footnote == nil ? 12.0 : 34.0
         let headingH = 20.0, gap = 10.0
         let side = min((W - left - 16 - Double(columns - 1) * gap) / Double(columns),
                        (H - top - bottom - Double(rows) * headingH - Double(rows - 1) * gap) / Double(rows)).rounded(.down)
         let gridW = Double(columns) * side + Double(columns - 1) * gap
-        let x0 = (left + (W - left - 16 - gridW) / 2).rounded()
+        return ((left + (W - left - 16 - gridW) / 2).rounded(), top, side, headingH, gap)
+    }
+
+    /// Each panel's square plot area (figure 1× pixels, top-left origin), row-major: `xRange` × `yRange` fills it.
+    public var panelAreas: [(x: Double, y: Double, side: Double)] {
+        let l = layout
+        return (0..<min(panels.count, rows * columns)).map { i in
+            (l.x0 + Double(i % columns) * (l.side + l.gap), l.top + Double(i / columns) * (l.side + l.headingH + l.gap) + l.headingH, l.side)
+        }
+    }
+
+    public func draw(on c: Canvas) {
+        let W = Double(width), H = Double(height)
+        c.frame(title: title, subtitle: subtitle, width: W, height: H)
+        let (x0, top, side, headingH, gap) = layout
         for r in 0..<rows {
             let py = top + Double(r) * (side + headingH + gap) + headingH
             if r < rowLabels.count {
