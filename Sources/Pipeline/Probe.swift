@@ -104,6 +104,32 @@ enum ProbeExplorable {
         return out
     }
 
+    /// What the readout shows far from the data, from this build's values: at the corner of the map
+    /// where the first generative model's p(x) = Σ_k p(x|y=k)p(y=k) is smallest. Empty without one.
+    static func farSentence(_ p: Payload) -> String {
+        guard let g = p.models.firstIndex(where: { $0.joint != nil }) else { return "" }
+        let K = p.classes.count, n = p.n
+        let corners = [(0, n - 1), (n - 1, n - 1), (0, 0), (n - 1, 0)]
+        func mass(_ c: (Int, Int)) -> Double {
+            (0..<K).map { Double(p.models[g].joint![((c.1 * n + c.0) * K) + $0]) ?? 0 }.reduce(0, +)
+        }
+        let (i, j) = corners.min { mass($0) < mass($1) }!
+        let r = readout(p, i: i, j: j)
+        let names = ["top-left", "top-right", "bottom-left", "bottom-right"]
+        let corner = names[corners.firstIndex { $0 == (i, j) }!]
+        func said(_ m: Int) -> String {
+            let best = p.classes.firstIndex(of: r["class-\(m)"]!)!
+            return "\(p.models[m].label) gives \(r["class-\(m)"]!) P = \(r["p-\(m)-\(best)"]!)"
+        }
+        let densities = (0..<K).map { r["joint-\(g)-\($0)"]! }
+        // "Far" and "only" when p(x) there is under 1 % of its largest value on the map.
+        let peak = (0..<(n * n)).map { c in (0..<K).map { Double(p.models[g].joint![c * K + $0]) ?? 0 }.reduce(0, +) }.max() ?? 0
+        let far = mass((i, j)) < 0.01 * peak
+        return " \(far ? "Far from the data, in" : "In") the \(corner) corner (\(p.features.joined(separator: ", ")) = \(r["point"]!)), "
+            + p.models.indices.map(said).joined(separator: " and ")
+            + ", while the densities p(x|y)p(y) of \(p.models[g].label) there are \(far ? "only " : "")\(densities.joined(separator: K == 2 ? " and " : ", "))."
+    }
+
     /// The cells the browser test points at: spread over the plot, in data coordinates (cell centres).
     static func sampleCells(_ n: Int) -> [(Int, Int)] {
         [(n / 4, n / 4), (n / 2, 3 * n / 5), (3 * n / 4, n / 3), (2 * n / 5, 4 * n / 5)]
@@ -142,7 +168,7 @@ enum ProbeExplorable {
         provenance.append(.init(name: "Probe", value: "\(p.n) × \(p.n) points of the map's grid; P(y|x) of \(labels.joined(separator: ", "))"
             + (fits.contains { $0.generative != nil } ? "; p(x|y)p(y) of the generative models" : "")))
         var figure = FigureArtifact(path: ref.path, png: drawn.png, variants: variants, width: drawn.width, height: drawn.height,
-                                    title: drawn.title, alt: drawn.alt, caption: drawn.caption, provenance: provenance,
+                                    title: drawn.title, alt: drawn.alt, caption: drawn.caption + farSentence(p), provenance: provenance,
                                     metrics: metrics)
         figure.explorable = try Explorable(kind: .probe, id: ref.id, payload: p, count: p.n * p.n, samples: samples(p))
         return figure

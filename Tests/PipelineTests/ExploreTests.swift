@@ -110,6 +110,10 @@ struct ExploreTests {
         let html = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.contains("data-explorable=\"probe\" data-explore-id=\"\(e.id)\" data-src=\"explore/\(e.id).js\" data-count=\"100\""))
         #expect(html.contains("<script defer src=\"assets/explore-probe.js\"></script>"))
+        // The caption's sentence about the far corner quotes the data file.
+        let far = ProbeExplorable.farSentence(p)
+        #expect(far.hasPrefix(" Far from the data, in the ") && far.contains("of Gaussian naive Bayes there are only"), "\(far)")
+        #expect(html.contains(far), "\(far)")
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("assets/explore-probe.js").path))
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(e.figure).path))
     }
