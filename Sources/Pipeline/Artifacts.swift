@@ -104,7 +104,16 @@ public struct FitArtifact: Sendable, Codable {
     public let convergence: Convergence?
     /// P(y | x) on the grid, class-major within each cell.
     @Packed public var gridProba: [Double]
-    public let generative: GenerativeView?
+    public var generative: GenerativeView?
+
+    /// The same fit without its grids (P(y|x) and log p(x|y) on the 200×200 cells): what a page
+    /// reads (scores, settings, Bayes' probes, priors), once every figure drawn from it is done.
+    var withoutGrids: FitArtifact {
+        var f = self
+        f.gridProba = []
+        f.generative?.classLogDensity = []
+        return f
+    }
 
     /// "C=1, max_iter=1000" in key order.
     public var settingsText: String {

@@ -96,7 +96,7 @@ public enum SiteBuilder {
         do {
         let storing = Self.storing(toRun, in: cache, staging: staging) { modelsTrained.add($0.modelsTrained) }
         var results = try await JobRunner.run(storing, parallelism: options.parallelism, preloaded: loaded,
-                                              shedFigureFiles: staging != nil) { finished, done, total in
+                                              shedFigureFiles: staging != nil, slimFits: true) { finished, done, total in
             timings.add(finished)
             options.report(.finished(finished, done: done, total: total))
         }

@@ -129,7 +129,10 @@ public enum JobRunner {
     /// whose readers all ran (they are released early to bound memory).
     /// With `shedFigureFiles`, a figure that ran keeps only its description (no file bytes) once
     /// every job that reads it has run: its files are already written elsewhere (the site's staging folder).
+    /// With `slimFits`, a trained model whose remaining readers are all pages keeps no grids (pages read
+    /// its scores, never its grids): the largest artifacts of a build do not wait for the gallery pages.
     public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:], shedFigureFiles: Bool = false,
+                           slimFits: Bool = false,
                            onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> [String: Artifact] {
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
         for job in jobs {
@@ -143,6 +146,9 @@ public enum JobRunner {
         // and densities on the grid) is let go as soon as the last job that reads it has finished.
         var readers = [String: Int]()
         for job in jobs { for d in job.dependencies { readers[d, default: 0] += 1 } }
+        // How many of them are not pages (figures, twins): when none is left, pages alone read the artifact.
+        var heavyReaders = [String: Int]()
+        for job in jobs where job.stage != .page { for d in job.dependencies { heavyReaders[d, default: 0] += 1 } }
         var running = 0
         let limit = max(1, parallelism)
         var done = 0
@@ -179,8 +185,15 @@ public enum JobRunner {
                 running -= 1
                 results[id] = artifact
                 if shedFigureFiles, readers[id, default: 0] == 0, case .figure(let f) = artifact { results[id] = .figure(f.withoutFiles) }
+                if slimFits, heavyReaders[id, default: 0] == 0, readers[id, default: 0] > 0, case .fit(let f) = artifact {
+                    results[id] = .fit(f.withoutGrids)
+                }
                 for d in byID[id]!.dependencies {
                     readers[d]! -= 1
+                    if slimFits, byID[id]!.stage != .page {
+                        heavyReaders[d]! -= 1
+                        if heavyReaders[d] == 0, readers[d]! > 0, case .fit(let f)? = results[d] { results[d] = .fit(f.withoutGrids) }
+                    }
                     guard readers[d] == 0 else { continue }
                     switch results[d] {
                     case .fit?, .curvePart?: results[d] = nil

@@ -151,6 +151,25 @@ struct LearningCurveTests {
         #expect(try PropertyListEncoder().encode(a1) == PropertyListEncoder().encode(a2))
     }
 
+    @Test("Run as parts (ranges of splits, as the build's jobs do), the study gives the same measurements and artifact")
+    func parts() throws {
+        let d = Self.counts(seed: 3)
+        let s = Self.settings(splits: 5, sizes: 3)
+        let plan = try LearningCurvePlan(name: "counts", labels: d.y, classCount: 3, settings: s, seed: 9)
+        let whole = LearningCurves.measure(Self.countsSpec, dataset: d, plan: plan, settings: s, parallelism: 1)
+        #expect(LearningCurves.partRanges(splits: 5, count: 3) == [0..<1, 1..<3, 3..<5])
+        #expect(LearningCurves.partRanges(splits: 2, count: 8) == [0..<1, 1..<2])
+        for count in [1, 2, 3, 5] {
+            let parts = try (0..<min(count, 5)).map {
+                try LearningCurves.runPart(Self.countsSpec, dataset: d, settings: s, seed: 9, part: $0, of: count)
+            }
+            #expect(LearningCurves.combine(parts) == whole, "\(count) parts")
+            let a = try LearningCurves.finish(Self.countsSpec, dataset: d, settings: s, seed: 9, parts: parts)
+            let b = try LearningCurves.run(Self.countsSpec, dataset: d, settings: s, seed: 9, parallelism: 2)
+            #expect(try PropertyListEncoder().encode(a) == PropertyListEncoder().encode(b))
+        }
+    }
+
     @Test("Figures (two for count data) are identical run to run; table, sentences and metrics come from the artifact")
     func rendering() throws {
         let d = Self.counts(seed: 3)
