@@ -108,12 +108,17 @@ public enum SiteWriter {
         }
     }
 
-    /// Removes temporary folders that a killed build left behind.
+    /// Removes temporary folders that a killed build left behind. A folder whose process is still
+    /// running is left alone: another build writes its site there (a build stages its figures for its
+    /// whole length, so two builds into one folder must not remove each other's).
     static func removeLeftovers(in parent: URL, siteName: String) {
         let fm = FileManager.default
         guard let items = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
-        for item in items where item.hasPrefix(".\(siteName).tmp-") || item.hasPrefix(".\(siteName).old-") {
-            try? fm.removeItem(at: parent.appendingPathComponent(item))
+        for prefix in [".\(siteName).tmp-", ".\(siteName).old-"] {
+            for item in items where item.hasPrefix(prefix) {
+                if let pid = Int32(item.dropFirst(prefix.count).prefix { $0.isNumber }), pid != getpid(), kill(pid, 0) == 0 { continue }
+                try? fm.removeItem(at: parent.appendingPathComponent(item))
+            }
         }
     }
 
@@ -153,6 +158,9 @@ public final class SiteStaging: @unchecked Sendable {
     /// Writes files into the temporary folder (safe to call from several threads).
     public func add(_ files: [String: Data]) throws {
         let fm = FileManager.default
+        guard fm.fileExists(atPath: temp.path) else {
+            throw ContentError(file: temp.path, line: nil, "the site's temporary folder was removed during the build; build again")
+        }
         for path in files.keys.sorted() {
             guard SiteWriter.isSafeRelativePath(path) else { throw ContentError(file: path, line: nil, "refusing to write outside the site folder") }
             let url = temp.appendingPathComponent(path)

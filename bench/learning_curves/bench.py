@@ -112,7 +112,7 @@ def bench(path, jobs):
     plan = load(path)
     S, sizes = len(plan["tests"]), plan["sizes"]
     units = [(i * S + s, i, s) for i in reversed(range(len(sizes))) for s in range(S)]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     if jobs == 1:
         out = [(u, run_unit(plan, i, s)) for (u, i, s) in units]
     else:
@@ -121,6 +121,9 @@ def bench(path, jobs):
         with ProcessPoolExecutor(jobs) as pool:
             out = [r for part in pool.map(run_chunk, [(path, c) for c in chunks]) for r in part]
     seconds = time.perf_counter() - start  # with jobs > 1 this includes each worker's JSON load
+    # CPU seconds of this process (one BLAS thread): the fair number on a loaded machine; with
+    # jobs > 1 the workers' CPU is not in it, so it is reported only for jobs == 1.
+    cpu = time.process_time() - cpu_start if jobs == 1 else float("nan")
     L = len(plan["learners"])
     test = np.full((L, len(sizes), S), np.nan)
     conv = np.ones((L, len(sizes), S), dtype=bool)
@@ -128,7 +131,7 @@ def bench(path, jobs):
         i, s = divmod(u, S)
         for l, (e, _, c) in enumerate(res):
             test[l, i, s] = e; conv[l, i, s] = c
-    return plan, seconds, test, conv
+    return plan, (seconds, cpu), test, conv
 
 
 def compare(plan, test, swift_path):
@@ -189,18 +192,19 @@ def main():
     report = {"sklearn": sklearn.__version__, "numpy": np.__version__, "jobs": a.jobs, "datasets": {}}
     for p in plans:
         name = p.stem[5:]
-        times = []
+        times, cpus = [], []
         for _ in range(a.repeat):
-            plan, seconds, test, conv = bench(str(p), a.jobs)
-            times.append(seconds)
+            plan, (seconds, cpu), test, conv = bench(str(p), a.jobs)
+            times.append(seconds); cpus.append(cpu)
         entry = {"seconds": times, "median_seconds": float(np.median(times)),
+                 "cpu_seconds": cpus, "median_cpu_seconds": float(np.median(cpus)),
                  "fits": int(test.size), "non_converged": int((~conv).sum())}
         swift = pathlib.Path(a.swift or folder) / f"swift-{name}.json"
         if swift.exists():
             entry["agreement"] = compare(plan, test, swift)
         entry["verdicts_from_sklearn_fits"] = verdicts(plan, test)
         report["datasets"][name] = entry
-        print(f"{name}: median {entry['median_seconds']:.2f} s over {a.repeat} run(s), {entry['fits']} fits, "
+        print(f"{name}: median {entry['median_seconds']:.2f} s (CPU {entry['median_cpu_seconds']:.2f} s) over {a.repeat} run(s), {entry['fits']} fits, "
               f"non-converged {entry['non_converged']}; agreement {entry.get('agreement', {}).get('identical_fit_errors')}",
               flush=True)
     report["total_median_seconds"] = sum(d["median_seconds"] for d in report["datasets"].values())
