@@ -52,6 +52,8 @@ struct ExploreTrainingLatentTests {
         #expect(p.frames.allSatisfy { $0.ellipses.count == m.chosenK })
         for s in e.samples { #expect(p.frames[Int(s.x[0])].readout == s.readout) }
         #expect(e.samples.first?.readout["step"] == "step 0 of \(m.emSteps.count - 1): the start, from k-means")
+        let trace = m.emSteps.map(\.meanLogLikelihood)
+        #expect(fig.caption.contains(zip(trace, trace.dropFirst()).allSatisfy { $1 >= $0 } ? "never falls" : "rises overall"))
         for path in p.background.filter({ $0.key.hasPrefix("src") }).values { #expect(e.files[path] != nil) }
         #expect(e.files.count == 5)
         #expect(e.files.values.reduce(0) { $0 + $1.count } <= 300_000)
