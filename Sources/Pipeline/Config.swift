@@ -243,13 +243,14 @@ public enum ConfigLoader {
         }
 
         if let d = top["deep"] {
-            let m = try d.mapping(allowed: ["file", "preset", "latent_walk", "ring_scrub_every"], required: ["file"])
+            let m = try d.mapping(allowed: ["file", "preset", "latent_walk", "ring_scrub_every", "vae_scrub_every"], required: ["file"])
             let file = try m["file"]!.relativePath(root: root)
             try checkColumns(file: file, field: m["file"]!, columns: [(m["file"]!, ["digit", "px_0_0", "px_7_7"])], root: root)
             let preset = try m["preset"]?.choice(["site", "quick"]) ?? "site"
             var settings: DeepStudySettings = preset == "quick" ? .quick : .site
             if let w = m["latent_walk"] { settings.latentWalkSide = try w.integer(in: 2...40) }
             if let e = m["ring_scrub_every"] { settings.ring.scrubEvery = try e.integer(in: 1...1000) }
+            if let e = m["vae_scrub_every"] { settings.vaeScrubEvery = try e.integer(in: 1...1000) }
             spec.deep = DeepSpec(file: file, settings: settings)
         }
 

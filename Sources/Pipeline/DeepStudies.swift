@@ -94,6 +94,9 @@ public struct DeepStudySettings: Sendable, Codable, Equatable {
     /// Decoded images per side of the latent walk's grid (`deep: latent_walk:` in lenses.yml): cells
     /// over the latent-plane figure's own ranges, one digit per cell.
     public var latentWalkSide = 20
+    /// The VAE scrubber (@vae-training) keeps 20 decoded digits from fixed latent points at epoch 1
+    /// and every this many epochs (`deep: vae_scrub_every:`).
+    public var vaeScrubEvery = 10
 
     /// The site's settings: each digit model trains in seconds in a release build.
     public static let site = DeepStudySettings(
@@ -179,6 +182,9 @@ public struct VAEArtifact: Sendable, Codable {
     public var walk: Matrix? = nil
     public var walkSide = 0
     public var walkExtent = 0.0
+    /// The larger-latent VAE's digits from the same 20 latent points at epoch 1, every
+    /// `vaeScrubEvery` epochs and the last (decoder means, taken from a copy of the model).
+    public var epochSamples: [GANSnapshot] = []
     /// Per pair: the two test digits and the decoded path between them (steps rows).
     public let interpolations: [Interpolation]
 
@@ -361,7 +367,16 @@ public enum DeepStudies {
                                   seed: UInt64) throws -> VAEArtifact {
         var vae = try VariationalAutoencoder(settings: Settings(model: VariationalAutoencoder.displayName,
                                                                 seeded(plane ? s.vaePlane : s.vae, seed)))
-        try vae.fit(d.train, validation: d.test)
+        // Snapshots for the scrubber (not of the plane VAE): decoded from fixed latent points drawn from
+        // their own stream, on the copy of the model `onEpoch` sees, so the training is untouched.
+        var epochSamples = [GANSnapshot]()
+        let every = plane ? 0 : s.vaeScrubEvery, lastEpoch = vae.epochs
+        var epochNoise = SeededRandom(seed: seed, stream: "deep/vae\(vae.latentDimension)/epoch-noise")
+        let fixedZ = normalRows(20, vae.latentDimension, &epochNoise)
+        try vae.fit(d.train, validation: d.test) { epoch, m in
+            guard every > 0, epoch == 1 || epoch % every == 0 || epoch == lastEpoch else { return }
+            epochSamples.append(GANSnapshot(epoch: epoch, images: m.decode(fixedZ)))
+        }
         let L = vae.latentDimension
         let tag = "deep/vae\(L)"
         var r = SeededRandom(seed: seed, stream: "\(tag)/samples")
@@ -423,7 +438,7 @@ public enum DeepStudies {
                            testImportanceBound: mean(bound), boundSamples: s.boundSamples, samples: samples,
                            judgeSamples: judge, latent: latent, manifold: manifold, manifoldSide: s.manifoldSide,
                            manifoldExtent: s.manifoldExtent, walk: walk, walkSide: walkSide, walkExtent: walkExtent,
-                           interpolations: interpolations)
+                           epochSamples: epochSamples, interpolations: interpolations)
     }
 
     /// The half-width of the latent-plane figure's square ranges: the largest |coordinate| plus 8 %.
@@ -809,6 +824,60 @@ extension DeepStudies {
                          caption: "Point anywhere on the plane (or focus the figure and use the arrow keys): below it is the digit the decoder draws at that latent point, one of \(n) × \(n) points decoded by this build. Between the clusters the digits blend.",
                          provenance: provenance(v) + [.init(name: "Latent walk", value: "\(n) × \(n) cell centres over [−\(f(m, 2)), \(f(m, 2))]², each decoded to its pixel means (8-bit)")])
         out.explorable = try Explorable(kind: .latent, id: "vae-walk", payload: payload, count: n * n, samples: samples)
+        return out
+    }
+
+    /// What the VAE scrubber's script reads: per snapshot the 20 decoded digits (8-bit, base64) and the readout.
+    struct VAEEpochsPayload: Codable, Equatable {
+        struct Frame: Codable, Equatable {
+            let images: String
+            let readout: [String: String]
+        }
+        let type: String
+        let label: String
+        let digit: Int
+        let columns: Int
+        let frames: [Frame]
+    }
+
+    static func bytes(_ m: Matrix) -> String {
+        Data(m.data.map { UInt8(min(max(($0 * 255).rounded(), 0), 255)) }).base64EncodedString()
+    }
+
+    /// The VAE's digits from the same latent points as it trains: the still shows a few epochs as rows;
+    /// the scrubber draws any snapshot's 20 digits under it with that epoch's train and test ELBO.
+    public static func renderVAEEpochs(_ v: VAEArtifact, figures: FigureSettings) throws -> FigureArtifact {
+        let snaps = v.epochSamples
+        guard let lastSnap = snaps.last else { throw PipelineError("the VAE scrubber has no snapshots: set deep.vae_scrub_every") }
+        let n = snaps.count
+        let rows = Array(Set([0, n / 4, n / 2, (3 * n) / 4, n - 1])).sorted()
+        let cols = min(10, lastSnap.images.rows)
+        func elbo(_ e: Int) -> (Double, Double) { (v.trainELBO[e - 1], v.testELBO[e - 1]) }
+        var grid = ImageGrid(title: "The VAE's digits as it trains",
+                             subtitle: "each row: the same \(cols) latent points z decoded after one epoch · latent dimension \(v.latentDimension)",
+                             rows: rows.count, columns: cols,
+                             cells: rows.flatMap { cells(snaps[$0].images.rows(Array(0..<cols))) })
+        grid.rowLabels = rows.map { "epoch \(snaps[$0].epoch)" }
+        // As tall as the rows need, not the site's default height.
+        var figures = figures
+        figures.height = min(figures.height, Int((Double(figures.width) * (0.18 + 0.085 * Double(rows.count))).rounded()))
+        grid.width = figures.width; grid.height = figures.height
+        let frames = snaps.map { s -> VAEEpochsPayload.Frame in
+            let (tr, te) = elbo(s.epoch)
+            return .init(images: bytes(s.images),
+                         readout: ["step": "epoch \(s.epoch) of \(lastSnap.epoch)",
+                                   "train": "train ELBO \(f(tr, 1)) nats per image", "test": "test ELBO \(f(te, 1)) nats per image"])
+        }
+        let payload = VAEEpochsPayload(type: "vae", label: "Epoch", digit: DigitsData.side, columns: 10, frames: frames)
+        var sampleFrames = [0]
+        for i in [n / 2, n - 1] where !sampleFrames.contains(i) { sampleFrames.append(i) }
+        let samples = sampleFrames.map { ExplorableSample(x: [Double($0)], readout: frames[$0].readout) }
+        let (tr0, te0) = elbo(snaps[0].epoch), (tr1, te1) = elbo(lastSnap.epoch)
+        var out = figure("vae\(v.latentDimension)--epochs", try grid.render(formats: figures.formats), figures, title: grid.title,
+                         alt: "Rows of VAE digits decoded from the same latent points at epochs \(rows.map { String(snaps[$0].epoch) }.joined(separator: ", ")): blurry blobs become digits",
+                         caption: "Scrub through \(n) snapshots or press play: below, \(lastSnap.images.rows) digits decoded from the same latent points at that epoch, with the ELBO then. Test ELBO \(f(te0, 1)) after epoch \(snaps[0].epoch), \(f(te1, 1)) after epoch \(lastSnap.epoch) (train \(f(tr0, 1)) → \(f(tr1, 1))).",
+                         provenance: provenance(v) + [.init(name: "Snapshots", value: "epochs \(snaps.prefix(3).map { String($0.epoch) }.joined(separator: ", "))\(n > 3 ? ", …" : ""), \(lastSnap.epoch): \(lastSnap.images.rows) latent points drawn once from their own seeded stream, decoded by a copy of the model after the epoch")])
+        out.explorable = try Explorable(kind: .training, id: "vae-epochs", payload: payload, count: n, samples: samples)
         return out
     }
 

@@ -36,6 +36,7 @@ enum DeepJobs {
         ("vae-latent", ["vae-plane"], { try DeepStudies.renderVAELatent($0[0].vae, figures: $1) }),
         ("vae-walk", ["vae-plane"], { try DeepStudies.renderVAEWalk($0[0].vae, figures: $1) }),
         ("vae-manifold", ["vae-plane"], { try DeepStudies.renderVAEManifold($0[0].vae, figures: $1) }),
+        ("vae-epochs", ["vae"], { try DeepStudies.renderVAEEpochs($0[0].vae, figures: $1) }),
         ("vae-interpolations", ["vae"], { try DeepStudies.renderVAEInterpolations($0[0].vae, figures: $1) }),
         ("vae-elbo", ["vae-plane", "vae"], { try DeepStudies.renderELBO([$0[0].vae, $0[1].vae], figures: $1) }),
         ("gan-samples", ["gan"], { try DeepStudies.renderGANSamples($0[0].gan, figures: $1) }),
@@ -58,6 +59,7 @@ enum DeepJobs {
         "deep-judging": [["nearest"], ["distances", "predicted-classes"]],
         "latent-walk": [["vae-walk"]],
         "ring-training": [["ring-scrub"]],
+        "vae-training": [["vae-epochs"]],
     ]
 
     static func compute(_ part: String, spec: DeepSpec, bytes: Data, seed: UInt64, testFraction: Double,

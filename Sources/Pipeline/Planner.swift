@@ -547,7 +547,7 @@ enum Planner {
                 blocks.append(.figures(["render/mixture/\(m.name)/em"]))
             case "search":
                 blocks.append(.search)
-            case "deep-generate", "deep-training", "deep-judging", "latent-walk", "ring-training":
+            case "deep-generate", "deep-training", "deep-judging", "latent-walk", "ring-training", "vae-training":
                 guard d.arguments.isEmpty else { throw fail("@\(d.name) takes no arguments") }
                 guard spec.deep != nil else { throw fail("@\(d.name) needs a deep: section in lenses.yml (deep: {file: data/digits.csv})") }
                 for group in DeepJobs.directives[d.name]! {
@@ -604,7 +604,7 @@ enum Planner {
                 shownModels[ref.dataset, default: []] += ref.models
                 blocks.append(.figures(ref.jobIDs))
             default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @em-steps, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @latent-walk, @ring-training, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search, \(ExploreJobs.directives.map { "@" + $0 }.joined(separator: ", "))")
+                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @em-steps, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @latent-walk, @ring-training, @vae-training, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search, \(ExploreJobs.directives.map { "@" + $0 }.joined(separator: ", "))")
             }
         }
         for t in pendingTables {

@@ -415,6 +415,9 @@ enum Studies {
             }
         }
         let shown = shownSteps(m.emSteps.count, limit: m.spec.emSteps)
+        // Whether this run's log-likelihood never fell, for the caption (EM guarantees it up to reg_covar's allowance).
+        let trace = m.emSteps.map(\.meanLogLikelihood)
+        let never = zip(trace, trace.dropFirst()).allSatisfy { $1 >= $0 }
         let lightColours = colors, darkColours = colors.map { Plotting.Theme.dark.adapt($0) }
         let light = lightColours.map(\.cssHex), dark = darkColours.map(\.cssHex)
         func dots(_ step: GaussianMixture.Step) -> [String: String] {
@@ -439,7 +442,7 @@ enum Studies {
         var out = FigureArtifact(
             path: base, rendered: try still.render(formats: figures.formats), width: figures.width, height: figures.height, title: still.title,
             alt: "\(m.spec.title) with the 2σ ellipses of the \(m.chosenK)-component Gaussian mixture after the last of \(last) EM steps",
-            caption: "EM alternates two steps: weigh each observation by how much each component explains it, then refit each component to its weighted observations. Scrub through the \(shown.count) steps shown (of \(last + 1)) or press play: the ellipses move from the k-means start to the fit, and the mean log-likelihood never falls.",
+            caption: "EM alternates two steps: weigh each observation by how much each component explains it, then refit each component to its weighted observations. Scrub through the \(shown.count) steps shown (of \(last + 1)) or press play: the ellipses move from the k-means start to the fit, and the mean log-likelihood \(never ? "never falls" : "rises overall (it may dip by the little the covariance floor reg_covar allows)") from \(Stages.format(m.emSteps[0].meanLogLikelihood, 4)) to \(Stages.format(lastStep.meanLogLikelihood, 4)).",
             provenance: provenance(m) + [.init(name: "EM run", value: "the kept start of the k = \(m.chosenK) fit: \(last) M-steps, mean log-likelihood \(Stages.format(m.emSteps[0].meanLogLikelihood, 4)) → \(Stages.format(lastStep.meanLogLikelihood, 4))")],
             metrics: nil, numbers: "\"mixtures\", the entry named \(m.spec.name)")
         out.explorable = try Explorable(kind: .training, id: id, payload: payload, count: shown.count, frames: frames, samples: samples)

@@ -52,6 +52,8 @@ struct ExploreTrainingLatentTests {
         #expect(p.frames.allSatisfy { $0.ellipses.count == m.chosenK })
         for s in e.samples { #expect(p.frames[Int(s.x[0])].readout == s.readout) }
         #expect(e.samples.first?.readout["step"] == "step 0 of \(m.emSteps.count - 1): the start, from k-means")
+        let trace = m.emSteps.map(\.meanLogLikelihood)
+        #expect(fig.caption.contains(zip(trace, trace.dropFirst()).allSatisfy { $1 >= $0 } ? "never falls" : "rises overall"))
         for path in p.background.filter({ $0.key.hasPrefix("src") }).values { #expect(e.files[path] != nil) }
         #expect(e.files.count == 5)
         #expect(e.files.values.reduce(0) { $0 + $1.count } <= 300_000)
@@ -121,6 +123,30 @@ struct ExploreTrainingLatentTests {
         for sample in e.samples { #expect(p.frames[Int(sample.x[0])].readout == sample.readout) }
         #expect(Data(base64Encoded: p.frames[0].samples[0])!.count == 2 * r.spec.samples)
         #expect(e.files.values.reduce(0) { $0 + $1.count } <= 300_000)
+    }
+
+    @Test("VAE scrubber: snapshots change nothing (same ELBOs, samples and figures), payload readouts are the ELBOs of the epoch")
+    func vaeScrubber() throws {
+        var s = DeepStudySettings.quick
+        s.vaeScrubEvery = 2   // epochs 1, 2 and the last (3)
+        let v = try DeepStudies.computeVAE(DeepStudyTests.third, settings: s, plane: false, seed: 42)
+        #expect(v.epochSamples.map(\.epoch) == [1, 2, 3] && v.epochSamples.allSatisfy { $0.images.rows == 20 })
+        var none = DeepStudySettings.quick
+        none.vaeScrubEvery = 0
+        let plain = try DeepStudies.computeVAE(DeepStudyTests.third, settings: none, plane: false, seed: 42)
+        #expect(plain.epochSamples.isEmpty)
+        #expect(plain.trainELBO == v.trainELBO && plain.testELBO == v.testELBO && plain.samples == v.samples && plain.finalTestELBO == v.finalTestELBO)
+        let f = FigureSettings()
+        #expect(try DeepStudies.renderVAESamples(plain, figures: f).png == DeepStudies.renderVAESamples(v, figures: f).png)
+        let fig = try DeepStudies.renderVAEEpochs(v, figures: f)
+        let e = try #require(fig.explorable)
+        let p = try Self.payload(e, as: DeepStudies.VAEEpochsPayload.self)
+        #expect(e.count == 3 && p.frames.count == 3)
+        for sample in e.samples { #expect(p.frames[Int(sample.x[0])].readout == sample.readout) }
+        #expect(p.frames[2].readout["test"] == "test ELBO \(Stages.format(v.testELBO[2], 1)) nats per image")
+        #expect(Data(base64Encoded: p.frames[0].images)!.count == 20 * 64)
+        // The plane VAE keeps no epoch snapshots.
+        #expect(try DeepStudies.computeVAE(DeepStudyTests.third, settings: s, plane: true, seed: 42).epochSamples.isEmpty)
     }
 
     @Test("Bad widget directives and settings name the file and line")

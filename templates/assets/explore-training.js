@@ -3,9 +3,10 @@
 // A slider (and a play button) steps through snapshots the build saved while the model trained:
 // EM steps of a mixture ("em": the observations coloured by their responsibilities and each
 // component's 2σ ellipse, drawn over the figure without them) and GAN runs on a ring of Gaussians
-// ("ring": each snapshot's samples and covered modes in empty panels). The
+// ("ring": each snapshot's samples and covered modes in empty panels), and a VAE's digits from
+// fixed latent points ("vae": drawn in a canvas under the figure, with the ELBO then). The
 // readout shows the text the build wrote for each snapshot; the script computes nothing.
-// Data: explore/ID.js (see Studies.EMPayload, DeepStudies.RingScrubPayload).
+// Data: explore/ID.js (see Studies.EMPayload, DeepStudies.RingScrubPayload, DeepStudies.VAEEpochsPayload).
 (function () {
   "use strict";
   var decoded = {};
@@ -110,6 +111,39 @@
       });
     });
     return function (i) { current = i; fit(); };
+  };
+
+  // VAE: the snapshot's digits, decoded from the same latent points, drawn in a canvas under the figure.
+  drawers.vae = function (figure, data, api) {
+    var d = data.digit, cols = data.columns, scale = 5, gap = 4, current = 0;
+    var count = data.frames[0] ? bytes(data.frames[0].images).length / (d * d) : 0, rows = Math.ceil(count / cols);
+    var canvas = api.el("canvas", { "class": "explore-digits", "role": "img", "aria-label": "decoded digits at this epoch" });
+    var ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
+    var w = cols * (d * scale + gap) - gap, h = rows * (d * scale + gap) - gap;
+    canvas.width = w * ratio; canvas.height = h * ratio;
+    canvas.style.width = w + "px"; canvas.style.height = h + "px"; canvas.style.maxWidth = "100%";
+    api.panel(figure).appendChild(canvas);
+    var ctx = canvas.getContext("2d");
+    function paint() {
+      var ink = getComputedStyle(figure).color || "#000", bg = getComputedStyle(document.body).backgroundColor || "#fff";
+      var px = bytes(data.frames[current].images), cell = scale * ratio;
+      ctx.globalAlpha = 1; ctx.fillStyle = bg; ctx.fillRect(0, 0, canvas.width, canvas.height);
+      for (var k = 0; k < count; k++) {
+        var ox = (k % cols) * (d * scale + gap) * ratio, oy = Math.floor(k / cols) * (d * scale + gap) * ratio;
+        ctx.globalAlpha = 1; ctx.strokeStyle = "rgba(128,128,128,.5)"; ctx.lineWidth = 1;
+        ctx.strokeRect(ox + 0.5, oy + 0.5, d * cell - 1, d * cell - 1);
+        ctx.fillStyle = ink;
+        for (var i = 0; i < d * d; i++) {
+          var v = px[k * d * d + i];
+          if (!v) continue;
+          ctx.globalAlpha = v / 255;
+          ctx.fillRect(ox + (i % d) * cell, oy + Math.floor(i / d) * cell, cell, cell);
+        }
+      }
+      ctx.globalAlpha = 1;
+    }
+    if (darkQuery.addEventListener) darkQuery.addEventListener("change", paint);
+    return function (i) { current = i; paint(); };
   };
 
   LensesExplore.register("training", function (figure, data, api) {
