@@ -4,6 +4,7 @@
 // script only finds the cell under the pointer and looks them up.
 (function () {
   "use strict";
+  var HINT = "Point at the map, or focus it and use the arrow keys: the readout shows what each model says at that point.";
   LensesExplore.register("probe", function (figure, data, api) {
     var n = data.n, K = data.classes.length, id = figure.getAttribute("data-explore-id");
     var picture = figure.querySelector("picture"), img = picture.querySelector("img");
@@ -21,8 +22,7 @@
     picture.setAttribute("aria-label", "Probe of the map: the arrow keys move the point read (Shift: 5 steps, Home: the centre)");
 
     var panel = api.panel(figure);
-    panel.appendChild(api.el("p", { "class": "explore-hint" },
-      "Point at the map, or focus it and use the arrow keys: the readout shows what each model says at that point."));
+    if (!panel.querySelector(".explore-hint")) panel.appendChild(api.el("p", { "class": "explore-hint" }, HINT));
     var out = api.readout(panel, "Probe readout");
     var head = api.el("p");
     head.appendChild(document.createTextNode("At " + data.features.join(", ") + " = "));
@@ -142,10 +142,17 @@
       show(cell ? c[0] + d[0] : c[0], cell ? c[1] + d[1] : c[1], true);
     });
     picture.addEventListener("focus", function () { if (!cell) show(Math.floor(n / 2), Math.floor(n / 2), false); });
+    // Focus that came before the data (the focus loaded it) starts at the centre too.
+    if (document.activeElement === picture && !cell) show(Math.floor(n / 2), Math.floor(n / 2), false);
 
     // A shared view: #ID=I-J; or the point the other panel of a pair moved to before this one loaded.
     var st = api.state(id), parts = st ? st.split("-") : [];
     if (parts.length === 2 && /^\d+$/.test(parts[0]) && /^\d+$/.test(parts[1])) show(+parts[0], +parts[1], false);
     else if (figure._probePending) show(figure._probePending[0], figure._probePending[1], false, true);
+  }, {
+    // Dozens of maps on a gallery page: each loads its values when pointed at or focused.
+    onDemand: true,
+    hint: HINT,
+    focusLabel: "Probe of the map: the arrow keys move the point read (Shift: 5 steps, Home: the centre)"
   });
 })();

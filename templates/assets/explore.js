@@ -12,7 +12,7 @@
 // look values up.
 (function () {
   "use strict";
-  var kinds = {}, waiting = {}, loaded = {}, started = new WeakSet();
+  var kinds = {}, onDemand = {}, waiting = {}, loaded = {}, started = new WeakSet();
 
   // ---- the URL hash: "#x=…" by widget id, so a view can be shared --------------------------
   // Format: #ID=STATE&ID2=STATE2 (the page's own anchors, "#section", are left alone).
@@ -141,8 +141,12 @@
 
   window.LensesExplore = {
     api: api,
-    register: function (kind, init) {
+    // options.onDemand: the widget's data loads only when the reader points at it or focuses it
+    // (a page of many probes stays light); options.focusLabel then makes its picture focusable
+    // at once, so a keyboard reaches it before its data is there.
+    register: function (kind, init, options) {
       kinds[kind] = init;
+      onDemand[kind] = options || null;
       if (document.readyState !== "loading") scan(); // a kind script that came after the scan
     },
     data: function (id, payload) {
@@ -165,7 +169,13 @@
       if (started.has(f) || !kinds[f.getAttribute("data-explorable")]) return;
       f.addEventListener("pointerenter", function () { load(f); }, { once: true });
       f.addEventListener("focusin", function () { load(f); }, { once: true });
-      if (io) io.observe(f); else load(f);
+      f.addEventListener("touchstart", function () { load(f); }, { once: true, passive: true });
+      var lazy = onDemand[f.getAttribute("data-explorable")];
+      if (lazy) {
+        var picture = f.querySelector("picture");
+        if (picture && lazy.focusLabel) { picture.setAttribute("tabindex", "0"); picture.setAttribute("aria-label", lazy.focusLabel); }
+        if (lazy.hint) api.panel(f).appendChild(el("p", { "class": "explore-hint" }, lazy.hint));
+      } else if (io) io.observe(f); else load(f);
       // A widget named in the hash starts at once, so a shared view opens as it was shared.
       if (readHash()[f.getAttribute("data-explore-id")] !== undefined) load(f);
     });
