@@ -27,8 +27,9 @@ struct BuildTests {
         let oneX = files.keys.filter { $0.hasPrefix("figures/") && !$0.contains("@2x") && !$0.contains("-dark") }
         #expect(figures.count == oneX.count && oneX.allSatisfy { $0.hasSuffix(".png") })
         #expect(files.keys.filter { $0.hasPrefix("figures/") }.count == 4 * figures.count)
-        // 4 maps and 2 Bayes-flip panels at pair size, 2 densities, and two moons' Gaussian NB map alone (Bayes' flip)
-        #expect(figures.count == 9)
+        // 4 maps and 2 Bayes-flip panels at pair size, 2 densities, two moons' Gaussian NB map alone (Bayes' flip),
+        // and the training-size slider's two still maps (Side by side)
+        #expect(figures.count == 11)
         for f in figures {
             for key in ["file", "page", "dataset", "model", "lens", "test_accuracy", "test_log_loss", "n_train", "n_test", "seed", "settings"] {
                 #expect(f[key] != nil, "metrics entry lacks \(key)")
@@ -56,7 +57,7 @@ struct BuildTests {
         let files = try snapshot(site)
         let html = String(decoding: files["two-lenses.html"]!, as: UTF8.self)
         let imgs = html.matches(of: /<img src="([^"]+)" srcset="([^"]+) 1x, ([^"]+) 2x" width="(\d+)" height="(\d+)"/)
-        #expect(imgs.count == 6)
+        #expect(imgs.count == 8)   // two pairs, two densities, the training-size slider's two maps
         for m in imgs {
             let one = String(m.1), two = String(m.3)
             #expect(String(m.2) == one && two == one.replacingOccurrences(of: ".png", with: "@2x.png"))
@@ -69,7 +70,7 @@ struct BuildTests {
             #expect(files["\(stem).svg"] != nil && files["\(stem).pdf"]?.starts(with: Data("%PDF-".utf8)) == true)
             #expect(html.contains("<a href=\"\(stem).svg\">SVG</a>") && html.contains("<a href=\"\(stem).pdf\">PDF</a>"))
         }
-        #expect(html.matches(of: /<picture>/).count == 6)
+        #expect(html.matches(of: /<picture>/).count == 8)
         for tag in ["<meta property=\"og:title\" content=\"Two lenses on the same data\">",
                     "<meta property=\"og:image\" content=\"https://example.org/lenses/cards/two-lenses.png\">",
                     "<meta name=\"twitter:card\" content=\"summary_large_image\">",
@@ -154,6 +155,8 @@ struct BuildTests {
         #expect(differing == [
             "train/iris/logistic_regression", "train/two_moons/logistic_regression",
             "render/iris/logistic_regression/map/pair", "render/two_moons/logistic_regression/map/pair",
+            "render/explore/training_size/two_moons/logistic_regression+gaussian_nb",
+            "render/explore/training_size/two_moons/logistic_regression+gaussian_nb/right",
             "page/index", "page/two-lenses",
         ])
         // The Bayes' flip page shows only naive Bayes: untouched.

@@ -34,6 +34,8 @@ struct CacheTests {
         #expect(Set(report.redone) == [
             "train/iris/logistic_regression", "train/two_moons/logistic_regression",
             "render/iris/logistic_regression/map/pair", "render/two_moons/logistic_regression/map/pair",
+            "render/explore/training_size/two_moons/logistic_regression+gaussian_nb",
+            "render/explore/training_size/two_moons/logistic_regression+gaussian_nb/right",
             "page/index", "page/two-lenses",
         ])
     }
