@@ -18,7 +18,9 @@ int lenses_exchange_paths(const char *a, const char *b) {
 #include <malloc.h>
 int lenses_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 int lenses_set_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
+int lenses_set_trim_threshold(int bytes) { return mallopt(M_TRIM_THRESHOLD, bytes); }
 #else
 int lenses_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
 int lenses_set_arena_max(int arenas) { (void)arenas; return 0; }
+int lenses_set_trim_threshold(int bytes) { (void)bytes; return 0; }
 #endif

@@ -8,4 +8,6 @@ int lenses_exchange_paths(const char *a, const char *b);
 int lenses_set_mmap_threshold(int bytes);
 /// Caps glibc's number of malloc arenas. Returns 1 on success, 0 where unsupported.
 int lenses_set_arena_max(int arenas);
+/// Sets glibc's trim threshold (bytes): free memory at the top of the heap kept before returning it.
+int lenses_set_trim_threshold(int bytes);
 #endif
