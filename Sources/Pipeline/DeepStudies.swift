@@ -1024,11 +1024,16 @@ extension DeepStudies {
         return figure("gan--ring", try fig.render(formats: figures.formats), figures, title: fig.title,
                       alt: "GAN samples on a ring of \(r.spec.modes) Gaussians at epochs \(r.cover.checkpoints.map { String($0.epoch) }.joined(separator: ", ")) under two settings: one ends covering \(a) of \(r.spec.modes) modes, the other \(b)",
                       caption: "Same data, same networks, same seed; only the discriminator's learning rate differs. With the slower discriminator the generator \(ringOutcome(r.collapse, r)); with matched rates it \(ringOutcome(r.cover, r)).",
-                      provenance: [.init(name: "Data", value: "\(r.spec.n) points, \(r.spec.modes) Gaussians of σ = \(f(r.spec.std, 2)) on a circle of radius \(f(r.spec.radius, 1)), seeded"),
-                                   .init(name: "Collapsing run", value: settingsText(r.collapse.settings)),
-                                   .init(name: "Covering run", value: settingsText(r.cover.settings)),
+                      provenance: ringProvenance(r) + [
                                    .init(name: "Modes covered at the end", value: "\(a) vs \(b) of \(r.spec.modes)"),
                                    .init(name: "Seed", value: "\(r.seed)")])
+    }
+
+    /// The provenance lines both ring figures share: the data and the two runs' settings.
+    static func ringProvenance(_ r: RingArtifact) -> [ProvenanceItem] {
+        [.init(name: "Data", value: "\(r.spec.n) points, \(r.spec.modes) Gaussians of σ = \(f(r.spec.std, 2)) on a circle of radius \(f(r.spec.radius, 1)), seeded"),
+         .init(name: "Collapsing run", value: settingsText(r.collapse.settings)),
+         .init(name: "Covering run", value: settingsText(r.cover.settings))]
     }
 
     /// What the ring scrubber's script reads: the two panels' areas, the background frame (empty panels),
@@ -1145,9 +1150,7 @@ extension DeepStudies {
         var out = figure("gan--ring-scrub", try still.render(formats: figures.formats), figures, title: still.title,
                          alt: "GAN samples on a ring of \(r.spec.modes) Gaussians at epoch \(last) under two settings: one covers \(a) of \(r.spec.modes) modes, the other \(b)",
                          caption: "Scrub through \(count) snapshots (epoch \(r.collapse.scrub[0].epoch) to \(last)) or press play, and watch where each generator puts its samples. First snapshot with all \(r.spec.modes) modes covered: slow D, \(firstFull[0]); matched, \(firstFull[1]).",
-                         provenance: [.init(name: "Data", value: "\(r.spec.n) points, \(r.spec.modes) Gaussians of σ = \(f(r.spec.std, 2)) on a circle of radius \(f(r.spec.radius, 1)), seeded"),
-                                      .init(name: "Collapsing run", value: settingsText(r.collapse.settings)),
-                                      .init(name: "Covering run", value: settingsText(r.cover.settings)),
+                         provenance: ringProvenance(r) + [
                                       .init(name: "Snapshots", value: "epoch 1 and every \(r.spec.scrubEvery) epochs, \(r.spec.samples) samples each from the same noise, taken from a copy of the model after the epoch"),
                                       .init(name: "Seed", value: "\(r.seed)")])
         out.explorable = try Explorable(kind: .training, id: id, payload: payload, count: count, frames: frames, samples: samples)
