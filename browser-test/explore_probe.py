@@ -178,6 +178,10 @@ def every_map(base, site, maps, browser, check):
             WebDriverWait(driver, 30).until(lambda d: d.execute_script(
                 "return Array.from(document.querySelectorAll('figure[data-explorable=probe]')).every(f => f.classList.contains('explore-ready'))"))
             samples = {e["id"]: e["samples"] for e in entries}
+            repeated = driver.execute_script(
+                "return Array.from(document.querySelectorAll('figure[data-explorable]'))"
+                ".filter(f => f.querySelectorAll('.explore-panel').length > 1 || f.querySelectorAll('.explore-hint').length > 1).length")
+            check(f"probe: on {page} every widget has one panel and one hint", repeated == 0, f"{repeated} figures with repeats")
             wrong, pairs_wrong, pointed = [], [], 0
             # A model in two gallery pairs shows the same map twice: every copy is driven, each
             # against the other panel of its own pair.

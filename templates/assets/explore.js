@@ -166,7 +166,9 @@
       entries.forEach(function (e) { if (e.isIntersecting) { io.unobserve(e.target); load(e.target); } });
     }, { rootMargin: "400px 0px" }) : null;
     figures.forEach(function (f) {
-      if (started.has(f) || !kinds[f.getAttribute("data-explorable")]) return;
+      // scan() runs again when a kind's script comes after the page: each figure is set up once.
+      if (started.has(f) || f._exploreScanned || !kinds[f.getAttribute("data-explorable")]) return;
+      f._exploreScanned = true;
       f.addEventListener("pointerenter", function () { load(f); }, { once: true });
       f.addEventListener("focusin", function () { load(f); }, { once: true });
       f.addEventListener("touchstart", function () { load(f); }, { once: true, passive: true });
