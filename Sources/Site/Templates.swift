@@ -143,7 +143,14 @@ enum CommonMark {
         return extensions.allSatisfy { cmark_find_syntax_extension($0) != nil }
     }()
 
+    /// cmark-gfm keeps process-wide state that parsers change as they attach extensions (the inline
+    /// parser's table of special characters), so two pages rendered at once on two job threads could
+    /// see each other's changes. One parse at a time: Markdown is a small share of a page job.
+    private static let lock = NSLock()
+
     static func html(_ markdown: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
         precondition(registered, "cmark-gfm lacks its table or strikethrough extension")
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
         guard let parser = cmark_parser_new(options) else { return "" }

@@ -63,3 +63,22 @@ struct SiteTests {
         #expect(try set.render("card", ["title": "<x>", "titel": ""]).contains("<p>&lt;x&gt;</p>"))
     }
 }
+
+@Suite("Site: Markdown on many threads")
+struct ConcurrentMarkdownTests {
+    @Test("Markdown renders the same bytes when many pages render at once (cmark-gfm's shared state is serialised)")
+    func concurrent() async {
+        let doc = "# T\n\nSome *emphasis*, ~~struck~~ and `code` with $x_1$.\n\n| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n- [link](x.html)\n"
+        let serial = MarkdownRenderer.html(doc)
+        let outputs = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<300).map { _ in MarkdownRenderer.html(doc) } }
+            }
+            var all = [String]()
+            for await part in group { all += part }
+            return all
+        }
+        #expect(outputs.count == 2400)
+        #expect(outputs.allSatisfy { $0 == serial }, "\(outputs.filter { $0 != serial }.count) renders differed")
+    }
+}
