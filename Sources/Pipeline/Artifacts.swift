@@ -176,6 +176,17 @@ public struct FigureArtifact: Sendable, Codable {
         variants.merging([path: png]) { a, _ in a }.merging(explorable?.files ?? [:]) { a, _ in a }
     }
 
+    /// The same figure under another 1× path (its variants follow), with another caption and provenance.
+    func renamed(to newPath: String, caption: String, provenance: [ProvenanceItem]) -> FigureArtifact {
+        let stem = String(path.dropLast(4)), newStem = String(newPath.dropLast(4))
+        var moved = [String: Data]()
+        for (p, bytes) in variants { moved[newStem + p.dropFirst(stem.count)] = bytes }
+        var entry = metrics
+        entry?.file = newPath
+        return FigureArtifact(path: newPath, png: png, variants: moved, width: width, height: height, title: title,
+                              alt: alt, caption: caption, provenance: provenance, metrics: entry)
+    }
+
     /// The same figure without its files' bytes (paths, sizes and text stay), once they are written.
     var withoutFiles: FigureArtifact {
         var f = FigureArtifact(path: path, png: Data(), variants: variants.mapValues { _ in Data() }, width: width, height: height, title: title,

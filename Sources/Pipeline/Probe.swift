@@ -158,18 +158,11 @@ enum ProbeExplorable {
         let drawn = try Stages.render(data, fits[0], model: models[0], view: .map, figures: figures, pages: pages)
         let labels = zip(models, fits).map { m, f in m.isPlain ? f.displayName : m.label }
         let p = payload(data, fits: Array(zip(labels, fits)), cells: settings.cells, width: drawn.width, height: drawn.height)
-        // The same files under the probe's own name (a page may also show the plain map).
-        let stem = String(drawn.path.dropLast(4)), newStem = String(ref.path.dropLast(4))
-        var variants = [String: Data]()
-        for (path, bytes) in drawn.variants { variants[newStem + path.dropFirst(stem.count)] = bytes }
-        var metrics = drawn.metrics
-        metrics?.file = ref.path
         var provenance = drawn.provenance
         provenance.append(.init(name: "Probe", value: "\(p.n) × \(p.n) points of the map's grid; P(y|x) of \(labels.joined(separator: ", "))"
             + (fits.contains { $0.generative != nil } ? "; p(x|y)p(y) of the generative models" : "")))
-        var figure = FigureArtifact(path: ref.path, png: drawn.png, variants: variants, width: drawn.width, height: drawn.height,
-                                    title: drawn.title, alt: drawn.alt, caption: drawn.caption + farSentence(p), provenance: provenance,
-                                    metrics: metrics)
+        // The same files under the probe's own name (a page may also show the plain map).
+        var figure = drawn.renamed(to: ref.path, caption: drawn.caption + farSentence(p), provenance: provenance)
         figure.explorable = try Explorable(kind: .probe, id: ref.id, payload: p, count: p.n * p.n, samples: samples(p))
         return figure
     }

@@ -63,17 +63,6 @@ enum RegulariserExplorable {
               src_dark_2x: RenderedFigure.path(base, "-dark@2x.png"), alt: alt)
     }
 
-    /// The same figure under another 1× path (its variants follow).
-    static func renamed(_ f: FigureArtifact, to path: String, caption: String, provenance: [ProvenanceItem]) -> FigureArtifact {
-        let stem = String(f.path.dropLast(4)), newStem = String(path.dropLast(4))
-        var variants = [String: Data]()
-        for (p, bytes) in f.variants { variants[newStem + p.dropFirst(stem.count)] = bytes }
-        var metrics = f.metrics
-        metrics?.file = path
-        return FigureArtifact(path: path, png: f.png, variants: variants, width: f.width, height: f.height, title: f.title,
-                              alt: f.alt, caption: caption, provenance: provenance, metrics: metrics)
-    }
-
     static func render(_ ref: ExploreRef, data: DataArtifact, model: ModelSpec, sweep: RegulariserSweep, seed: UInt64,
                        figures: FigureSettings, pages: [String]) throws -> FigureArtifact {
         let display = ModelCatalogue.entry(model.kind)?.displayName ?? model.kind
@@ -114,7 +103,7 @@ enum RegulariserExplorable {
             + " (test accuracy \(acc[last]))."
         var provenance = still!.provenance
         provenance.append(.init(name: "Slider", value: "\(sweep.setting) ∈ {\(values.joined(separator: ", "))}, each a fit on the same training rows; shown: \(sweep.setting) = \(values[start])"))
-        var figure = renamed(still!, to: ref.path, caption: caption, provenance: provenance)
+        var figure = still!.renamed(to: ref.path, caption: caption, provenance: provenance)
         let samples = values.indices.map { ExplorableSample(x: [Double($0)], readout: readout(p, frame: $0)) }
         figure.explorable = try Explorable(kind: .regulariser, id: ref.id, payload: p, count: values.count, frames: files, samples: samples)
         return figure

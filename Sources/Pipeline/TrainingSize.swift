@@ -66,7 +66,7 @@ enum TrainingSizeExplorable {
         let label = (model.isPlain ? fit.displayName : model.label) + ", m = \(data.split.train.count)"
         let drawn = try Stages.render(data, fit, model: model, view: .map, figures: figures, pages: pages, pair: true, label: label)
         let plain = model.isPlain ? fit.displayName : model.label
-        return RegulariserExplorable.renamed(drawn, to: ref.rightPath, caption: drawn.caption.replacingOccurrences(of: label, with: plain),
+        return drawn.renamed(to: ref.rightPath, caption: drawn.caption.replacingOccurrences(of: label, with: plain),
                                              provenance: drawn.provenance)
     }
 
@@ -110,7 +110,7 @@ enum TrainingSizeExplorable {
             + " with all \(m[last]): \(acc[last][0]) and \(acc[last][1])."
         var provenance = still!.provenance
         provenance.append(.init(name: "Slider", value: "training sets of \(m.joined(separator: ", ")) rows, nested, drawn with the seed's stream training-size/\(data.spec.name); test rows fixed"))
-        var figure = RegulariserExplorable.renamed(still!, to: ref.path, caption: caption, provenance: provenance)
+        var figure = still!.renamed(to: ref.path, caption: caption, provenance: provenance)
         let samples = sets.indices.map { ExplorableSample(x: [Double($0)], readout: readout(p, step: $0)) }
         figure.explorable = try Explorable(kind: .trainingSize, id: ref.id, payload: p, count: sets.count, frames: files, samples: samples)
         return figure

@@ -64,12 +64,7 @@
       row(name + "P(y | x) = p(x | y) p(y) / p(x)", "p", m, true);
     });
     table.appendChild(body);
-    // A narrow screen scrolls the table, not the page.
-    var scroll = api.el("div");
-    scroll.style.cssText = "overflow-x:auto;max-width:100%";
-    scroll.appendChild(table);
-    out.style.minWidth = "0";
-    out.appendChild(scroll);
+    var scroll = api.scrollingTable(out, table);
     // Until a point is read the readout stays folded: a page of maps is not a page of empty tables.
     head.hidden = true; scroll.hidden = true;
 

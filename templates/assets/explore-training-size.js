@@ -39,12 +39,7 @@
       body.appendChild(r);
     });
     table.appendChild(body);
-    // A narrow screen scrolls the table, not the page.
-    var scroll = api.el("div");
-    scroll.style.cssText = "overflow-x:auto;max-width:100%";
-    scroll.appendChild(table);
-    out.style.minWidth = "0";
-    out.appendChild(scroll);
+    api.scrollingTable(out, table);
 
     function show(i, share) {
       m.textContent = data.m[i];

@@ -68,6 +68,16 @@
       return r;
     },
 
+    // Puts a table into a readout so that a narrow screen scrolls the table, not the page.
+    scrollingTable: function (readout, table) {
+      var scroll = el("div");
+      scroll.style.cssText = "overflow-x:auto;max-width:100%";
+      scroll.appendChild(table);
+      readout.style.minWidth = "0";
+      readout.appendChild(scroll);
+      return scroll;
+    },
+
     // A labelled range input over 0…count−1. onChange(i) runs on every step.
     slider: function (parent, label, count, value, onChange) {
       var wrap = el("label", { "class": "explore-slider" });
