@@ -54,9 +54,14 @@ let package = Package(
             "CSystem", "CCmarkGFM",
             .product(name: "Mustache", package: "swift-mustache"),
         ], swiftSettings: instrumented),
-        // The job graph: config → data → models → figures → pages → site.
+        // The study-blind engine: typed job ids, keys, the runner, the cache. It names no study.
+        .target(name: "Engine", dependencies: [
+            "Numerics", "Plotting", "CSystem",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: instrumented),
+        // The studies and the site build on the engine: config → data → models → figures → pages → site.
         .target(name: "Pipeline", dependencies: [
-            "Numerics", "Datasets", "Models", "Plotting", "Site", "CSystem",
+            "Engine", "Numerics", "Datasets", "Models", "Plotting", "Site", "CSystem",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: instrumented),

@@ -4,50 +4,46 @@ import Models
 import Numerics
 import Plotting
 
-/// What a job produces.
-public enum Artifact: Sendable, Codable {
-    case data(DataArtifact)
-    case fit(FitArtifact)
-    case figure(FigureArtifact)
-    case page(PageArtifact)
-    case regression(RegressionArtifact)
-    case mixture(MixtureArtifact)
-    case caseStudy(CaseStudyArtifact)
-    case deep(DeepPart)
-    case learningCurves(LearningCurveArtifact)
-    /// One part of a learning-curve study: the raw numbers of a range of splits.
-    case curvePart(LearningCurveMeasurements)
-    case language(LanguageArtifact)
-
-    /// How many models the job that made this artifact trained (for progress: a fit is one;
-    /// a learning-curve study every fit of every split and size; a deep part its networks).
+// What each study's job makes, as an `Artifact` (Engine): how many models it trained, and for
+// the largest ones how a build may let their bytes go early.
+extension DataArtifact: Artifact {}
+extension FitArtifact: Artifact {
+    public var modelsTrained: Int { 1 }
+    public static var releasedAfterUse: Bool { true }
+    public func forPagesOnly() -> FitArtifact? { withoutGrids }
+}
+extension FigureArtifact: Artifact {
+    public var siteFiles: [String: Data] { allFiles }
+    public static var streamsFiles: Bool { true }
+    public func withoutFileBytes() -> FigureArtifact? { withoutFiles }
+}
+extension PageArtifact: Artifact {
+    public var siteFiles: [String: Data] { files.merging([path: html]) { _, page in page } }
+}
+extension RegressionArtifact: Artifact {
+    public var modelsTrained: Int { 3 }                  // OLS, ridge, the joint Gaussian
+}
+extension MixtureArtifact: Artifact {
+    public var modelsTrained: Int { criteria.count }     // one mixture per k (best of its restarts)
+}
+extension CaseStudyArtifact: Artifact {
+    public var modelsTrained: Int { 2 }                  // logistic regression and naive Bayes
+}
+extension DeepPart: Artifact {
     public var modelsTrained: Int {
-        switch self {
-        case .fit: return 1
-        case .learningCurves: return 0              // its parts trained the models
-        case .curvePart(let p): return p.learners.count * p.sizes.count * p.splits
-        case .regression: return 3                     // OLS, ridge, the joint Gaussian
-        case .mixture(let m): return m.criteria.count  // one mixture per k (best of its restarts)
-        case .caseStudy: return 2                      // logistic regression and naive Bayes
-        case .deep(let p):
-            if case .ring = p { return 2 }             // two GAN runs
-            return 1                                   // one network, or the judging part's linear judge
-        // Per size and draw, both classifiers; the judge; one French model per order for the choice.
-        case .language(let l): return l.sizes.count * l.settings.draws * 2 + 1 + l.orders.count
-        case .data, .figure, .page: return 0
-        }
+        if case .ring = self { return 2 }                // two GAN runs
+        return 1                                         // one network, or the judging part's linear judge
     }
-
-    var data: DataArtifact { if case .data(let d) = self { return d }; preconditionFailure("not a data artifact") }
-    var fit: FitArtifact { if case .fit(let f) = self { return f }; preconditionFailure("not a fit artifact") }
-    var figure: FigureArtifact { if case .figure(let f) = self { return f }; preconditionFailure("not a figure artifact") }
-    var page: PageArtifact { if case .page(let p) = self { return p }; preconditionFailure("not a page artifact") }
-    var regression: RegressionArtifact { if case .regression(let r) = self { return r }; preconditionFailure("not a regression artifact") }
-    var caseStudy: CaseStudyArtifact { if case .caseStudy(let c) = self { return c }; preconditionFailure("not a case-study artifact") }
-    var learningCurves: LearningCurveArtifact { if case .learningCurves(let l) = self { return l }; preconditionFailure("not a learning-curve artifact") }
-    var curvePart: LearningCurveMeasurements { if case .curvePart(let p) = self { return p }; preconditionFailure("not a learning-curve part") }
-    var language: LanguageArtifact { if case .language(let l) = self { return l }; preconditionFailure("not a language artifact") }
-    var mixture: MixtureArtifact { if case .mixture(let m) = self { return m }; preconditionFailure("not a mixture artifact") }
+}
+extension LearningCurveArtifact: Artifact {}             // its parts trained the models
+/// One part of a learning-curve study: the raw numbers of a range of splits.
+extension LearningCurveMeasurements: Artifact {
+    public var modelsTrained: Int { learners.count * sizes.count * splits }
+    public static var releasedAfterUse: Bool { true }
+}
+extension LanguageArtifact: Artifact {
+    // Per size and draw, both classifiers; the judge; one French model per order for the choice.
+    public var modelsTrained: Int { sizes.count * settings.draws * 2 + 1 + orders.count }
 }
 
 /// A dataset with its train/test split and the plotting window shared by every model.

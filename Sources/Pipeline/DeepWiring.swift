@@ -63,7 +63,7 @@ enum DeepJobs {
     ]
 
     static func compute(_ part: String, spec: DeepSpec, bytes: Data, seed: UInt64, testFraction: Double,
-                        deps: [String: Artifact]) throws -> DeepPart {
+                        deps: ArtifactStore) throws -> DeepPart {
         let s = spec.settings
         if part == "ring" { return .ring(try DeepStudies.computeRing(settings: s, seed: seed)) }
         let d = try DigitsData.load(bytes: bytes, file: spec.file, seed: seed, testFraction: testFraction)
@@ -74,7 +74,7 @@ enum DeepJobs {
         case "gmm": return .gmm(try DeepStudies.computeGMM(d, settings: s, seed: seed))
         case "mlp": return .mlp(try DeepStudies.computeMLP(d, settings: s, seed: seed))
         default:
-            func get(_ id: String) -> DeepPart { if case .deep(let p) = deps["study/deep/\(id)"]! { return p }; preconditionFailure() }
+            func get(_ part: String) -> DeepPart { deps[JobID.deep(part)] }
             return .judging(try DeepStudies.computeJudging(d, vae: get("vae").vae, gan: get("gan").gan, gmm: get("gmm").gmm,
                                                           mlp: get("mlp").mlp, settings: s, seed: seed))
         }

@@ -11,7 +11,9 @@ struct ExploreRef: Hashable, Comparable, Sendable {
     let models: [String]
 
     var slug: String { kind.rawValue.replacingOccurrences(of: "_", with: "-") }
-    var jobID: String { "render/explore/\(kind.rawValue)/\(dataset)/\(models.joined(separator: "+"))" }
+    var jobID: JobID<FigureArtifact> { JobID(.render, "render", "explore", kind.rawValue, dataset, models.joined(separator: "+")) }
+    /// The training-size slider's right-hand figure.
+    var rightJobID: JobID<FigureArtifact> { jobID.child("right") }
     /// The widget's id in the page and its data file's name (`explore/ID.js`).
     var id: String { "\(slug)-\(dataset)-\(models.joined(separator: "-"))" }
     /// The still figure's 1× PNG.
@@ -19,9 +21,9 @@ struct ExploreRef: Hashable, Comparable, Sendable {
     /// The training-size slider's right-hand still figure.
     var rightPath: String { "figures/\(dataset)--\(models.joined(separator: "--"))--\(slug)-right.png" }
     /// Its render jobs: the figure carrying the widget, and for a training-size slider the right-hand figure.
-    var jobIDs: [String] { kind == .trainingSize ? [jobID, jobID + "/right"] : [jobID] }
+    var jobIDs: [JobID<FigureArtifact>] { kind == .trainingSize ? [jobID, rightJobID] : [jobID] }
     /// The fits the figure reads (and, for widgets that refit, the ones whose data and settings they start from).
-    var fitIDs: [String] { models.map { "train/\(dataset)/\($0)" } }
+    var fits: [ModelFit] { models.map { ModelFit(dataset: dataset, model: $0) } }
     static func < (a: ExploreRef, b: ExploreRef) -> Bool { a.jobID < b.jobID }
 }
 
@@ -67,9 +69,10 @@ enum ExploreJobs {
     }
 
     /// The render job of one widget: it reads the data job and the fits of `ref.fitIDs`.
-    static func jobs(_ ref: ExploreRef, spec: ProjectSpec, pages: [String], keys: [String: JobKey], formats: String) throws -> [Job] {
+    static func jobs(_ ref: ExploreRef, spec: ProjectSpec, pages: [String], keys: [AnyJobID: JobKey], formats: String) throws -> [Job] {
         let figures = spec.figures, seed = spec.seed
-        let dataID = "data/\(ref.dataset)", fitIDs = ref.fitIDs
+        let dataID = JobID.data(ref.dataset), fitIDs = ref.fits.map(\.id)
+        let dataKey = keys[dataID.erased]!
         let models = ref.models.map { spec.model($0)! }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -80,20 +83,20 @@ enum ExploreJobs {
         case .probe:
             inputs["settings"] = String(decoding: try encoder.encode(spec.explore.probe), as: UTF8.self)
             let settings = spec.explore.probe
-            return [Job(id: ref.jobID, stage: .render, key: JobKey(kind: "render-explore", inputs: inputs, upstream: [keys[dataID]!] + fitIDs.map { keys[$0]! }),
-                        dependencies: [dataID] + fitIDs) { deps in
-                .figure(try ProbeExplorable.render(ref, data: deps[dataID]!.data, fits: fitIDs.map { deps[$0]!.fit }, models: models,
-                                                   figures: figures, settings: settings, pages: pages))
+            return [Job(ref.jobID, key: JobKey(kind: "render-explore", inputs: inputs, upstream: [dataKey] + fitIDs.map { keys[$0.erased]! }),
+                        dependencies: [dataID.erased] + fitIDs.map(\.erased), file: ref.path) { deps in
+                try ProbeExplorable.render(ref, data: deps[dataID], fits: fitIDs.map { deps[$0] }, models: models,
+                                           figures: figures, settings: settings, pages: pages)
             }]
         case .regulariser:
             let sweep = spec.explore.regulariser[ref.models[0]]!
             inputs["settings"] = String(decoding: try encoder.encode(sweep), as: UTF8.self)
             inputs["model"] = "\(models[0].kind):\(Planner.canonical(models[0].settings))"
             inputs["figure"] = "samples=\(figures.samples);contour_draws=\(figures.contourDraws)"
-            return [Job(id: ref.jobID, stage: .render, key: JobKey(kind: "render-explore", inputs: inputs, upstream: [keys[dataID]!]),
-                        dependencies: [dataID]) { deps in
-                .figure(try RegulariserExplorable.render(ref, data: deps[dataID]!.data, model: models[0], sweep: sweep, seed: seed,
-                                                         figures: figures, pages: pages))
+            return [Job(ref.jobID, key: JobKey(kind: "render-explore", inputs: inputs, upstream: [dataKey]),
+                        dependencies: [dataID.erased], file: ref.path) { deps in
+                try RegulariserExplorable.render(ref, data: deps[dataID], model: models[0], sweep: sweep, seed: seed,
+                                                 figures: figures, pages: pages)
             }]
         case .trainingSize:
             let settings = spec.explore.trainingSize
@@ -104,16 +107,15 @@ enum ExploreJobs {
             var rightInputs = inputs
             rightInputs["part"] = "right"
             return [
-                Job(id: ref.jobID, stage: .render, key: JobKey(kind: "render-explore", inputs: inputs, upstream: [keys[dataID]!]),
-                    dependencies: [dataID]) { deps in
-                    .figure(try TrainingSizeExplorable.render(ref, data: deps[dataID]!.data, models: models, settings: settings, seed: seed,
-                                                              figures: figures, pages: pages))
+                Job(ref.jobID, key: JobKey(kind: "render-explore", inputs: inputs, upstream: [dataKey]),
+                    dependencies: [dataID.erased], file: ref.path) { deps in
+                    try TrainingSizeExplorable.render(ref, data: deps[dataID], models: models, settings: settings, seed: seed,
+                                                      figures: figures, pages: pages)
                 },
-                Job(id: ref.jobID + "/right", stage: .render,
-                    key: JobKey(kind: "render-explore", inputs: rightInputs, upstream: [keys[dataID]!, keys[rightFit]!]),
-                    dependencies: [dataID, rightFit]) { deps in
-                    .figure(try TrainingSizeExplorable.renderRight(ref, data: deps[dataID]!.data, fit: deps[rightFit]!.fit, model: models[1],
-                                                                   figures: figures, pages: pages))
+                Job(ref.rightJobID, key: JobKey(kind: "render-explore", inputs: rightInputs, upstream: [dataKey, keys[rightFit.erased]!]),
+                    dependencies: [dataID.erased, rightFit.erased], file: ref.rightPath) { deps in
+                    try TrainingSizeExplorable.renderRight(ref, data: deps[dataID], fit: deps[rightFit], model: models[1],
+                                                           figures: figures, pages: pages)
                 },
             ]
         case .training, .latent:

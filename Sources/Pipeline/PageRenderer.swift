@@ -57,9 +57,9 @@ enum PageRenderer {
         var references: [ParsedReference] = []
         var config: [String: Double] = [:]
 
-        /// How a table names the model of a training job `train/DATASET/NAME`.
-        func label(_ fitID: String, _ fit: FitArtifact) -> String {
-            modelLabels[String(fitID.split(separator: "/").last ?? "")] ?? fit.displayName
+        /// How a table names a model instance.
+        func label(_ ref: ModelFit, _ fit: FitArtifact) -> String {
+            modelLabels[ref.model] ?? fit.displayName
         }
         /// `site.base_url`, for canonical and absolute Open Graph URLs.
         var baseURL: String? = nil
@@ -67,7 +67,7 @@ enum PageRenderer {
 
     static let tagline = "two lenses on machine learning: the boundary and the data"
 
-    static func render(_ ctx: Context, templates: TemplateSet, artifacts: [String: Artifact]) throws -> PageArtifact {
+    static func render(_ ctx: Context, templates: TemplateSet, artifacts: ArtifactStore) throws -> PageArtifact {
         var body = ""
         var hasMath = false
         // A figure shown twice on a page (a model in two gallery pairs) gets a second, distinct anchor.
@@ -94,26 +94,26 @@ enum PageRenderer {
                 hasMath = hasMath || rendered.hasMath
                 body += rendered.html + "\n"
             case .figures(let ids):
-                let figs = ids.map { artifacts[$0]!.figure }
+                let figs = ids.map { artifacts[$0] }
                 if figs.count == 1 {
                     body += try templates.render("figure", figureContext(figs[0])) + "\n"
                 } else {
                     body += try templates.render("pair", ["figures": figs.map(figureContext)]) + "\n"
                 }
             case .table(let dataset, let fits):
-                let rows: [[String: Any]] = fits.map { id in
-                    let f = artifacts[id]!.fit
-                    return ["model": ctx.label(id, f), "lens": f.lens.rawValue,
+                let rows: [[String: Any]] = fits.map { ref in
+                    let f = artifacts[ref.id]
+                    return ["model": ctx.label(ref, f), "lens": f.lens.rawValue,
                             "accuracy": Stages.format(f.testAccuracy, 3), "log_loss": Stages.format(f.testLogLoss, 3),
                             "n_train": "\(f.nTrain)", "n_test": "\(f.nTest)"]
                 }
                 body += try templates.render("table", ["dataset": ctx.datasetTitles[dataset] ?? dataset, "rows": rows]) + "\n"
-            case .bayesTable(let id):
-                body += try templates.render("bayes", bayesContext(artifacts[id]!.fit, label: ctx.label(id, artifacts[id]!.fit))) + "\n"
+            case .bayesTable(let ref):
+                body += try templates.render("bayes", bayesContext(artifacts[ref.id], label: ctx.label(ref, artifacts[ref.id]))) + "\n"
             case .regressionTable(let id):
-                body += try templates.render("regression", regressionContext(artifacts[id]!.regression)) + "\n"
+                body += try templates.render("regression", regressionContext(artifacts[id])) + "\n"
             case .judgingTable(let id):
-                guard case .deep(.judging(let j))? = artifacts[id] else { break }
+                guard case .judging(let j) = artifacts[id] else { break }
                 let table = DeepStudies.judgingTable(j)
                 body += try templates.render("judging", [
                     "header": table.header, "rows": table.rows.map { ["cells": $0] },
@@ -121,16 +121,16 @@ enum PageRenderer {
                     "accuracy": Stages.format(j.classifierAccuracy, 3), "linear_accuracy": Stages.format(j.linearJudgeAccuracy, 3),
                 ]) + "\n"
             case .scoreboard(let fits):
-                body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0]!.fit }, ctx.datasetTitles,
-                                                                             labels: fits.map { ctx.label($0, artifacts[$0]!.fit) })) + "\n"
+                body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0.id] }, ctx.datasetTitles,
+                                                                             labels: fits.map { ctx.label($0, artifacts[$0.id]) })) + "\n"
             case .caseStudy(let id):
-                body += try templates.render("casestudy", caseStudyContext(artifacts[id]!.caseStudy)) + "\n"
+                body += try templates.render("casestudy", caseStudyContext(artifacts[id])) + "\n"
             case .search:
                 body += try templates.render("search", ["available": ctx.searchAvailable]) + "\n"
             case .learningCurveText(let id):
-                body += try templates.render("curves", ["has_table": false, "paragraphs": [LearningCurves.paragraph(artifacts[id]!.learningCurves)]]) + "\n"
+                body += try templates.render("curves", ["has_table": false, "paragraphs": [LearningCurves.paragraph(artifacts[id])]]) + "\n"
             case .learningCurveSummary(let ids, let showTable):
-                let studies = ids.map { artifacts[$0]!.learningCurves }
+                let studies = ids.map { artifacts[$0] }
                 let table = LearningCurves.summaryTable(studies)
                 body += try templates.render("curves", [
                     "has_table": showTable, "header": table.header, "rows": table.rows.map { ["cells": $0] },
@@ -139,7 +139,7 @@ enum PageRenderer {
                     "paragraphs": showTable ? LearningCurves.synthesis(studies) : Array(LearningCurves.synthesis(studies).prefix(2)),
                 ]) + "\n"
             case .language(let part):
-                let a = artifacts["study/language"]!.language
+                let a = artifacts[JobID.language]
                 switch part {
                 case .text:
                     body += try templates.render("curves", ["has_table": false, "paragraphs": LanguageStudy.paragraphs(a)]) + "\n"
@@ -153,7 +153,7 @@ enum PageRenderer {
                                                             "caption": caption, "paragraphs": sentence.isEmpty ? [] : [sentence]]) + "\n"
                 }
             case .mixtureTable(let id):
-                body += try templates.render("mixture", mixtureContext(artifacts[id]!.mixture)) + "\n"
+                body += try templates.render("mixture", mixtureContext(artifacts[id])) + "\n"
             }
         }
         var layout: [String: Any] = [
@@ -184,7 +184,7 @@ enum PageRenderer {
         }
         // Sharing: the social card (the page's first figure, at 2× where there is one) and its URLs.
         let firstFigure = ctx.blocks.lazy.compactMap { block -> FigureArtifact? in
-            if case .figures(let ids) = block, let id = ids.first, case .figure(let f)? = artifacts[id] { return f }
+            if case .figures(let ids) = block, let id = ids.first, let f = artifacts.get(id) { return f }
             return nil
         }.first
         let cardPath = "cards/\(ctx.slug).png"

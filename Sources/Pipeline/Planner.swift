@@ -6,30 +6,38 @@ import Site
 /// A content block after its directive has been checked and tied to jobs.
 enum ResolvedBlock: Sendable {
     case markdown(String)
-    /// Figures by render-job id, shown side by side when there are two.
-    case figures([String])
-    /// Test scores of the given training jobs on one dataset.
-    case table(dataset: String, fits: [String])
-    /// Bayes' rule at a few points, from one generative training job.
-    case bayesTable(fit: String)
+    /// Figures by render job, shown side by side when there are two.
+    case figures([JobID<FigureArtifact>])
+    /// Test scores of the given model instances on one dataset.
+    case table(dataset: String, fits: [ModelFit])
+    /// Bayes' rule at a few points, from one generative model's fit.
+    case bayesTable(fit: ModelFit)
     /// Coefficients and errors of a regression study.
-    case regressionTable(study: String)
+    case regressionTable(study: JobID<RegressionArtifact>)
     /// Information criteria of a mixture sweep.
-    case mixtureTable(study: String)
+    case mixtureTable(study: JobID<MixtureArtifact>)
     /// The search box (Pagefind).
     case search
     /// What two models learned in a case study.
-    case caseStudy(study: String)
+    case caseStudy(study: JobID<CaseStudyArtifact>)
     /// Best model of each lens per gallery dataset.
-    case scoreboard(fits: [String])
+    case scoreboard(fits: [ModelFit])
     /// The judging table of the deep study.
-    case judgingTable(study: String)
+    case judgingTable(study: JobID<DeepPart>)
     /// What the learning curves of one dataset show, in generated sentences.
-    case learningCurveText(study: String)
+    case learningCurveText(study: JobID<LearningCurveArtifact>)
     /// The summary table of every learning-curve study, and the sentences drawn from all of them.
-    case learningCurveSummary(studies: [String], table: Bool)
+    case learningCurveSummary(studies: [JobID<LearningCurveArtifact>], table: Bool)
     /// A part of the language study: its generated sentences, or one of its tables.
     case language(LanguageBlock)
+}
+
+/// One model instance on one gallery dataset: its training job, and the name tables show it by.
+struct ModelFit: Sendable, Hashable, Comparable {
+    let dataset: String
+    let model: String
+    var id: JobID<FitArtifact> { .fit(dataset, model) }
+    static func < (a: ModelFit, b: ModelFit) -> Bool { a.id < b.id }
 }
 
 /// What a language directive shows.
@@ -57,8 +65,10 @@ enum Planner {
         let view: Stages.View
         /// Shown beside another figure: rendered at the pair size.
         var pair = false
-        var jobID: String { "render/\(dataset)/\(model)/\(view.rawValue)\(pair ? "/pair" : "")" }
-        var fitID: String { "train/\(dataset)/\(model)" }
+        var jobID: JobID<FigureArtifact> { JobID(.render, ["render", dataset, model, view.rawValue] + (pair ? ["pair"] : [])) }
+        var fit: ModelFit { ModelFit(dataset: dataset, model: model) }
+        /// The 1× PNG it draws.
+        var file: String { "figures/\(([dataset, model, view.rawValue] + (pair ? ["pair"] : [])).joined(separator: "--")).png" }
         static func < (a: FigureRef, b: FigureRef) -> Bool { a.jobID < b.jobID }
     }
 
@@ -69,7 +79,7 @@ enum Planner {
         let title: String
         let blocks: [ResolvedBlock]
         let figures: [FigureRef]
-        var fits: [String]
+        var fits: [ModelFit]
         /// Regression and mixture studies shown (names).
         let regressions: [String]
         let mixtures: [String]
@@ -79,7 +89,7 @@ enum Planner {
         /// Learning-curve studies used (names under learning_curves.datasets).
         let curves: [String]
         /// Render jobs of the learning-curve figures shown.
-        let curveFigureIDs: [String]
+        let curveFigureIDs: [JobID<FigureArtifact>]
         /// The page's {{value}} and {{check}} references, and the study names they read
         /// (by namespace: regression, mixture, case_study, learning_curves, deep).
         var references: [ParsedReference] = []
@@ -93,23 +103,24 @@ enum Planner {
         var mixtureSteps: [String] = []
 
         /// Every job this page's HTML depends on.
-        var dependencies: [String] {
-            let interactive: [String] = explore.flatMap(\.jobIDs)
-            return Planner.unique(figures.map(\.jobID) + fits
-                + regressions.flatMap { ["render/regression/\($0)", "study/regression/\($0)"] }
-                + mixtures.flatMap { ["render/mixture/\($0)/criteria", "render/mixture/\($0)/density", "study/mixture/\($0)"] }
-                + mixtureSteps.flatMap { ["render/mixture/\($0)/em", "study/mixture/\($0)"] }
-                + caseStudies.map { "study/case/\($0)" }
-                + curves.map { "study/curves/\($0)" } + curveFigureIDs
-                + (language ? ["study/language"] : []) + (languageFigure ? ["render/language"] : [])
-                + deepFigures.map { "render/deep/\($0)" } + (deepFigures.isEmpty ? [] : ["study/deep/judging", "study/deep/mlp", "study/deep/vae", "study/deep/gan", "study/deep/gmm"])
-                + references.flatMap { $0.paths.flatMap(\.jobs) } + interactive)
+        var dependencies: [AnyJobID] {
+            let interactive = explore.flatMap(\.jobIDs).map(\.erased)
+            let figureIDs: [AnyJobID] = figures.map(\.jobID.erased) + fits.map(\.id.erased)
+                + regressions.flatMap { [JobID.regressionFigure($0).erased, JobID.regression($0).erased] }
+                + mixtures.flatMap { [JobID.mixtureFigure($0, "criteria").erased, JobID.mixtureFigure($0, "density").erased, JobID.mixture($0).erased] }
+                + mixtureSteps.flatMap { [JobID.mixtureFigure($0, "em").erased, JobID.mixture($0).erased] }
+            let studyIDs: [AnyJobID] = caseStudies.map { JobID.caseStudy($0).erased }
+                + curves.map { JobID.curves($0).erased } + curveFigureIDs.map(\.erased)
+                + (language ? [JobID.language.erased] : []) + (languageFigure ? [JobID.languageFigure.erased] : [])
+                + deepFigures.map { JobID.deepFigure($0).erased }
+                + (deepFigures.isEmpty ? [] : ["judging", "mlp", "vae", "gan", "gmm"].map { JobID.deep($0).erased })
+            return Planner.unique(figureIDs + studyIDs + references.flatMap { $0.paths.flatMap(\.jobs) } + interactive)
         }
     }
 
     /// The render jobs of one learning-curve study: the Gaussian figure, and for count data the discrete one.
-    static func curveFigureIDs(_ c: LearningCurveSpec) -> [String] {
-        ["render/curves/\(c.name)"] + (c.counts ? ["render/curves/\(c.name)/discrete"] : [])
+    static func curveFigureIDs(_ c: LearningCurveSpec) -> [JobID<FigureArtifact>] {
+        [.curvesFigure(c.name)] + (c.counts ? [.curvesFigure(c.name, discrete: true)] : [])
     }
 
     /// `parallelism`: threads a single long job (the language study) may use; results do not depend on it.
@@ -136,13 +147,13 @@ enum Planner {
         }
 
         var jobs = [Job]()
-        var keys = [String: JobKey]()
+        var keys = [AnyJobID: JobKey]()
         func add(_ job: Job) { jobs.append(job); keys[job.id] = job.key }
         let seed = spec.seed, figures = spec.figures
 
         // Data jobs.
-        let neededFits = Set(pages.flatMap(\.fits) + figurePages.keys.map(\.fitID))
-        let neededDatasets = Set(neededFits.map { $0.split(separator: "/")[1] }.map(String.init))
+        let neededFits = Set(pages.flatMap(\.fits) + figurePages.keys.map(\.fit))
+        let neededDatasets = Set(neededFits.map(\.dataset))
         for ds in spec.datasets where neededDatasets.contains(ds.name) {
             var bytes: Data? = nil
             var inputs = ["seed": "\(seed)", "test_fraction": "\(spec.testFraction)", "grid": "\(figures.grid)"]
@@ -162,33 +173,30 @@ enum Planner {
             }
             let fixedBytes = bytes
             let testFraction = spec.testFraction
-            add(Job(id: "data/\(ds.name)", stage: .data, key: JobKey(kind: "data", inputs: inputs, upstream: []),
-                    dependencies: []) { _ in
-                .data(try Stages.loadData(ds, bytes: fixedBytes, seed: seed, testFraction: testFraction,
-                                          gridSize: figures.grid))
+            add(Job(JobID.data(ds.name), key: JobKey(kind: "data", inputs: inputs, upstream: []), dependencies: []) { _ in
+                try Stages.loadData(ds, bytes: fixedBytes, seed: seed, testFraction: testFraction, gridSize: figures.grid)
             })
         }
 
         // Training jobs: one per (dataset, model instance) shown anywhere. The key holds the kind and
         // settings, never the instance's name: two instances with equal settings have equal keys, so
         // they share one cache entry, and within a build the second one takes the first one's fit.
-        var fitByKey = [JobKey: String]()
-        for fitID in neededFits.sorted() {
-            let parts = fitID.split(separator: "/").map(String.init)
-            let (ds, name) = (parts[1], parts[2])
-            let model = spec.model(name)!
+        var fitByKey = [JobKey: JobID<FitArtifact>]()
+        for fit in neededFits.sorted() {
+            let fitID = fit.id
+            let model = spec.model(fit.model)!
             _ = try ModelCatalogue.make(kind: model.kind, settings: model.settings)  // settings checked before any work
             let inputs = ["model": model.kind, "settings": canonical(model.settings), "seed": "\(seed)",
                           "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
-            let dataID = "data/\(ds)"
-            let key = JobKey(kind: "train", inputs: inputs, upstream: [keys[dataID]!])
+            let dataID = JobID.data(fit.dataset)
+            let key = JobKey(kind: "train", inputs: inputs, upstream: [keys[dataID.erased]!])
             if let twin = fitByKey[key] {
-                add(Job(id: fitID, stage: .train, key: key, dependencies: [twin]) { deps in deps[twin]! })
+                add(Job(fitID, key: key, dependencies: [twin.erased]) { deps in deps[twin] })
                 continue
             }
             fitByKey[key] = fitID
-            add(Job(id: fitID, stage: .train, key: key, dependencies: [dataID]) { deps in
-                .fit(try Stages.fit(deps[dataID]!.data, model: model, seed: seed, figures: figures))
+            add(Job(fitID, key: key, dependencies: [dataID.erased]) { deps in
+                try Stages.fit(deps[dataID], model: model, seed: seed, figures: figures)
             })
         }
 
@@ -196,7 +204,7 @@ enum Planner {
         let formats = figures.formats.map(\.rawValue).joined(separator: ",")
         for ref in figurePages.keys.sorted() {
             let pagesShowing = figurePages[ref]!
-            let dataID = "data/\(ref.dataset)", fitID = ref.fitID
+            let dataID = JobID.data(ref.dataset), fitID = ref.fit.id
             let model = spec.model(ref.model)!
             var inputs = ["view": ref.view.rawValue, "width": "\(ref.pair ? figures.pairWidth : figures.width)",
                           "height": "\(ref.pair ? figures.pairHeight : figures.height)",
@@ -205,11 +213,10 @@ enum Planner {
             if !model.isPlain { inputs["instance"] = model.name }
             let probeCells: Int? = ref.view == .map ? spec.explore.probe.cells : nil
             if let cells = probeCells { inputs["probe_cells"] = "\(cells)" }
-            add(Job(id: ref.jobID, stage: .render,
-                    key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID]!, keys[fitID]!]),
-                    dependencies: [dataID, fitID]) { deps in
-                .figure(try Stages.render(deps[dataID]!.data, deps[fitID]!.fit, model: model, view: ref.view,
-                                          figures: figures, pages: pagesShowing, pair: ref.pair, probeCells: probeCells))
+            add(Job(ref.jobID, key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID.erased]!, keys[fitID.erased]!]),
+                    dependencies: [dataID.erased, fitID.erased], file: ref.file) { deps in
+                try Stages.render(deps[dataID], deps[fitID], model: model, view: ref.view,
+                                  figures: figures, pages: pagesShowing, pair: ref.pair, probeCells: probeCells)
             })
         }
 
@@ -244,13 +251,15 @@ enum Planner {
             var inputs = figureInputs
             inputs["spec"] = String(decoding: try encoder.encode(r), as: UTF8.self)
             inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"; inputs["test_fraction"] = "\(testFraction)"
-            let study = "study/regression/\(name)"
-            add(Job(id: study, stage: .train, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
-                .regression(try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures))
+            let study = JobID.regression(name)
+            add(Job(study, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+                try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures)
             })
             guard shownRegressions.contains(name) else { continue }
-            add(Job(id: "render/regression/\(name)", stage: .render, key: JobKey(kind: "render-regression", inputs: renderInputs, upstream: [keys[study]!]),
-                    dependencies: [study]) { deps in .figure(try Studies.renderRegression(deps[study]!.regression, figures: figures)) })
+            add(Job(JobID.regressionFigure(name), key: JobKey(kind: "render-regression", inputs: renderInputs, upstream: [keys[study.erased]!]),
+                    dependencies: [study.erased], file: "figures/regression--\(name).png") { deps in
+                try Studies.renderRegression(deps[study], figures: figures)
+            })
         }
         let shownSteps = Set(pages.flatMap(\.mixtureSteps))
         for name in unique(pages.flatMap(\.mixtures) + pages.flatMap(\.mixtureSteps) + referenced("mixture")).sorted() {
@@ -259,19 +268,18 @@ enum Planner {
             var inputs = figureInputs
             inputs["spec"] = String(decoding: try encoder.encode(m), as: UTF8.self)
             inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"
-            let study = "study/mixture/\(name)"
-            add(Job(id: study, stage: .train, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
-                .mixture(try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures))
+            let study = JobID.mixture(name)
+            add(Job(study, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+                try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures)
             })
-            if shownSteps.contains(name) {
-                add(Job(id: "render/mixture/\(name)/em", stage: .render, key: JobKey(kind: "render-mixture-em", inputs: renderInputs, upstream: [keys[study]!]),
-                        dependencies: [study]) { deps in .figure(try Studies.renderMixtureEM(deps[study]!.mixture, figures: figures)) })
+            func figure(_ which: String, _ kind: String, _ draw: @escaping @Sendable (MixtureArtifact, FigureSettings) throws -> FigureArtifact) {
+                add(Job(JobID.mixtureFigure(name, which), key: JobKey(kind: kind, inputs: renderInputs, upstream: [keys[study.erased]!]),
+                        dependencies: [study.erased], file: "figures/mixture--\(name)--\(which).png") { deps in try draw(deps[study], figures) })
             }
+            if shownSteps.contains(name) { figure("em", "render-mixture-em", Studies.renderMixtureEM) }
             guard shownMixtures.contains(name) else { continue }
-            add(Job(id: "render/mixture/\(name)/criteria", stage: .render, key: JobKey(kind: "render-criteria", inputs: renderInputs, upstream: [keys[study]!]),
-                    dependencies: [study]) { deps in .figure(try Studies.renderMixtureCriteria(deps[study]!.mixture, figures: figures)) })
-            add(Job(id: "render/mixture/\(name)/density", stage: .render, key: JobKey(kind: "render-mixture", inputs: renderInputs, upstream: [keys[study]!]),
-                    dependencies: [study]) { deps in .figure(try Studies.renderMixtureDensity(deps[study]!.mixture, figures: figures)) })
+            figure("criteria", "render-criteria", Studies.renderMixtureCriteria)
+            figure("density", "render-mixture", Studies.renderMixtureDensity)
         }
 
         for name in unique(pages.flatMap(\.caseStudies) + referenced("case_study")).sorted() {
@@ -280,8 +288,8 @@ enum Planner {
             let testFraction = spec.testFraction
             let inputs = ["spec": String(decoding: try encoder.encode(c), as: UTF8.self), "bytes": JobKey.hash(bytes),
                           "seed": "\(seed)", "test_fraction": "\(testFraction)"]
-            add(Job(id: "study/case/\(name)", stage: .train, key: JobKey(kind: "case-study", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
-                .caseStudy(try CaseStudies.compute(c, bytes: bytes, seed: seed, testFraction: testFraction))
+            add(Job(JobID.caseStudy(name), key: JobKey(kind: "case-study", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+                try CaseStudies.compute(c, bytes: bytes, seed: seed, testFraction: testFraction)
             })
         }
 
@@ -295,31 +303,29 @@ enum Planner {
             let inputs = ["spec": String(decoding: try encoder.encode(c), as: UTF8.self),
                           "settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
                           "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
-            let study = "study/curves/\(name)"
+            let study = JobID.curves(name)
             // The study runs as parts (ranges of splits, one thread each) that the runner spreads over
             // the cores, longest first, and one job that summarises them under the study's id.
             // Count data (digits) fit eight learners, four of them multinomial logistic regressions:
             // by far the longest study, so more and costlier parts.
             let partCount = min(settings.splits, c.counts ? 8 : 2)
-            let partIDs = (0..<partCount).map { "\(study)/part/\($0)" }
+            let partIDs = (0..<partCount).map { study.part($0) }
             for (p, id) in partIDs.enumerated() {
-                add(Job(id: id, stage: .train, key: JobKey(kind: "learning-curves-part", inputs: inputs.merging(["part": "\(p)/\(partCount)"]) { a, _ in a }, upstream: []),
+                add(Job(id, key: JobKey(kind: "learning-curves-part", inputs: inputs.merging(["part": "\(p)/\(partCount)"]) { a, _ in a }, upstream: []),
                         dependencies: [], priority: c.counts ? 10 : 1) { _ in
                     let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
-                    return .curvePart(try LearningCurves.runPart(c, dataset: dataset, settings: settings, seed: seed, part: p, of: partCount))
+                    return try LearningCurves.runPart(c, dataset: dataset, settings: settings, seed: seed, part: p, of: partCount)
                 })
             }
-            add(Job(id: study, stage: .train, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: partIDs.map { keys[$0]! }),
-                    dependencies: partIDs, publishes: true) { deps in
+            add(Job(study, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: partIDs.map { keys[$0.erased]! }),
+                    dependencies: partIDs.map(\.erased), publishes: true) { deps in
                 let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
-                return .learningCurves(try LearningCurves.finish(c, dataset: dataset, settings: settings, seed: seed,
-                                                                 parts: partIDs.map { deps[$0]!.curvePart }))
+                return try LearningCurves.finish(c, dataset: dataset, settings: settings, seed: seed, parts: partIDs.map { deps[$0] })
             })
             for (i, id) in curveFigureIDs(c).enumerated() where shownCurveFigures.contains(id) {
-                add(Job(id: id, stage: .render,
-                        key: JobKey(kind: "render-curves", inputs: renderInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study]!]),
-                        dependencies: [study]) { deps in
-                    .figure(try LearningCurves.render(deps[study]!.learningCurves, figure: i, figures: figures))
+                add(Job(id, key: JobKey(kind: "render-curves", inputs: renderInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study.erased]!]),
+                        dependencies: [study.erased], file: "figures/learning-curves--\(name)\(i == 1 ? "--discrete" : "").png") { deps in
+                    try LearningCurves.render(deps[study], figure: i, figures: figures)
                 })
             }
         }
@@ -331,15 +337,14 @@ enum Planner {
             let inputs = ["settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
                           "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
             let threads = max(1, parallelism)
-            add(Job(id: "study/language", stage: .train, key: JobKey(kind: "language", inputs: inputs, upstream: []), dependencies: [], publishes: true,
-                    priority: 6) { _ in
-                .language(try LanguageStudy.run(settings, bytes: bytes, seed: seed, parallelism: threads))
+            let study = JobID.language
+            add(Job(study, key: JobKey(kind: "language", inputs: inputs, upstream: []), dependencies: [], publishes: true, priority: 6) { _ in
+                try LanguageStudy.run(settings, bytes: bytes, seed: seed, parallelism: threads)
             })
             if pages.contains(where: \.languageFigure) {
-                add(Job(id: "render/language", stage: .render,
-                        key: JobKey(kind: "render-language", inputs: figureInputs, upstream: [keys["study/language"]!]),
-                        dependencies: ["study/language"]) { deps in
-                    .figure(try LanguageStudy.render(deps["study/language"]!.language, figures: figures))
+                add(Job(JobID.languageFigure, key: JobKey(kind: "render-language", inputs: figureInputs, upstream: [keys[study.erased]!]),
+                        dependencies: [study.erased], file: "figures/language.png") { deps in
+                    try LanguageStudy.render(deps[study], figures: figures)
                 })
             }
         }
@@ -350,20 +355,20 @@ enum Planner {
             var base = ["settings": String(decoding: try encoder.encode(deep), as: UTF8.self), "bytes": JobKey.hash(bytes),
                         "seed": "\(seed)", "test_fraction": "\(testFraction)"]
             for part in DeepJobs.models + ["judging"] {
-                let deps = part == "judging" ? ["vae", "gan", "gmm", "mlp"].map { "study/deep/\($0)" } : []
+                let deps = part == "judging" ? ["vae", "gan", "gmm", "mlp"].map { JobID.deep($0).erased } : []
                 base["part"] = part
-                add(Job(id: "study/deep/\(part)", stage: .train, key: JobKey(kind: "deep", inputs: base, upstream: deps.map { keys[$0]! }),
+                add(Job(JobID.deep(part), key: JobKey(kind: "deep", inputs: base, upstream: deps.map { keys[$0]! }),
                         dependencies: deps, publishes: true, priority: DeepJobs.expectedCost[part] ?? 0) { artifacts in
-                    .deep(try DeepJobs.compute(part, spec: deep, bytes: bytes, seed: seed, testFraction: testFraction, deps: artifacts))
+                    try DeepJobs.compute(part, spec: deep, bytes: bytes, seed: seed, testFraction: testFraction, deps: artifacts)
                 })
             }
             for figure in DeepJobs.figures {
-                let deps = figure.inputs.map { "study/deep/\($0)" }
+                let deps = figure.inputs.map { JobID.deep($0) }
                 let render = figure.render
-                add(Job(id: "render/deep/\(figure.name)", stage: .render,
-                        key: JobKey(kind: "render-deep", inputs: renderInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0]! }),
-                        dependencies: deps) { artifacts in
-                    .figure(try render(deps.map { id in if case .deep(let p) = artifacts[id]! { return p }; preconditionFailure() }, figures))
+                add(Job(JobID.deepFigure(figure.name),
+                        key: JobKey(kind: "render-deep", inputs: renderInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0.erased]! }),
+                        dependencies: deps.map(\.erased), file: "figures/deep--\(figure.name).png") { artifacts in
+                    try render(deps.map { artifacts[$0] }, figures)
                 })
             }
         }
@@ -397,10 +402,9 @@ enum Planner {
                 file: page.spec.file, draft: page.document.isDraft, references: page.references, config: References.config(spec),
                 baseURL: spec.baseURL)
             if !namedInstances.isEmpty { inputs["models"] = namedInstances }
-            add(Job(id: "page/\(page.spec.slug)", stage: .page,
-                    key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
+            add(Job(JobID.page(page.spec.slug), key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
                     dependencies: deps) { artifacts in
-                .page(try PageRenderer.render(context, templates: templates, artifacts: artifacts))
+                try PageRenderer.render(context, templates: templates, artifacts: artifacts)
             })
         }
 
@@ -440,11 +444,11 @@ enum Planner {
     static func resolve(_ page: PageSpec, _ doc: ContentDocument, contentHash: String, spec: ProjectSpec) throws -> ResolvedPage {
         var blocks = [ResolvedBlock]()
         var refs = [FigureRef]()
-        var fits = [String]()
+        var fits = [ModelFit]()
         var shownModels = [String: [String]]()  // dataset → models with a figure on this page
         var pendingTables = [(dataset: String, index: Int, line: Int)]()
         var regressions = [String](), mixtures = [String](), caseStudies = [String](), deepFigures = [String]()
-        var curves = [String](), curveFigures = [String]()
+        var curves = [String](), curveFigures = [JobID<FigureArtifact>]()
         var language = false, languageFigure = false
         var explore = [ExploreRef]()
         var mixtureSteps = [String]()
@@ -471,7 +475,7 @@ enum Planner {
                 }
                 return name
             }
-            func figure(_ ds: String, _ m: String, _ view: Stages.View, pair: Bool = false) -> String {
+            func figure(_ ds: String, _ m: String, _ view: Stages.View, pair: Bool = false) -> JobID<FigureArtifact> {
                 let ref = FigureRef(dataset: ds, model: m, view: view, pair: pair)
                 refs.append(ref)
                 shownModels[ds, default: []].append(m)
@@ -521,7 +525,7 @@ enum Planner {
                 let m = try model(d.arguments.count == 2 ? d.arguments[1] : GaussianNaiveBayes.kind, generative: true)
                 blocks.append(.figures([figure(ds, m, .joint(0), pair: true), figure(ds, m, .joint(1), pair: true)]))
                 blocks.append(.figures([figure(ds, m, .map)]))
-                let fit = "train/\(ds)/\(m)"
+                let fit = ModelFit(dataset: ds, model: m)
                 fits.append(fit)
                 blocks.append(.bayesTable(fit: fit))
             case "regression":
@@ -529,22 +533,22 @@ enum Planner {
                     throw fail("@regression takes the name of a study under regressions: in lenses.yml; known: \(spec.regressions.map(\.name).joined(separator: ", "))")
                 }
                 regressions.append(r.name)
-                blocks.append(.figures(["render/regression/\(r.name)"]))
-                blocks.append(.regressionTable(study: "study/regression/\(r.name)"))
+                blocks.append(.figures([.regressionFigure(r.name)]))
+                blocks.append(.regressionTable(study: .regression(r.name)))
             case "mixture":
                 guard d.arguments.count == 1, let m = spec.mixtures.first(where: { $0.name == d.arguments[0] }) else {
                     throw fail("@mixture takes the name of a study under mixtures: in lenses.yml; known: \(spec.mixtures.map(\.name).joined(separator: ", "))")
                 }
                 mixtures.append(m.name)
-                blocks.append(.figures(["render/mixture/\(m.name)/criteria"]))
-                blocks.append(.mixtureTable(study: "study/mixture/\(m.name)"))
-                blocks.append(.figures(["render/mixture/\(m.name)/density"]))
+                blocks.append(.figures([.mixtureFigure(m.name, "criteria")]))
+                blocks.append(.mixtureTable(study: .mixture(m.name)))
+                blocks.append(.figures([.mixtureFigure(m.name, "density")]))
             case "em-steps":
                 guard d.arguments.count == 1, let m = spec.mixtures.first(where: { $0.name == d.arguments[0] }) else {
                     throw fail("@em-steps takes the name of a study under mixtures: in lenses.yml; known: \(spec.mixtures.map(\.name).joined(separator: ", "))")
                 }
                 mixtureSteps.append(m.name)
-                blocks.append(.figures(["render/mixture/\(m.name)/em"]))
+                blocks.append(.figures([.mixtureFigure(m.name, "em")]))
             case "search":
                 blocks.append(.search)
             case "deep-generate", "deep-training", "deep-judging", "latent-walk", "ring-training", "vae-training":
@@ -552,14 +556,14 @@ enum Planner {
                 guard spec.deep != nil else { throw fail("@\(d.name) needs a deep: section in lenses.yml (deep: {file: data/digits.csv})") }
                 for group in DeepJobs.directives[d.name]! {
                     deepFigures += group
-                    blocks.append(.figures(group.map { "render/deep/\($0)" }))
+                    blocks.append(.figures(group.map { .deepFigure($0) }))
                 }
-                if d.name == "deep-judging" { blocks.append(.judgingTable(study: "study/deep/judging")) }
+                if d.name == "deep-judging" { blocks.append(.judgingTable(study: .deep("judging"))) }
             case "scoreboard":
                 guard d.arguments.isEmpty else { throw fail("@scoreboard takes no arguments: it compares the gallery's models on every gallery dataset") }
                 let galleryDatasets = unique(spec.pages.compactMap(\.dataset))
                 let models = unique(spec.galleryPairs.flatMap { [$0.0, $0.1] })
-                let ids = galleryDatasets.flatMap { ds in models.map { "train/\(ds)/\($0)" } }
+                let ids = galleryDatasets.flatMap { ds in models.map { ModelFit(dataset: ds, model: $0) } }
                 fits += ids
                 blocks.append(.scoreboard(fits: ids))
             case "case-study":
@@ -567,7 +571,7 @@ enum Planner {
                     throw fail("@case-study takes the name of a study under case_studies: in lenses.yml; known: \(spec.caseStudies.map(\.name).joined(separator: ", "))")
                 }
                 caseStudies.append(c.name)
-                blocks.append(.caseStudy(study: "study/case/\(c.name)"))
+                blocks.append(.caseStudy(study: .caseStudy(c.name)))
             case "learning-curves":
                 let known = spec.learningCurves.datasets.map(\.name).joined(separator: ", ")
                 guard d.arguments.count == 1, let c = spec.learningCurves.dataset(d.arguments[0]) else {
@@ -575,14 +579,14 @@ enum Planner {
                 }
                 curves.append(c.name)
                 for id in curveFigureIDs(c) { blocks.append(.figures([id])); curveFigures.append(id) }
-                blocks.append(.learningCurveText(study: "study/curves/\(c.name)"))
+                blocks.append(.learningCurveText(study: .curves(c.name)))
             case "learning-curves-summary":
                 guard d.arguments.isEmpty || d.arguments == ["brief"] else {
                     throw fail("@learning-curves-summary summarises every dataset under learning_curves.datasets; its one optional argument is 'brief' (the sentences without the table)")
                 }
                 let names = spec.learningCurves.datasets.map(\.name)
                 curves += names
-                blocks.append(.learningCurveSummary(studies: names.map { "study/curves/\($0)" }, table: d.arguments.isEmpty))
+                blocks.append(.learningCurveSummary(studies: names.map { .curves($0) }, table: d.arguments.isEmpty))
             case "language", "language-words", "language-disagreements", "language-orders":
                 guard d.arguments.isEmpty else { throw fail("@\(d.name) takes no arguments") }
                 guard spec.language != nil else { throw fail("@\(d.name) needs a language: section in lenses.yml (language: {file: data/words.csv})") }
@@ -590,7 +594,7 @@ enum Planner {
                 switch d.name {
                 case "language":
                     languageFigure = true
-                    blocks.append(.figures(["render/language"]))
+                    blocks.append(.figures([.languageFigure]))
                     blocks.append(.language(.text))
                 case "language-words": blocks.append(.language(.words))
                 case "language-disagreements": blocks.append(.language(.disagreements))
@@ -600,7 +604,7 @@ enum Planner {
                 let ref = try ExploreJobs.resolve(name, d.arguments, spec: spec, dataset: dataset,
                                                   model: { try model($0, generative: $1) }, fail: fail)
                 explore.append(ref)
-                fits += ref.fitIDs
+                fits += ref.fits
                 shownModels[ref.dataset, default: []] += ref.models
                 blocks.append(.figures(ref.jobIDs))
             default:
@@ -612,7 +616,7 @@ enum Planner {
                 throw ContentError(file: page.file, line: t.line,
                                    "@table \(t.dataset) needs at least one figure of '\(t.dataset)' on the same page")
             }
-            let ids = unique(models).map { "train/\(t.dataset)/\($0)" }
+            let ids = unique(models).map { ModelFit(dataset: t.dataset, model: $0) }
             blocks[t.index] = .table(dataset: t.dataset, fits: ids)
             fits += ids
         }
@@ -629,7 +633,7 @@ enum Planner {
         resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
         for path in resolved.references.flatMap(\.paths) {
             switch path.source {
-            case .fit: resolved.fits = unique(resolved.fits + path.jobs)
+            case .fit(let fit): resolved.fits = unique(resolved.fits + [fit])
             case .study(let section, let name): resolved.referencedStudies[section, default: []].append(name ?? section)
             case .config: break
             }

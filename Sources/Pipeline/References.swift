@@ -44,7 +44,7 @@ struct ParsedReference: Sendable {
 struct ReferencePath: Sendable, Hashable {
     /// Where the value lives: a fit, a study of lenses.yml, or the settings.
     enum Source: Sendable, Hashable {
-        case fit
+        case fit(ModelFit)
         /// A study by its lenses.yml section (`regression`, `mixture`, `case_study`,
         /// `learning_curves`, `deep`, `language`) and, where the section lists several, its name.
         case study(section: String, name: String?)
@@ -52,7 +52,7 @@ struct ReferencePath: Sendable, Hashable {
     }
     let source: Source
     /// The jobs whose artifacts hold the value (none for config values, which the page key covers).
-    let jobs: [String]
+    let jobs: [AnyJobID]
     /// Where it is, below the job's entry.
     let key: String
     let text: String
@@ -155,27 +155,28 @@ enum References {
             guard spec.model(parts[2]) != nil else {
                 throw fail("'\(text)': unknown model '\(parts[2])'; known: \(spec.models.map(\.name).joined(separator: ", "))")
             }
-            return ReferencePath(source: .fit, jobs: ["train/\(parts[1])/\(parts[2])"], key: rest(3), text: text)
+            let fit = ModelFit(dataset: parts[1], model: parts[2])
+            return ReferencePath(source: .fit(fit), jobs: [fit.id.erased], key: rest(3), text: text)
         case "regression", "mixture", "case_study", "learning_curves":
             try need(3, "\(parts[0]).NAME.KEY")
-            let known: [String], job: String
+            let known: [String], job: AnyJobID
             switch parts[0] {
-            case "regression": known = spec.regressions.map(\.name); job = "study/regression/\(parts[1])"
-            case "mixture": known = spec.mixtures.map(\.name); job = "study/mixture/\(parts[1])"
-            case "case_study": known = spec.caseStudies.map(\.name); job = "study/case/\(parts[1])"
-            default: known = spec.learningCurves.datasets.map(\.name); job = "study/curves/\(parts[1])"
+            case "regression": known = spec.regressions.map(\.name); job = JobID.regression(parts[1]).erased
+            case "mixture": known = spec.mixtures.map(\.name); job = JobID.mixture(parts[1]).erased
+            case "case_study": known = spec.caseStudies.map(\.name); job = JobID.caseStudy(parts[1]).erased
+            default: known = spec.learningCurves.datasets.map(\.name); job = JobID.curves(parts[1]).erased
             }
             guard known.contains(parts[1]) else { throw fail("'\(text)': no \(parts[0]) study named '\(parts[1])' in lenses.yml; known: \(known.joined(separator: ", "))") }
             return ReferencePath(source: .study(section: parts[0], name: parts[1]), jobs: [job], key: rest(2), text: text)
         case "deep":
             try need(3, "deep.MODEL.(training|evaluation).KEY")
             guard spec.deep != nil else { throw fail("'\(text)': lenses.yml has no deep: section") }
-            return ReferencePath(source: .study(section: "deep", name: nil), jobs: (DeepJobs.models + ["judging"]).map { "study/deep/\($0)" },
+            return ReferencePath(source: .study(section: "deep", name: nil), jobs: (DeepJobs.models + ["judging"]).map { JobID.deep($0).erased },
                                  key: rest(1), text: text)
         case "language":
             try need(2, "language.KEY")
             guard spec.language != nil else { throw fail("'\(text)': lenses.yml has no language: section") }
-            return ReferencePath(source: .study(section: "language", name: nil), jobs: ["study/language"], key: rest(1), text: text)
+            return ReferencePath(source: .study(section: "language", name: nil), jobs: [JobID.language.erased], key: rest(1), text: text)
         case "config":
             try need(2, "config.(seed|test_fraction|train_fraction)")
             guard config(spec)[parts[1]] != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }
@@ -193,19 +194,19 @@ enum References {
     // MARK: values
 
     /// The values one job's artifact offers, flattened from its metrics.json entry.
-    static func values(of path: ReferencePath, artifacts: [String: Artifact]) -> [String: MetricValue] {
+    static func values(of path: ReferencePath, artifacts: ArtifactStore) -> [String: MetricValue] {
         let jobs = path.jobs
         if case .study(section: "deep", _) = path.source { return flatten(MetricsEntries.deep(artifacts)) }
-        guard let id = jobs.first, let artifact = artifacts[id] else { return [:] }
+        guard let id = jobs.first, let artifact = artifacts[erased: id] else { return [:] }
         switch artifact {
-        case .fit(let f):
+        case let f as FitArtifact:
             return ["accuracy": .number(f.testAccuracy), "error": .number(1 - f.testAccuracy), "log_loss": .number(f.testLogLoss),
                     "n_train": .number(Double(f.nTrain)), "n_test": .number(Double(f.nTest))]
-        case .regression(let r): return flatten(MetricsEntries.regression(r))
-        case .mixture(let m): return flatten(MetricsEntries.mixture(m))
-        case .caseStudy(let c): return flatten(c)
-        case .learningCurves(let l): return flatten(LearningCurves.metrics(l))
-        case .language(let l): return flatten(LanguageStudy.metrics(l))
+        case let r as RegressionArtifact: return flatten(MetricsEntries.regression(r))
+        case let m as MixtureArtifact: return flatten(MetricsEntries.mixture(m))
+        case let c as CaseStudyArtifact: return flatten(c)
+        case let l as LearningCurveArtifact: return flatten(LearningCurves.metrics(l))
+        case let l as LanguageArtifact: return flatten(LanguageStudy.metrics(l))
         default: return [:]
         }
     }
@@ -280,8 +281,8 @@ enum References {
 
     /// Evaluates a page's references against its dependencies' artifacts.
     static func evaluate(_ refs: [ParsedReference], file: String, draft: Bool, config: [String: Double],
-                         artifacts: [String: Artifact]) throws -> Evaluation {
-        var cache = [[String]: [String: MetricValue]]()
+                         artifacts: ArtifactStore) throws -> Evaluation {
+        var cache = [[AnyJobID]: [String: MetricValue]]()
         func lookup(_ p: ReferencePath, line: Int) throws -> MetricValue {
             if p.source == .config { return .number(config[p.key] ?? .nan) }
             let table = cache[p.jobs] ?? values(of: p, artifacts: artifacts)
@@ -419,8 +420,8 @@ enum MetricsEntries {
     }
 
     /// The deep study's entries, once every part it reports is among the artifacts (else none).
-    static func deep(_ artifacts: [String: Artifact]) -> [DeepMetricsEntry] {
-        func part(_ name: String) -> DeepPart? { if case .deep(let p)? = artifacts["study/deep/\(name)"] { return p }; return nil }
+    static func deep(_ artifacts: ArtifactStore) -> [DeepMetricsEntry] {
+        func part(_ name: String) -> DeepPart? { artifacts.get(.deep(name)) }
         guard let v2 = part("vae-plane"), let v = part("vae"), let g = part("gan"), let m = part("gmm"), let mlp = part("mlp") else { return [] }
         return DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("judging")?.judging)
     }

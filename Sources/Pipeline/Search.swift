@@ -71,10 +71,7 @@ enum SearchIndex {
         var text = "pagefind-index/2\n\(version(cmd))\n"
         for p in pages.keys.sorted() { text += "\(p)=\(JobKey.hash(pages[p]!))\n" }
         let key = JobKey(kind: "search-index", inputs: ["pages": JobKey.hash(Data(text.utf8))], upstream: [])
-        if let cache, case .page(let stored)? = cache.load(key),
-           let files = try? PropertyListDecoder().decode([String: Data].self, from: stored.html) {
-            return files
-        }
+        if let cache, let stored = cache.load(key, as: SearchIndexFiles.self) { return stored.files }
         let fm = FileManager.default
         let scratch = fm.temporaryDirectory.appendingPathComponent("lenses-search-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: scratch) }
@@ -95,13 +92,12 @@ enum SearchIndex {
                 files["pagefind/\(path)"] = try Data(contentsOf: full)
             }
         }
-        if let cache {
-            let encoder = PropertyListEncoder()
-            encoder.outputFormat = .binary
-            try? cache.store(key, .page(PageArtifact(path: "pagefind", html: try encoder.encode(files))))
-        }
+        try? cache?.store(key, SearchIndexFiles(files: files))
         return files
     }
+
+    /// Pagefind's output for one set of pages, as the cache keeps it.
+    struct SearchIndexFiles: Artifact { let files: [String: Data] }
 
     /// Pagefind's version as it reports it, remembered beside its path.
     static func version(_ cmd: [String]) -> String {

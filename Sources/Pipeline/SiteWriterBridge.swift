@@ -7,3 +7,6 @@ public enum SiteWriterBridge {
         try SiteWriter.write(files: files, to: target)
     }
 }
+
+/// The site's staging folder takes figures' files as their render jobs end.
+extension SiteStaging: FileSink {}

@@ -286,43 +286,38 @@ func svm(_ args: Arguments, _ spec: ProjectSpec) throws {
 /// and with JSONEncoder for comparison, summed per artifact kind.
 func cache(_ args: Arguments, _ spec: ProjectSpec) throws {
     let folder = spec.root.appendingPathComponent(".lenses/cache")
-    let header = "LENSES-CACHE-1\n".utf8.count + 32
+    let header = "LENSES-CACHE-2\n".utf8.count + 32
     var rows = [String: [String: Double]]()
+    // An entry does not name its type: the project's plan says which job (and so which type) owns each key.
+    let jobs = Dictionary(try SiteBuilder.jobs(spec).map { ($0.key.hex, $0) }) { a, _ in a }
     let files = (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".bin") }.sorted()
     let plistEncoder = PropertyListEncoder()
     plistEncoder.outputFormat = .binary
+    func json<T: Artifact>(_ a: T) throws -> (bytes: Data, encode: Double, decode: Double) {
+        var data = Data()
+        let encode = try times(1) { data = try JSONEncoder().encode(a) }
+        let decode = try times(1) { _ = try JSONDecoder().decode(T.self, from: data) }
+        return (data, encode[0], decode[0])
+    }
     for f in files {
+        guard let job = jobs[String(f.split(separator: "/").last!.dropLast(4))] else { continue }
         let data = try Data(contentsOf: folder.appendingPathComponent(f))
         let payload = data.subdata(in: header..<data.count)
-        var artifact: Artifact? = nil
-        let decode = try times(1) { artifact = try PropertyListDecoder().decode(Artifact.self, from: payload) }
+        var artifact: (any Artifact)? = nil
+        let decode = try times(1) { artifact = try job.decodeArtifact(payload) }
         let a = artifact!
-        let kind: String
-        switch a {
-        case .data: kind = "data"
-        case .fit(let fit): kind = fit.generative == nil ? "fit (discriminative)" : "fit (generative)"
-        case .figure: kind = "figure"
-        case .page: kind = "page"
-        case .regression: kind = "regression"
-        case .mixture: kind = "mixture"
-        case .caseStudy: kind = "case study"
-        case .deep: kind = "deep study"
-        case .learningCurves: kind = "learning curves"
-        case .curvePart: kind = "learning-curve part"
-        case .language: kind = "language study"
-        }
+        var kind = String(describing: type(of: a))
+        if let fit = a as? FitArtifact { kind += fit.generative == nil ? " (discriminative)" : " (generative)" }
         let encode = try times(1) { _ = try plistEncoder.encode(a) }
-        var json = Data()
-        let jsonEncode = try times(1) { json = try JSONEncoder().encode(a) }
-        let jsonDecode = try times(1) { _ = try JSONDecoder().decode(Artifact.self, from: json) }
+        let j = try json(a)
         var r = rows[kind] ?? [:]
         r["count", default: 0] += 1
         r["plist_bytes", default: 0] += Double(payload.count)
         r["plist_encode", default: 0] += encode[0]
         r["plist_decode", default: 0] += decode[0]
-        r["json_bytes", default: 0] += Double(json.count)
-        r["json_encode", default: 0] += jsonEncode[0]
-        r["json_decode", default: 0] += jsonDecode[0]
+        r["json_bytes", default: 0] += Double(j.bytes.count)
+        r["json_encode", default: 0] += j.encode
+        r["json_decode", default: 0] += j.decode
         rows[kind] = r
     }
     try emit(["command": "cache", "entries": files.count, "kinds": rows])

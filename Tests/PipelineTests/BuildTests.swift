@@ -150,8 +150,8 @@ struct BuildTests {
         var spec = project.spec
         spec.models[0].settings["C"] = .number(0.5)
         let changed = try Planner.plan(spec).jobs
-        let before = Dictionary(uniqueKeysWithValues: base.map { ($0.id, $0.key) })
-        let differing = Set(changed.filter { before[$0.id] != $0.key }.map(\.id))
+        let before = Dictionary(uniqueKeysWithValues: base.map { ($0.id.description, $0.key) })
+        let differing = Set(changed.filter { before[$0.id.description] != $0.key }.map(\.id.description))
         #expect(differing == [
             "train/iris/logistic_regression", "train/two_moons/logistic_regression",
             "render/iris/logistic_regression/map/pair", "render/two_moons/logistic_regression/map/pair",

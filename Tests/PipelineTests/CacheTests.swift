@@ -74,7 +74,7 @@ struct CacheTests {
         _ = try await build(project)
         let clean = try snapshot(project.root.appendingPathComponent("site"))
         let cache = BuildCache(root: project.root)
-        let keys = Dictionary(uniqueKeysWithValues: try Planner.plan(project.spec).jobs.map { ($0.id, $0.key) })
+        let keys = Dictionary(uniqueKeysWithValues: try Planner.plan(project.spec).jobs.map { ($0.id.description, $0.key) })
         // Flip one byte in the middle of a figure's entry and cut a page's entry short.
         let a = cache.url(keys["render/two_moons/gaussian_nb/density"]!), b = cache.url(keys["page/index"]!)
         var bytes = try Data(contentsOf: a)
@@ -100,7 +100,7 @@ struct CachePruneTests {
         let cache = BuildCache(root: root)
         let keys = (0..<4).map { JobKey(kind: "page", inputs: ["n": "\($0)"], upstream: []) }
         for (i, k) in keys.enumerated() {
-            try cache.store(k, .page(PageArtifact(path: "p\(i).html", html: Data(repeating: UInt8(i), count: 1000))))
+            try cache.store(k, PageArtifact(path: "p\(i).html", html: Data(repeating: UInt8(i), count: 1000)))
             // Entry i was last used i hours ago... reversed: entry 0 is the oldest.
             let when = Date(timeIntervalSinceNow: Double(-3600 * (4 - i)))
             try FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: cache.url(k).path)
@@ -113,7 +113,7 @@ struct CachePruneTests {
         #expect(present == [true, false, false, true], "the kept entry and the most recently used other stay")
         #expect(cache.prune(keep: [], maxBytes: 1 << 30) == 0, "under budget: nothing goes")
         // Loading marks an entry used.
-        #expect(cache.load(keys[0]) != nil)
+        #expect(cache.load(keys[0], as: PageArtifact.self) != nil)
         let touched = try #require(try FileManager.default.attributesOfItem(atPath: cache.url(keys[0]).path)[.modificationDate] as? Date)
         #expect(touched.timeIntervalSinceNow > -60)
     }

@@ -102,7 +102,7 @@ struct ExploreTests {
         let spec = try ConfigLoader.load(root: root)
         let plan = try Planner.plan(spec)
         let results = try await JobRunner.run(plan.jobs.filter { $0.stage == .data || $0.stage == .train }, parallelism: 1) { _, _, _ in }
-        let fit = results["train/moons/logistic_regression"]!.fit, grid = results["data/moons"]!.data.grid
+        let fit = results[JobID.fit("moons", "logistic_regression")], grid = results[JobID.data("moons")].grid
         for (i, j) in [(0, 0), (3, 7), (9, 9)] {
             let cell = ProbeExplorable.gridIndex(j, n: 10, grid: grid.ny) * grid.nx + ProbeExplorable.gridIndex(i, n: 10, grid: grid.nx)
             #expect(p.models[0].proba[(j * 10 + i) * 2 + 1] == Int((fit.gridProba[cell * 2 + 1] * 1000).rounded()))

@@ -79,10 +79,10 @@ struct NamedModelTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let spec = try ConfigLoader.load(root: root)
         let plan = try Planner.plan(spec)
-        let keys = Dictionary(uniqueKeysWithValues: plan.jobs.map { ($0.id, $0.key) })
+        let keys = Dictionary(uniqueKeysWithValues: plan.jobs.map { ($0.id.description, $0.key) })
         #expect(keys["train/moons/strong"] == keys["train/moons/twin"], "equal kind and settings: one cache entry")
         #expect(keys["train/moons/strong"] != keys["train/moons/weak"])
-        #expect(plan.jobs.first { $0.id == "train/moons/twin" }?.dependencies == ["train/moons/strong"])
+        #expect(plan.jobs.first { $0.id == JobID.fit("moons", "twin").erased }?.dependencies == [JobID.fit("moons", "strong").erased])
 
         let out = root.appendingPathComponent("site")
         let report = try await SiteBuilder.build(spec, options: BuildOptions(output: out, parallelism: 2))

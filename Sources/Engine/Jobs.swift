@@ -76,13 +76,11 @@ public enum BuildInfo {
 
 /// One node of the build graph.
 public struct Job: Sendable {
-    public enum Stage: String, Sendable, CaseIterable, Codable {
-        case data, train, render, page
-    }
-    public let id: String
-    public let stage: Stage
+    public typealias Stage = Engine.Stage
+    public let id: AnyJobID
+    public var stage: Stage { id.stage }
     public let key: JobKey
-    public let dependencies: [String]
+    public let dependencies: [AnyJobID]
     /// Its artifact goes into the site itself (a figure, a page, or a study's entry in
     /// metrics.json): every build must have it, from the cache or by running the job,
     /// so a warm build writes the same files as a cold one.
@@ -91,21 +89,46 @@ public struct Job: Sendable {
     /// the costliest first (then by id), so the longest studies do not start last and run alone.
     /// It only orders the work; no output depends on it.
     public let priority: Double
-    public let run: @Sendable ([String: Artifact]) throws -> Artifact
+    /// The site file a render job draws (`figures/x.png`), for `lenses figure`.
+    public let file: String?
+    public let run: @Sendable (ArtifactStore) throws -> any Artifact
+    /// Reads a cached artifact of this job's output type.
+    let decode: @Sendable (Data) throws -> any Artifact
 
     /// Figures and pages are always published; `publishes` marks other jobs (studies) whose
     /// artifacts metrics.json reads.
-    public init(id: String, stage: Stage, key: JobKey, dependencies: [String], publishes: Bool = false, priority: Double = 0,
-                run: @escaping @Sendable ([String: Artifact]) throws -> Artifact) {
-        self.id = id; self.stage = stage; self.key = key; self.dependencies = dependencies; self.run = run
-        self.published = publishes || stage == .render || stage == .page
-        self.priority = priority
+    public init<Output: Artifact>(_ id: JobID<Output>, key: JobKey, dependencies: [AnyJobID], publishes: Bool = false,
+                                  priority: Double = 0, file: String? = nil,
+                                  run: @escaping @Sendable (ArtifactStore) throws -> Output) {
+        self.id = id.erased; self.key = key; self.dependencies = dependencies
+        self.published = publishes || id.stage == .render || id.stage == .page
+        self.priority = priority; self.file = file
+        self.run = { try run($0) }
+        self.decode = { try PropertyListDecoder().decode(Output.self, from: $0) }
+    }
+
+    /// Reads a cached artifact of this job (for tools that inspect the cache).
+    public func decodeArtifact(_ payload: Data) throws -> any Artifact { try decode(payload) }
+
+    /// The same job doing something more after its work (storing its artifact, writing its files).
+    public func then(_ after: @escaping @Sendable (any Artifact) throws -> Void) -> Job {
+        Job(id: id, key: key, dependencies: dependencies, published: published, priority: priority, file: file, decode: decode) { store in
+            let artifact = try run(store)
+            try after(artifact)
+            return artifact
+        }
+    }
+
+    private init(id: AnyJobID, key: JobKey, dependencies: [AnyJobID], published: Bool, priority: Double, file: String?,
+                 decode: @escaping @Sendable (Data) throws -> any Artifact, run: @escaping @Sendable (ArtifactStore) throws -> any Artifact) {
+        self.id = id; self.key = key; self.dependencies = dependencies; self.published = published
+        self.priority = priority; self.file = file; self.decode = decode; self.run = run
     }
 }
 
 /// A failure inside one job, named by the job.
 public struct JobError: Error, CustomStringConvertible {
-    public let job: String
+    public let job: AnyJobID
     public let underlying: Error
     public var description: String { "\(underlying)" }
 }
@@ -119,24 +142,25 @@ public enum JobRunner {
     static let workQueue = DispatchQueue(label: "lenses.jobs", qos: .userInitiated, attributes: .concurrent)
 
     public struct Finished: Sendable {
-        public let id: String
-        public let stage: Job.Stage
+        public let id: AnyJobID
+        public var stage: Stage { id.stage }
         public let seconds: Double
     }
 
     /// `preloaded` holds artifacts of dependencies that do not need to run (from the cache).
-    /// The result holds every artifact that ran except trained models and learning-curve parts
-    /// whose readers all ran (they are released early to bound memory).
-    /// With `shedFigureFiles`, a figure that ran keeps only its description (no file bytes) once
-    /// every job that reads it has run: its files are already written elsewhere (the site's staging folder).
-    /// With `slimFits`, a trained model whose remaining readers are all pages keeps no grids (pages read
-    /// its scores, never its grids): the largest artifacts of a build do not wait for the gallery pages.
-    public static func run(_ jobs: [Job], parallelism: Int, preloaded: [String: Artifact] = [:], shedFigureFiles: Bool = false,
-                           slimFits: Bool = false,
-                           onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> [String: Artifact] {
+    /// The result holds every artifact that ran, except those released after use
+    /// (`Artifact.releasedAfterUse`: trained models, parts of a study) whose readers all ran.
+    /// With `shedFiles`, an artifact that can let its files go (`withoutFileBytes`: a figure, whose
+    /// files are already in the site's staging folder) does so once every job that reads it has run.
+    /// With `slim`, an artifact whose remaining readers are all pages becomes what pages read
+    /// (`forPagesOnly`: a trained model without its grids), so the largest artifacts of a build do
+    /// not wait for the pages.
+    public static func run(_ jobs: [Job], parallelism: Int, preloaded: ArtifactStore = ArtifactStore(), shedFiles: Bool = false,
+                           slim: Bool = false,
+                           onFinish: @escaping @Sendable (Finished, Int, Int) -> Void) async throws -> ArtifactStore {
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
         for job in jobs {
-            for d in job.dependencies where byID[d] == nil && preloaded[d] == nil {
+            for d in job.dependencies where byID[d] == nil && preloaded[erased: d] == nil {
                 preconditionFailure("job \(job.id) depends on unknown job \(d)")
             }
         }
@@ -144,22 +168,25 @@ public enum JobRunner {
         var waiting = Set(jobs.map(\.id))
         // How many jobs still need each artifact: a trained model (the largest artifacts: P(y|x)
         // and densities on the grid) is let go as soon as the last job that reads it has finished.
-        var readers = [String: Int]()
+        var readers = [AnyJobID: Int]()
         for job in jobs { for d in job.dependencies { readers[d, default: 0] += 1 } }
         // How many of them are not pages (figures, twins): when none is left, pages alone read the artifact.
-        var heavyReaders = [String: Int]()
+        var heavyReaders = [AnyJobID: Int]()
         for job in jobs where job.stage != .page { for d in job.dependencies { heavyReaders[d, default: 0] += 1 } }
         var running = 0
         let limit = max(1, parallelism)
         var done = 0
 
-        return try await withThrowingTaskGroup(of: (String, Artifact, Double).self) { group in
+        func slimmed(_ a: any Artifact) -> any Artifact { a.forPagesOnly() ?? a }
+        func shed(_ a: any Artifact) -> any Artifact { a.withoutFileBytes() ?? a }
+
+        return try await withThrowingTaskGroup(of: (AnyJobID, any Artifact, Double).self) { group in
             func startReady() {
-                let ready = waiting.filter { id in byID[id]!.dependencies.allSatisfy { results[$0] != nil } }
-                    .sorted { (-byID[$0]!.priority, $0) < (-byID[$1]!.priority, $1) }
+                let ready = waiting.filter { id in byID[id]!.dependencies.allSatisfy { results[erased: $0] != nil } }
+                    .sorted { (-byID[$0]!.priority, $0.description) < (-byID[$1]!.priority, $1.description) }
                 for id in ready where running < limit {
                     let job = byID[id]!
-                    let inputs = Dictionary(uniqueKeysWithValues: job.dependencies.map { ($0, results[$0]!) })
+                    let inputs = ArtifactStore(Dictionary(uniqueKeysWithValues: job.dependencies.map { ($0, results[erased: $0]!) }))
                     waiting.remove(id)
                     running += 1
                     group.addTask {
@@ -183,30 +210,25 @@ public enum JobRunner {
             startReady()
             while let (id, artifact, seconds) = try await group.next() {
                 running -= 1
-                results[id] = artifact
-                if shedFigureFiles, readers[id, default: 0] == 0, case .figure(let f) = artifact { results[id] = .figure(f.withoutFiles) }
-                if slimFits, heavyReaders[id, default: 0] == 0, readers[id, default: 0] > 0, case .fit(let f) = artifact {
-                    results[id] = .fit(f.withoutGrids)
-                }
+                results[erased: id] = artifact
+                if shedFiles, readers[id, default: 0] == 0, type(of: artifact).streamsFiles { results[erased: id] = shed(artifact) }
+                if slim, heavyReaders[id, default: 0] == 0, readers[id, default: 0] > 0 { results[erased: id] = slimmed(artifact) }
                 for d in byID[id]!.dependencies {
                     readers[d]! -= 1
-                    if slimFits, byID[id]!.stage != .page {
+                    if slim, byID[id]!.stage != .page {
                         heavyReaders[d]! -= 1
-                        if heavyReaders[d] == 0, readers[d]! > 0, case .fit(let f)? = results[d] { results[d] = .fit(f.withoutGrids) }
+                        if heavyReaders[d] == 0, readers[d]! > 0, let a = results[erased: d] { results[erased: d] = slimmed(a) }
                     }
-                    guard readers[d] == 0 else { continue }
-                    switch results[d] {
-                    case .fit?, .curvePart?: results[d] = nil
-                    case .figure(let f)? where shedFigureFiles && preloaded[d] == nil: results[d] = .figure(f.withoutFiles)
-                    default: break
-                    }
+                    guard readers[d] == 0, let a = results[erased: d] else { continue }
+                    if type(of: a).releasedAfterUse { results[erased: d] = nil }
+                    else if shedFiles && type(of: a).streamsFiles && preloaded[erased: d] == nil { results[erased: d] = shed(a) }
                 }
                 done += 1
-                onFinish(Finished(id: id, stage: byID[id]!.stage, seconds: seconds), done, jobs.count)
+                onFinish(Finished(id: id, seconds: seconds), done, jobs.count)
                 startReady()
             }
             if !waiting.isEmpty { preconditionFailure("job graph has a cycle among \(waiting.sorted())") }
-            return results.filter { preloaded[$0.key] == nil }
+            return ArtifactStore(results.values.filter { preloaded[erased: $0.key] == nil })
         }
     }
 }

@@ -12,7 +12,7 @@ public final class BuildCache: @unchecked Sendable {
     public let folder: URL
     // Bytes, not `Data`: a global `Data` of 15+ bytes keeps its storage pointer with
     // enum tag bits set, which LeakSanitizer cannot follow (a false leak report).
-    private static let magic: [UInt8] = Array("LENSES-CACHE-1\n".utf8)
+    private static let magic: [UInt8] = Array("LENSES-CACHE-2\n".utf8)
     private let lock = NSLock()
     private var corrupt = [String]()
 
@@ -22,7 +22,7 @@ public final class BuildCache: @unchecked Sendable {
 
     /// Deletes temporary files a killed build left in the cache (they were never
     /// renamed into place, so they were never served).
-    func sweepTemporaryFiles() {
+    public func sweepTemporaryFiles() {
         let fm = FileManager.default
         for sub in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
             let dir = folder.appendingPathComponent(sub)
@@ -32,12 +32,12 @@ public final class BuildCache: @unchecked Sendable {
         }
     }
 
-    func url(_ key: JobKey) -> URL {
+    public func url(_ key: JobKey) -> URL {
         folder.appendingPathComponent(String(key.hex.prefix(2))).appendingPathComponent("\(key.hex).bin")
     }
 
     /// The cached artifact, or nil when absent or corrupt (a corrupt entry is deleted and recorded).
-    func load(_ key: JobKey) -> Artifact? {
+    func load(_ key: JobKey, decode: (Data) throws -> any Artifact) -> (any Artifact)? {
         let url = url(key)
         guard let data = try? Data(contentsOf: url) else { return nil }
         let header = Self.magic.count, digestSize = 32
@@ -45,12 +45,17 @@ public final class BuildCache: @unchecked Sendable {
         let digest = data.subdata(in: header..<(header + digestSize))
         let payload = data.subdata(in: (header + digestSize)..<data.count)
         guard Data(SHA256.hash(data: payload)) == digest,
-              let artifact = try? PropertyListDecoder().decode(Artifact.self, from: payload) else { return discard(url) }
+              let artifact = try? decode(payload) else { return discard(url) }
         utimes(url.path, nil)  // recently used: pruned last
         return artifact
     }
 
-    func store(_ key: JobKey, _ artifact: Artifact) throws {
+    /// A cached artifact of a known type (for results kept outside the job graph, such as the search index).
+    public func load<T: Artifact>(_ key: JobKey, as type: T.Type) -> T? {
+        load(key) { try PropertyListDecoder().decode(T.self, from: $0) } as? T
+    }
+
+    public func store(_ key: JobKey, _ artifact: any Artifact) throws {
         let encoder = PropertyListEncoder()
         encoder.outputFormat = .binary
         let payload = try encoder.encode(artifact)
@@ -64,14 +69,14 @@ public final class BuildCache: @unchecked Sendable {
         try data.write(to: temp)
         if rename(temp.path, url.path) != 0 {
             try? FileManager.default.removeItem(at: temp)
-            throw PipelineError("cannot write the cache entry \(url.path) (errno \(errno))")
+            throw EngineError("cannot write the cache entry \(url.path) (errno \(errno))")
         }
     }
 
     /// Keeps the cache under `maxBytes`: entries this build did not use go first, least recently
     /// used first (loading or storing an entry marks it used). Returns the number removed.
     @discardableResult
-    func prune(keep: Set<JobKey>, maxBytes: Int) -> Int {
+    public func prune(keep: Set<JobKey>, maxBytes: Int) -> Int {
         let fm = FileManager.default
         let kept = Set(keep.map { url($0).lastPathComponent })
         var entries = [(url: URL, size: Int, used: Date)]()
@@ -90,9 +95,9 @@ public final class BuildCache: @unchecked Sendable {
     }
 
     /// Paths of entries found corrupt during this build.
-    var corruptEntries: [String] { lock.lock(); defer { lock.unlock() }; return corrupt.sorted() }
+    public var corruptEntries: [String] { lock.lock(); defer { lock.unlock() }; return corrupt.sorted() }
 
-    private func discard(_ url: URL) -> Artifact? {
+    private func discard(_ url: URL) -> (any Artifact)? {
         try? FileManager.default.removeItem(at: url)
         lock.lock(); corrupt.append(url.lastPathComponent); lock.unlock()
         return nil
