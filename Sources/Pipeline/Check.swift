@@ -27,7 +27,7 @@ public enum ProjectCheck {
             checked.append("templates: \(t.names.count) templates (\(BuiltinFiles.root == nil ? "the project's own" : own))")
             // A template that uses a variable lenses does not give it (a project's override written for
             // another version of the theme, or a typo) is named with its line.
-            problems += t.variableProblems(PageRenderer.vocabulary).map { "\($0)" }
+            problems += t.variableProblems(StudyRegistry.vocabulary(StudyRegistry.all)).map { "\($0)" }
         } catch { problems.append("\(error)") }
 
         // Every dataset's rows, each on its own so one broken file does not hide another.

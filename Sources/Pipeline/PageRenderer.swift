@@ -3,39 +3,34 @@ import Models
 import Plotting
 import Site
 
-/// Renders one content page: Markdown blocks through Ink, resolved directives
-/// through the `figure`, `pair`, `table` and `bayes` templates, inside `layout`.
-enum PageRenderer {
-    /// Every name each template's data holds (checked at plan time, so a misspelt
-    /// variable is an error with its line, not an empty spot on the page).
-    static let vocabulary: [String: Set<String>] = {
-        let figure: Set<String> = ["src", "src_2x", "src_dark", "src_dark_2x", "files", "href", "label", "last",
-                                   "width", "height", "alt", "caption", "title", "anchor", "provenance", "name", "value", "numbers",
-                                   "explore_kind", "explore_id", "explore_src", "explore_count"]
-        return [
-            "layout": ["site_title", "title", "description", "has_math", "canonical", "og_url", "og_image", "og_image_alt", "card_width", "card_height", "body", "sections", "name", "named", "pages", "href",
-                       "current", "section", "is_home", "page_number", "page_count", "search_href", "prev", "next",
-                       "explore_scripts", "src"],
-            "figure": figure,
-            "pair": figure.union(["figures"]),
-            "table": ["dataset", "rows", "model", "lens", "accuracy", "log_loss", "n_train", "n_test"],
-            "bayes": ["model", "rows", "x", "joint", "sum", "flipped", "worst", "priors"],
-            "regression": ["title", "target", "rows", "term", "ols", "se", "ridge", "joint", "gap", "ridge_alpha", "rmse_ols",
-                           "rmse_ridge", "rmse_joint", "sigma", "conditional_sd", "n_train", "n_test"],
-            "mixture": ["title", "chosen", "aic_choice", "agree", "rows", "k", "bic", "aic", "ll", "iterations", "converged"],
-            "search": ["available"],
-            "casestudy": ["title", "positive", "negative", "scale", "n_train", "n_test", "prior_negative", "prior_positive",
-                          "features", "name", "weight", "odds", "mean_negative", "mean_positive", "sd_negative", "sd_positive",
-                          "typical_negative", "typical_positive", "strongest", "strongest_odds", "intercept", "scores", "model",
-                          "accuracy", "log_loss", "tn", "fp", "fn", "tp", "columns", "feature_count", "samples", "values", "real",
-                          "sample_count", "converged", "sd", "odds_sd"],
-            "curves": ["header", "rows", "cells", "caption", "has_table", "paragraphs"],
-            "judging": ["header", "rows", "cells", "caveats", "measure", "misses", "accuracy", "linear_accuracy"],
-            "scoreboard": ["rows", "dataset", "d_model", "d_acc", "g_model", "g_acc", "winner", "n_train", "d_count", "g_count",
-                           "tie_count", "d_list", "g_list", "tie_list", "total"],
-        ]
-    }()
+/// One page as it is rendered: the templates, the page's context, and what its figures have
+/// used so far (anchors, interactive figures).
+final class PageBuilder {
+    let templates: TemplateSet
+    let context: PageRenderer.Context
+    /// The interactive figures shown, once each, in page order.
+    private(set) var explorables = [ExplorableEntry]()
+    /// A figure shown twice on a page (a model in two gallery pairs) gets a second, distinct anchor.
+    private var anchors = [String: Int]()
 
+    init(templates: TemplateSet, context: PageRenderer.Context) { self.templates = templates; self.context = context }
+
+    /// A figure's template data, noting its widget and giving it an anchor of its own.
+    func figureContext(_ f: FigureArtifact) -> [String: Any] {
+        var c = PageRenderer.figureContext(f)
+        if let e = f.explorable, !explorables.contains(where: { $0.id == e.id }) {
+            explorables.append(ExplorableEntry(page: "\(context.slug).html", figure: f, explorable: e))
+        }
+        let base = c["anchor"] as! String
+        anchors[base, default: 0] += 1
+        if anchors[base]! > 1 { c["anchor"] = "\(base)-\(anchors[base]!)" }
+        return c
+    }
+}
+
+/// Renders one content page: Markdown blocks through cmark-gfm, each directive's blocks through
+/// its study's templates, inside `layout`.
+enum PageRenderer {
     struct Context: Sendable {
         let siteTitle: String
         let slug: String
@@ -70,20 +65,7 @@ enum PageRenderer {
     static func render(_ ctx: Context, templates: TemplateSet, artifacts: ArtifactStore) throws -> PageArtifact {
         var body = ""
         var hasMath = false
-        // A figure shown twice on a page (a model in two gallery pairs) gets a second, distinct anchor.
-        var anchors = [String: Int]()
-        // The interactive figures shown, once each, in page order.
-        var explorables = [ExplorableEntry]()
-        func figureContext(_ f: FigureArtifact) -> [String: Any] {
-            var c = PageRenderer.figureContext(f)
-            if let e = f.explorable, !explorables.contains(where: { $0.id == e.id }) {
-                explorables.append(ExplorableEntry(page: "\(ctx.slug).html", figure: f, explorable: e))
-            }
-            let base = c["anchor"] as! String
-            anchors[base, default: 0] += 1
-            if anchors[base]! > 1 { c["anchor"] = "\(base)-\(anchors[base]!)" }
-            return c
-        }
+        let page = PageBuilder(templates: templates, context: ctx)
         let evaluation = try References.evaluate(ctx.references, file: ctx.file, draft: ctx.draft, config: ctx.config,
                                                  artifacts: artifacts)
         for block in ctx.blocks {
@@ -93,69 +75,11 @@ enum PageRenderer {
                 let rendered = MarkdownRenderer.render(md)
                 hasMath = hasMath || rendered.hasMath
                 body += rendered.html + "\n"
-            case .figures(let ids):
-                let figs = ids.map { artifacts[$0] }
-                if figs.count == 1 {
-                    body += try templates.render("figure", figureContext(figs[0])) + "\n"
-                } else {
-                    body += try templates.render("pair", ["figures": figs.map(figureContext)]) + "\n"
-                }
-            case .table(let dataset, let fits):
-                let rows: [[String: Any]] = fits.map { ref in
-                    let f = artifacts[ref.id]
-                    return ["model": ctx.label(ref, f), "lens": f.lens.rawValue,
-                            "accuracy": Stages.format(f.testAccuracy, 3), "log_loss": Stages.format(f.testLogLoss, 3),
-                            "n_train": "\(f.nTrain)", "n_test": "\(f.nTest)"]
-                }
-                body += try templates.render("table", ["dataset": ctx.datasetTitles[dataset] ?? dataset, "rows": rows]) + "\n"
-            case .bayesTable(let ref):
-                body += try templates.render("bayes", bayesContext(artifacts[ref.id], label: ctx.label(ref, artifacts[ref.id]))) + "\n"
-            case .regressionTable(let id):
-                body += try templates.render("regression", regressionContext(artifacts[id])) + "\n"
-            case .judgingTable(let id):
-                guard case .judging(let j) = artifacts[id] else { break }
-                let table = DeepStudies.judgingTable(j)
-                body += try templates.render("judging", [
-                    "header": table.header, "rows": table.rows.map { ["cells": $0] },
-                    "caveats": DeepStudies.measureCaveats.keys.sorted().map { ["measure": $0, "misses": DeepStudies.measureCaveats[$0]!] },
-                    "accuracy": Stages.format(j.classifierAccuracy, 3), "linear_accuracy": Stages.format(j.linearJudgeAccuracy, 3),
-                ]) + "\n"
-            case .scoreboard(let fits):
-                body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0.id] }, ctx.datasetTitles,
-                                                                             labels: fits.map { ctx.label($0, artifacts[$0.id]) })) + "\n"
-            case .caseStudy(let id):
-                body += try templates.render("casestudy", caseStudyContext(artifacts[id])) + "\n"
-            case .search:
-                body += try templates.render("search", ["available": ctx.searchAvailable]) + "\n"
-            case .learningCurveText(let id):
-                body += try templates.render("curves", ["has_table": false, "paragraphs": [LearningCurves.paragraph(artifacts[id])]]) + "\n"
-            case .learningCurveSummary(let ids, let showTable):
-                let studies = ids.map { artifacts[$0] }
-                let table = LearningCurves.summaryTable(studies)
-                body += try templates.render("curves", [
-                    "has_table": showTable, "header": table.header, "rows": table.rows.map { ["cells": $0] },
-                    "caption": "Every model pair of the learning-curve study, from this build: errors at the smallest and largest training sets, where logistic regression becomes significantly better for good, and the verdict",
-                    // Brief: the claim this site starts from and the Ng–Jordan pattern, without regularisation and variants.
-                    "paragraphs": showTable ? LearningCurves.synthesis(studies) : Array(LearningCurves.synthesis(studies).prefix(2)),
-                ]) + "\n"
-            case .language(let part):
-                let a = artifacts[JobID.language]
-                switch part {
-                case .text:
-                    body += try templates.render("curves", ["has_table": false, "paragraphs": LanguageStudy.paragraphs(a)]) + "\n"
-                case .words, .disagreements, .orders:
-                    let (table, caption, sentence): (LearningCurveTable, String, String) = switch part {
-                    case .words: (LanguageStudy.wordsTable(a), "Words the \(LanguageStudy.language(a, a.written)) \(a.order)-gram model wrote after training on m words per language (the first of draw 1 at each size), and the shares of all \(a.settings.samples) written words per draw (mean of \(a.settings.draws) draws)", "")
-                    case .disagreements: (LanguageStudy.disagreementTable(a), "Test words the two classifiers disagree on, trained on all \(LanguageStudy.count(a.poolSize)) words per language", LanguageStudy.disagreementSentence(a))
-                    default: (LanguageStudy.ordersTable(a), "The n-gram order, every model trained on all \(LanguageStudy.count(a.poolSize)) words per language", LanguageStudy.ordersSentence(a))
-                    }
-                    body += try templates.render("curves", ["has_table": true, "header": table.header, "rows": table.rows.map { ["cells": $0] },
-                                                            "caption": caption, "paragraphs": sentence.isEmpty ? [] : [sentence]]) + "\n"
-                }
-            case .mixtureTable(let id):
-                body += try templates.render("mixture", mixtureContext(artifacts[id])) + "\n"
+            case .block(let b):
+                body += try b.html(page, artifacts)
             }
         }
+        let explorables = page.explorables
         var layout: [String: Any] = [
             "site_title": ctx.siteTitle,
             "title": ctx.title,
@@ -184,7 +108,7 @@ enum PageRenderer {
         }
         // Sharing: the social card (the page's first figure, at 2× where there is one) and its URLs.
         let firstFigure = ctx.blocks.lazy.compactMap { block -> FigureArtifact? in
-            if case .figures(let ids) = block, let id = ids.first, let f = artifacts.get(id) { return f }
+            if case .block(let b as FiguresBlock) = block, let id = b.figures.first { return artifacts.get(id) }
             return nil
         }.first
         let cardPath = "cards/\(ctx.slug).png"

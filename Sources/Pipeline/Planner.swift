@@ -6,30 +6,7 @@ import Site
 /// A content block after its directive has been checked and tied to jobs.
 enum ResolvedBlock: Sendable {
     case markdown(String)
-    /// Figures by render job, shown side by side when there are two.
-    case figures([JobID<FigureArtifact>])
-    /// Test scores of the given model instances on one dataset.
-    case table(dataset: String, fits: [ModelFit])
-    /// Bayes' rule at a few points, from one generative model's fit.
-    case bayesTable(fit: ModelFit)
-    /// Coefficients and errors of a regression study.
-    case regressionTable(study: JobID<RegressionArtifact>)
-    /// Information criteria of a mixture sweep.
-    case mixtureTable(study: JobID<MixtureArtifact>)
-    /// The search box (Pagefind).
-    case search
-    /// What two models learned in a case study.
-    case caseStudy(study: JobID<CaseStudyArtifact>)
-    /// Best model of each lens per gallery dataset.
-    case scoreboard(fits: [ModelFit])
-    /// The judging table of the deep study.
-    case judgingTable(study: JobID<DeepPart>)
-    /// What the learning curves of one dataset show, in generated sentences.
-    case learningCurveText(study: JobID<LearningCurveArtifact>)
-    /// The summary table of every learning-curve study, and the sentences drawn from all of them.
-    case learningCurveSummary(studies: [JobID<LearningCurveArtifact>], table: Bool)
-    /// A part of the language study: its generated sentences, or one of its tables.
-    case language(LanguageBlock)
+    case block(any PageBlock)
 }
 
 /// One model instance on one gallery dataset: its training job, and the name tables show it by.
@@ -45,9 +22,43 @@ enum LanguageBlock: String, Sendable {
     case text, words, disagreements, orders
 }
 
+/// The studies the site is built from, in planning order (a study may read the jobs of one before
+/// it: the explorables read the gallery's data and fits). A study is a folder under
+/// `Sources/Pipeline/Studies/` and one line here.
+enum StudyRegistry {
+    static let all: [any Study.Type] = [
+        PagesStudy.self, GalleryStudy.self, ExploreStudy.self, RegressionStudy.self, MixtureStudy.self,
+        CaseStudyStudy.self, LearningCurveStudy.self, LanguageStudyPlan.self, DeepStudy.self,
+    ]
+
+    /// Every directive of these studies by name; two studies may not claim one name.
+    static func directives(_ studies: [any Study.Type]) -> [String: Directive] {
+        var table = [String: Directive]()
+        for study in studies {
+            for d in study.directives {
+                precondition(table[d.name] == nil, "two studies declare the directive @\(d.name)")
+                table[d.name] = d
+            }
+        }
+        return table
+    }
+
+    /// Every template's variables, from every study.
+    static func vocabulary(_ studies: [any Study.Type]) -> [String: Set<String>] {
+        studies.reduce(into: [:]) { all, study in all.merge(study.templates) { a, b in a.union(b) } }
+    }
+
+    /// metrics.json's entries, from every study.
+    static func metrics(_ studies: [any Study.Type], _ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+        studies.reduce(into: [:]) { all, study in all.merge(study.metrics(artifacts)) { a, _ in a } }
+    }
+}
+
 /// Turns the project spec and its content into a job graph. Everything that can
 /// be checked before training (templates, content, names, files) is checked here,
-/// and problems are reported with the file and line that caused them.
+/// and problems are reported with the file and line that caused them. The planner knows no
+/// study: each directive is one a registered study declares, and each study plans the jobs for
+/// what the pages ask of it.
 enum Planner {
     struct Plan {
         var jobs: [Job]
@@ -59,7 +70,7 @@ enum Planner {
         var wantsSearch = false
     }
 
-    struct FigureRef: Hashable, Comparable {
+    struct FigureRef: Hashable, Comparable, Sendable {
         let dataset: String
         let model: String
         let view: Stages.View
@@ -78,44 +89,28 @@ enum Planner {
         let contentHash: String
         let title: String
         let blocks: [ResolvedBlock]
-        let figures: [FigureRef]
-        var fits: [ModelFit]
-        /// Regression and mixture studies shown (names).
-        let regressions: [String]
-        let mixtures: [String]
-        let caseStudies: [String]
-        /// Deep-study figures shown (names from DeepJobs.figures).
-        let deepFigures: [String]
-        /// Learning-curve studies used (names under learning_curves.datasets).
-        let curves: [String]
-        /// Render jobs of the learning-curve figures shown.
-        let curveFigureIDs: [JobID<FigureArtifact>]
-        /// The page's {{value}} and {{check}} references, and the study names they read
-        /// (by namespace: regression, mixture, case_study, learning_curves, deep).
+        /// The page's {{value}} and {{check}} references.
         var references: [ParsedReference] = []
-        var referencedStudies: [String: [String]] = [:]
-        /// The language study is shown (its job, and its figure when `languageFigure`).
-        let language: Bool
-        let languageFigure: Bool
-        /// Interactive figures (`@probe`, …), in page order.
-        var explore: [ExploreRef] = []
-        /// Mixture studies whose EM steps the page scrubs through (@em-steps).
-        var mixtureSteps: [String] = []
+
+        var directiveBlocks: [any PageBlock] { blocks.compactMap { if case .block(let b) = $0 { return b }; return nil } }
+
+        /// What the page asks the studies for: its blocks' requests, and the fits and studies its references quote.
+        var requests: [any Request] {
+            directiveBlocks.flatMap(\.requests) + references.flatMap(\.paths).compactMap { path -> (any Request)? in
+                switch path.source {
+                case .fit(let fit): return fit
+                case .study(let section, let name): return StudyReference(section: section, name: name ?? section)
+                case .config: return nil
+                }
+            }
+        }
 
         /// Every job this page's HTML depends on.
         var dependencies: [AnyJobID] {
-            let interactive = explore.flatMap(\.jobIDs).map(\.erased)
-            let figureIDs: [AnyJobID] = figures.map(\.jobID.erased) + fits.map(\.id.erased)
-                + regressions.flatMap { [JobID.regressionFigure($0).erased, JobID.regression($0).erased] }
-                + mixtures.flatMap { [JobID.mixtureFigure($0, "criteria").erased, JobID.mixtureFigure($0, "density").erased, JobID.mixture($0).erased] }
-                + mixtureSteps.flatMap { [JobID.mixtureFigure($0, "em").erased, JobID.mixture($0).erased] }
-            let studyIDs: [AnyJobID] = caseStudies.map { JobID.caseStudy($0).erased }
-                + curves.map { JobID.curves($0).erased } + curveFigureIDs.map(\.erased)
-                + (language ? [JobID.language.erased] : []) + (languageFigure ? [JobID.languageFigure.erased] : [])
-                + deepFigures.map { JobID.deepFigure($0).erased }
-                + (deepFigures.isEmpty ? [] : ["judging", "mlp", "vae", "gan", "gmm"].map { JobID.deep($0).erased })
-            return Planner.unique(figureIDs + studyIDs + references.flatMap { $0.paths.flatMap(\.jobs) } + interactive)
+            Planner.unique(directiveBlocks.flatMap(\.reads) + references.flatMap { $0.paths.flatMap(\.jobs) })
         }
+
+        var hasSearch: Bool { directiveBlocks.contains { $0 is PagesStudy.SearchBlock } }
     }
 
     /// The render jobs of one learning-curve study: the Gaussian figure, and for count data the discrete one.
@@ -124,13 +119,14 @@ enum Planner {
     }
 
     /// `parallelism`: threads a single long job (the language study) may use; results do not depend on it.
-    static func plan(_ spec: ProjectSpec, parallelism: Int = 1) throws -> Plan {
+    static func plan(_ spec: ProjectSpec, parallelism: Int = 1, studies: [any Study.Type] = StudyRegistry.all) throws -> Plan {
         let fm = FileManager.default
         // The built-in theme with the project's templates/ over it, file by file.
         let theme = try Theme.load(root: spec.root)
         let templates = theme.templates
-        try templates.checkVariables(PageRenderer.vocabulary)
+        try templates.checkVariables(StudyRegistry.vocabulary(studies))
         let templateDigest = theme.digest
+        let directives = StudyRegistry.directives(studies)
 
         var pages = [ResolvedPage]()
         for page in spec.pages {
@@ -139,239 +135,15 @@ enum Planner {
                 throw PipelineError("\(page.file): content file not found or not UTF-8 text")
             }
             let doc = try ContentDocument.parse(text, file: page.file)
-            pages.append(try resolve(page, doc, contentHash: JobKey.hash(data), spec: spec))
-        }
-        var figurePages = [FigureRef: [String]]()
-        for p in pages {
-            for r in p.figures where !(figurePages[r]?.contains(p.spec.slug) ?? false) { figurePages[r, default: []].append(p.spec.slug) }
+            pages.append(try resolve(page, doc, contentHash: JobKey.hash(data), spec: spec, directives: directives))
         }
 
-        var jobs = [Job]()
-        var keys = [AnyJobID: JobKey]()
-        func add(_ job: Job) { jobs.append(job); keys[job.id] = job.key }
-        let seed = spec.seed, figures = spec.figures
-
-        // Data jobs.
-        let neededFits = Set(pages.flatMap(\.fits) + figurePages.keys.map(\.fit))
-        let neededDatasets = Set(neededFits.map(\.dataset))
-        for ds in spec.datasets where neededDatasets.contains(ds.name) {
-            var bytes: Data? = nil
-            var inputs = ["seed": "\(seed)", "test_fraction": "\(spec.testFraction)", "grid": "\(figures.grid)"]
-            switch ds.source {
-            case .synthetic(let kind, let n, let noise):
-                inputs["source"] = "synthetic:\(kind):n=\(n):noise=\(noise)"
-            case .csv(let file, let label, let features, let transform):
-                let url = spec.root.appendingPathComponent(file)
-                var isDir: ObjCBool = false
-                guard fm.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
-                      let data = fm.contents(atPath: url.path) else {
-                    throw PipelineError("\(file): data file for dataset '\(ds.name)' not found (or not a readable file)")
-                }
-                bytes = data
-                inputs["source"] = "csv:\(file):label=\(label):features=\(features?.joined(separator: ",") ?? "auto"):transform=\(transform.rawValue)"
-                inputs["bytes"] = JobKey.hash(data)
-            }
-            let fixedBytes = bytes
-            let testFraction = spec.testFraction
-            add(Job(JobID.data(ds.name), key: JobKey(kind: "data", inputs: inputs, upstream: []), dependencies: []) { _ in
-                try Stages.loadData(ds, bytes: fixedBytes, seed: seed, testFraction: testFraction, gridSize: figures.grid)
-            })
-        }
-
-        // Training jobs: one per (dataset, model instance) shown anywhere. The key holds the kind and
-        // settings, never the instance's name: two instances with equal settings have equal keys, so
-        // they share one cache entry, and within a build the second one takes the first one's fit.
-        var fitByKey = [JobKey: JobID<FitArtifact>]()
-        for fit in neededFits.sorted() {
-            let fitID = fit.id
-            let model = spec.model(fit.model)!
-            _ = try ModelCatalogue.make(kind: model.kind, settings: model.settings)  // settings checked before any work
-            let inputs = ["model": model.kind, "settings": canonical(model.settings), "seed": "\(seed)",
-                          "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
-            let dataID = JobID.data(fit.dataset)
-            let key = JobKey(kind: "train", inputs: inputs, upstream: [keys[dataID.erased]!])
-            if let twin = fitByKey[key] {
-                add(Job(fitID, key: key, dependencies: [twin.erased]) { deps in deps[twin] })
-                continue
-            }
-            fitByKey[key] = fitID
-            add(Job(fitID, key: key, dependencies: [dataID.erased]) { deps in
-                try Stages.fit(deps[dataID], model: model, seed: seed, figures: figures)
-            })
-        }
-
-        // Render jobs.
-        let formats = figures.formats.map(\.rawValue).joined(separator: ",")
-        for ref in figurePages.keys.sorted() {
-            let pagesShowing = figurePages[ref]!
-            let dataID = JobID.data(ref.dataset), fitID = ref.fit.id
-            let model = spec.model(ref.model)!
-            var inputs = ["view": ref.view.rawValue, "width": "\(ref.pair ? figures.pairWidth : figures.width)",
-                          "height": "\(ref.pair ? figures.pairHeight : figures.height)",
-                          "pages": pagesShowing.joined(separator: ","), "formats": formats]
-            // The fit's key has the kind and settings; a named instance's figure also shows its name.
-            if !model.isPlain { inputs["instance"] = model.name }
-            let probeCells: Int? = ref.view == .map ? spec.explore.probe.cells : nil
-            if let cells = probeCells { inputs["probe_cells"] = "\(cells)" }
-            add(Job(ref.jobID, key: JobKey(kind: "render", inputs: inputs, upstream: [keys[dataID.erased]!, keys[fitID.erased]!]),
-                    dependencies: [dataID.erased, fitID.erased], file: ref.file) { deps in
-                try Stages.render(deps[dataID], deps[fitID], model: model, view: ref.view,
-                                  figures: figures, pages: pagesShowing, pair: ref.pair, probeCells: probeCells)
-            })
-        }
-
-        // Interactive figures: one render job each, drawing the still figure and computing its data.
-        var explorePages = [ExploreRef: [String]]()
-        for p in pages {
-            for r in p.explore where !(explorePages[r]?.contains(p.spec.slug) ?? false) { explorePages[r, default: []].append(p.spec.slug) }
-        }
-        for ref in explorePages.keys.sorted() {
-            for job in try ExploreJobs.jobs(ref, spec: spec, pages: explorePages[ref]!, keys: keys, formats: formats) { add(job) }
-        }
-
-        // Regression and mixture studies: one study job each, and its figures.
-        func csvBytes(_ file: String, _ what: String) throws -> Data {
-            guard let d = fm.contents(atPath: spec.root.appendingPathComponent(file).path) else {
-                throw PipelineError("\(file): data file for \(what) not found (or not a readable file)")
-            }
-            return d
-        }
-        let figureInputs = ["width": "\(figures.width)", "height": "\(figures.height)", "grid": "\(figures.grid)",
-                            "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
-        // Render jobs also depend on the file formats; the studies they draw from do not.
-        let renderInputs = figureInputs.merging(["formats": formats]) { a, _ in a }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let shownRegressions = Set(pages.flatMap(\.regressions)), shownMixtures = Set(pages.flatMap(\.mixtures))
-        func referenced(_ namespace: String) -> [String] { pages.flatMap { $0.referencedStudies[namespace] ?? [] } }
-        for name in unique(pages.flatMap(\.regressions) + referenced("regression")).sorted() {
-            let r = spec.regressions.first { $0.name == name }!
-            let bytes = try csvBytes(r.file, "regression '\(name)'")
-            let testFraction = spec.testFraction
-            var inputs = figureInputs
-            inputs["spec"] = String(decoding: try encoder.encode(r), as: UTF8.self)
-            inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"; inputs["test_fraction"] = "\(testFraction)"
-            let study = JobID.regression(name)
-            add(Job(study, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
-                try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures)
-            })
-            guard shownRegressions.contains(name) else { continue }
-            add(Job(JobID.regressionFigure(name), key: JobKey(kind: "render-regression", inputs: renderInputs, upstream: [keys[study.erased]!]),
-                    dependencies: [study.erased], file: "figures/regression--\(name).png") { deps in
-                try Studies.renderRegression(deps[study], figures: figures)
-            })
-        }
-        let shownSteps = Set(pages.flatMap(\.mixtureSteps))
-        for name in unique(pages.flatMap(\.mixtures) + pages.flatMap(\.mixtureSteps) + referenced("mixture")).sorted() {
-            let m = spec.mixtures.first { $0.name == name }!
-            let bytes = try csvBytes(m.file, "mixture '\(name)'")
-            var inputs = figureInputs
-            inputs["spec"] = String(decoding: try encoder.encode(m), as: UTF8.self)
-            inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"
-            let study = JobID.mixture(name)
-            add(Job(study, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
-                try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures)
-            })
-            func figure(_ which: String, _ kind: String, _ draw: @escaping @Sendable (MixtureArtifact, FigureSettings) throws -> FigureArtifact) {
-                add(Job(JobID.mixtureFigure(name, which), key: JobKey(kind: kind, inputs: renderInputs, upstream: [keys[study.erased]!]),
-                        dependencies: [study.erased], file: "figures/mixture--\(name)--\(which).png") { deps in try draw(deps[study], figures) })
-            }
-            if shownSteps.contains(name) { figure("em", "render-mixture-em", Studies.renderMixtureEM) }
-            guard shownMixtures.contains(name) else { continue }
-            figure("criteria", "render-criteria", Studies.renderMixtureCriteria)
-            figure("density", "render-mixture", Studies.renderMixtureDensity)
-        }
-
-        for name in unique(pages.flatMap(\.caseStudies) + referenced("case_study")).sorted() {
-            let c = spec.caseStudies.first { $0.name == name }!
-            let bytes = try csvBytes(c.file, "case study '\(name)'")
-            let testFraction = spec.testFraction
-            let inputs = ["spec": String(decoding: try encoder.encode(c), as: UTF8.self), "bytes": JobKey.hash(bytes),
-                          "seed": "\(seed)", "test_fraction": "\(testFraction)"]
-            add(Job(JobID.caseStudy(name), key: JobKey(kind: "case-study", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
-                try CaseStudies.compute(c, bytes: bytes, seed: seed, testFraction: testFraction)
-            })
-        }
-
-        let curveNames = unique(pages.flatMap(\.curves) + referenced("learning_curves")).sorted()
-        if !curveNames.isEmpty { try spec.learningCurves.settings.validate() }
-        let shownCurveFigures = Set(pages.flatMap(\.curveFigureIDs))
-        for name in curveNames {
-            let c = spec.learningCurves.dataset(name)!
-            let bytes = try csvBytes(c.file, "learning curves '\(name)'")
-            let settings = spec.learningCurves.settings
-            let inputs = ["spec": String(decoding: try encoder.encode(c), as: UTF8.self),
-                          "settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
-                          "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
-            let study = JobID.curves(name)
-            // The study runs as parts (ranges of splits, one thread each) that the runner spreads over
-            // the cores, longest first, and one job that summarises them under the study's id.
-            // Count data (digits) fit eight learners, four of them multinomial logistic regressions:
-            // by far the longest study, so more and costlier parts.
-            let partCount = min(settings.splits, c.counts ? 8 : 2)
-            let partIDs = (0..<partCount).map { study.part($0) }
-            for (p, id) in partIDs.enumerated() {
-                add(Job(id, key: JobKey(kind: "learning-curves-part", inputs: inputs.merging(["part": "\(p)/\(partCount)"]) { a, _ in a }, upstream: []),
-                        dependencies: [], priority: c.counts ? 10 : 1) { _ in
-                    let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
-                    return try LearningCurves.runPart(c, dataset: dataset, settings: settings, seed: seed, part: p, of: partCount)
-                })
-            }
-            add(Job(study, key: JobKey(kind: "learning-curves", inputs: inputs, upstream: partIDs.map { keys[$0.erased]! }),
-                    dependencies: partIDs.map(\.erased), publishes: true) { deps in
-                let dataset = try LearningCurves.loadDataset(c, bytes: bytes)
-                return try LearningCurves.finish(c, dataset: dataset, settings: settings, seed: seed, parts: partIDs.map { deps[$0] })
-            })
-            for (i, id) in curveFigureIDs(c).enumerated() where shownCurveFigures.contains(id) {
-                add(Job(id, key: JobKey(kind: "render-curves", inputs: renderInputs.merging(["figure": "\(i)"]) { a, _ in a }, upstream: [keys[study.erased]!]),
-                        dependencies: [study.erased], file: "figures/learning-curves--\(name)\(i == 1 ? "--discrete" : "").png") { deps in
-                    try LearningCurves.render(deps[study], figure: i, figures: figures)
-                })
-            }
-        }
-
-        if pages.contains(where: { $0.language || $0.referencedStudies["language"] != nil }), let settings = spec.language {
-            try settings.validate()
-            let bytes = try csvBytes(settings.file, "the language study")
-            _ = try LanguageStudy.words(settings, bytes: bytes)   // bad rows are reported before any work
-            let inputs = ["settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
-                          "bytes": JobKey.hash(bytes), "seed": "\(seed)"]
-            let threads = max(1, parallelism)
-            let study = JobID.language
-            add(Job(study, key: JobKey(kind: "language", inputs: inputs, upstream: []), dependencies: [], publishes: true, priority: 6) { _ in
-                try LanguageStudy.run(settings, bytes: bytes, seed: seed, parallelism: threads)
-            })
-            if pages.contains(where: \.languageFigure) {
-                add(Job(JobID.languageFigure, key: JobKey(kind: "render-language", inputs: figureInputs, upstream: [keys[study.erased]!]),
-                        dependencies: [study.erased], file: "figures/language.png") { deps in
-                    try LanguageStudy.render(deps[study], figures: figures)
-                })
-            }
-        }
-
-        if let deep = spec.deep, pages.contains(where: { !$0.deepFigures.isEmpty || $0.referencedStudies["deep"] != nil }) {
-            let bytes = try csvBytes(deep.file, "the deep study")
-            let testFraction = spec.testFraction
-            var base = ["settings": String(decoding: try encoder.encode(deep), as: UTF8.self), "bytes": JobKey.hash(bytes),
-                        "seed": "\(seed)", "test_fraction": "\(testFraction)"]
-            for part in DeepJobs.models + ["judging"] {
-                let deps = part == "judging" ? ["vae", "gan", "gmm", "mlp"].map { JobID.deep($0).erased } : []
-                base["part"] = part
-                add(Job(JobID.deep(part), key: JobKey(kind: "deep", inputs: base, upstream: deps.map { keys[$0]! }),
-                        dependencies: deps, publishes: true, priority: DeepJobs.expectedCost[part] ?? 0) { artifacts in
-                    try DeepJobs.compute(part, spec: deep, bytes: bytes, seed: seed, testFraction: testFraction, deps: artifacts)
-                })
-            }
-            for figure in DeepJobs.figures {
-                let deps = figure.inputs.map { JobID.deep($0) }
-                let render = figure.render
-                add(Job(JobID.deepFigure(figure.name),
-                        key: JobKey(kind: "render-deep", inputs: renderInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { keys[$0.erased]! }),
-                        dependencies: deps.map(\.erased), file: "figures/deep--\(figure.name).png") { artifacts in
-                    try render(deps.map { artifacts[$0] }, figures)
-                })
-            }
-        }
+        // Each study plans what the pages ask of it, in the registry's order.
+        var demand = Demand()
+        for page in pages { for r in page.requests { demand.add(r, page: page.spec.slug) } }
+        let context = PlanContext(spec: spec, parallelism: parallelism)
+        var graph = JobGraph()
+        for study in studies { try study.plan(demand, context, into: &graph) }
 
         // Page jobs.
         let nav = pages.map { page -> (slug: String, title: String) in
@@ -382,8 +154,7 @@ enum Planner {
         let datasetTitles = Dictionary(uniqueKeysWithValues: spec.datasets.map { ($0.name, $0.title) })
         let searchAvailable = SearchIndex.command(root: spec.root) != nil
         let sections = pages.map { $0.document.metadata["section"] ?? ($0.spec.dataset != nil ? "Gallery" : "") }
-        let searchHref = pages.contains { $0.blocks.contains { if case .search = $0 { return true }; return false } }
-            ? pages.first { $0.blocks.contains { if case .search = $0 { return true }; return false } }.map { "\($0.spec.slug).html" } : nil
+        let searchHref = pages.first(where: \.hasSearch).map { "\($0.spec.slug).html" }
         // Tables name models by label; a named instance's label is not in its fit's key.
         let modelLabels = Dictionary(uniqueKeysWithValues: spec.models.map { ($0.name, $0.label) })
         let namedInstances = spec.models.filter { !$0.isPlain }.map { "\($0.name)=\($0.label)" }.joined(separator: "|")
@@ -402,8 +173,8 @@ enum Planner {
                 file: page.spec.file, draft: page.document.isDraft, references: page.references, config: References.config(spec),
                 baseURL: spec.baseURL)
             if !namedInstances.isEmpty { inputs["models"] = namedInstances }
-            add(Job(JobID.page(page.spec.slug), key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { keys[$0]! }),
-                    dependencies: deps) { artifacts in
+            graph.add(Job(JobID.page(page.spec.slug), key: JobKey(kind: "page", inputs: inputs, upstream: deps.map { graph.key($0) }),
+                          dependencies: deps) { artifacts in
                 try PageRenderer.render(context, templates: templates, artifacts: artifacts)
             })
         }
@@ -412,8 +183,7 @@ enum Planner {
         var staticFiles = theme.assets
         let (katex, katexNote) = katexAssets()
         staticFiles.merge(katex) { a, _ in a }
-        let wantsSearch = pages.contains { $0.blocks.contains { if case .search = $0 { return true }; return false } }
-        return Plan(jobs: jobs, staticFiles: staticFiles, notes: katexNote.map { [$0] } ?? [], wantsSearch: wantsSearch)
+        return Plan(jobs: graph.jobs, staticFiles: staticFiles, notes: katexNote.map { [$0] } ?? [], wantsSearch: pages.contains(where: \.hasSearch))
     }
 
     /// KaTeX from Debian's libjs-katex (or `LENSES_KATEX_DIR`), copied into the site
@@ -441,203 +211,28 @@ enum Planner {
     }
 
     /// Checks a page's directives against the spec and ties them to jobs.
-    static func resolve(_ page: PageSpec, _ doc: ContentDocument, contentHash: String, spec: ProjectSpec) throws -> ResolvedPage {
+    static func resolve(_ page: PageSpec, _ doc: ContentDocument, contentHash: String, spec: ProjectSpec,
+                        directives: [String: Directive] = StudyRegistry.directives(StudyRegistry.all)) throws -> ResolvedPage {
         var blocks = [ResolvedBlock]()
-        var refs = [FigureRef]()
-        var fits = [ModelFit]()
-        var shownModels = [String: [String]]()  // dataset → models with a figure on this page
-        var pendingTables = [(dataset: String, index: Int, line: Int)]()
-        var regressions = [String](), mixtures = [String](), caseStudies = [String](), deepFigures = [String]()
-        var curves = [String](), curveFigures = [JobID<FigureArtifact>]()
-        var language = false, languageFigure = false
-        var explore = [ExploreRef]()
-        var mixtureSteps = [String]()
-
         for block in doc.blocks {
             guard case .directive(let d) = block else {
                 if case .markdown(let md) = block { blocks.append(.markdown(md)) }
                 continue
             }
-            func fail(_ m: String) -> ContentError { ContentError(file: page.file, line: d.line, m) }
-            func dataset(_ name: String) throws -> String {
-                guard spec.dataset(name) != nil else {
-                    throw fail("unknown dataset '\(name)'; known: \(spec.datasets.map(\.name).joined(separator: ", "))")
-                }
-                return name
+            let context = DirectiveContext(spec: spec, page: page, line: d.line)
+            guard let directive = directives[d.name] else {
+                throw context.fail("unknown directive @\(d.name); known: \(directives.keys.sorted().map { "@" + $0 }.joined(separator: ", "))")
             }
-            func model(_ name: String, generative: Bool = false) throws -> String {
-                guard let m = spec.model(name), let entry = ModelCatalogue.entry(m.kind) else {
-                    throw fail("unknown model '\(name)'; known: \(spec.models.map(\.name).joined(separator: ", ")) (the names under models: in lenses.yml)")
-                }
-                if generative && entry.lens != .generative {
-                    let what = m.isPlain ? "'\(name)'" : "'\(name)' (\(m.kind))"
-                    throw fail("\(what) is a discriminative model: it has no p(x|y), so it cannot be drawn this way; use a generative model")
-                }
-                return name
-            }
-            func figure(_ ds: String, _ m: String, _ view: Stages.View, pair: Bool = false) -> JobID<FigureArtifact> {
-                let ref = FigureRef(dataset: ds, model: m, view: view, pair: pair)
-                refs.append(ref)
-                shownModels[ds, default: []].append(m)
-                return ref.jobID
-            }
-            func datasetArgument(_ args: ArraySlice<String>, usage: String) throws -> String {
-                if let first = args.first { return try dataset(first) }
-                guard let ds = page.dataset else { throw fail("\(usage): name the dataset (this page has none of its own)") }
-                return try dataset(ds)
-            }
-            switch d.name {
-            case "pair":
-                guard d.arguments.count == 3 else { throw fail("@pair takes DATASET LEFT_MODEL RIGHT_MODEL") }
-                let ds = try dataset(d.arguments[0])
-                blocks.append(.figures(try d.arguments[1...].map { figure(ds, try model($0), .map, pair: true) }))
-            case "figure":
-                guard d.arguments.count == 3, let view = Stages.View(rawValue: d.arguments[2]) else {
-                    throw fail("@figure takes DATASET MODEL VIEW, with VIEW one of: map, density, joint-0, joint-1, …")
-                }
-                let ds = try dataset(d.arguments[0])
-                let m = try model(d.arguments[1], generative: view.needsGenerative)
-                blocks.append(.figures([figure(ds, m, view)]))
-            case "table":
-                guard d.arguments.count <= 1 else { throw fail("@table takes DATASET (or none on a dataset's own page)") }
-                let ds = try datasetArgument(d.arguments[...], usage: "@table")
-                pendingTables.append((ds, blocks.count, d.line))
-                blocks.append(.table(dataset: ds, fits: []))
-            case "gallery":
-                guard d.arguments.count <= 1 else { throw fail("@gallery takes DATASET (or none on a dataset's own page)") }
-                let ds = try datasetArgument(d.arguments[...], usage: "@gallery")
-                var generative = [String]()
-                for (left, right) in spec.galleryPairs {
-                    blocks.append(.figures([figure(ds, try model(left), .map, pair: true), figure(ds, try model(right), .map, pair: true)]))
-                    for m in [left, right] where spec.model(m).flatMap({ ModelCatalogue.entry($0.kind) })?.lens == .generative && !generative.contains(m) {
-                        generative.append(m)
-                    }
-                }
-                for chunk in stride(from: 0, to: generative.count, by: 2) {
-                    let row = generative[chunk..<min(chunk + 2, generative.count)]
-                    blocks.append(.figures(row.map { figure(ds, $0, .density, pair: row.count == 2) }))
-                }
-                pendingTables.append((ds, blocks.count, d.line))
-                blocks.append(.table(dataset: ds, fits: []))
-            case "bayes-flip":
-                guard (1...2).contains(d.arguments.count) else { throw fail("@bayes-flip takes DATASET GENERATIVE_MODEL") }
-                let ds = try dataset(d.arguments[0])
-                let m = try model(d.arguments.count == 2 ? d.arguments[1] : GaussianNaiveBayes.kind, generative: true)
-                blocks.append(.figures([figure(ds, m, .joint(0), pair: true), figure(ds, m, .joint(1), pair: true)]))
-                blocks.append(.figures([figure(ds, m, .map)]))
-                let fit = ModelFit(dataset: ds, model: m)
-                fits.append(fit)
-                blocks.append(.bayesTable(fit: fit))
-            case "regression":
-                guard d.arguments.count == 1, let r = spec.regressions.first(where: { $0.name == d.arguments[0] }) else {
-                    throw fail("@regression takes the name of a study under regressions: in lenses.yml; known: \(spec.regressions.map(\.name).joined(separator: ", "))")
-                }
-                regressions.append(r.name)
-                blocks.append(.figures([.regressionFigure(r.name)]))
-                blocks.append(.regressionTable(study: .regression(r.name)))
-            case "mixture":
-                guard d.arguments.count == 1, let m = spec.mixtures.first(where: { $0.name == d.arguments[0] }) else {
-                    throw fail("@mixture takes the name of a study under mixtures: in lenses.yml; known: \(spec.mixtures.map(\.name).joined(separator: ", "))")
-                }
-                mixtures.append(m.name)
-                blocks.append(.figures([.mixtureFigure(m.name, "criteria")]))
-                blocks.append(.mixtureTable(study: .mixture(m.name)))
-                blocks.append(.figures([.mixtureFigure(m.name, "density")]))
-            case "em-steps":
-                guard d.arguments.count == 1, let m = spec.mixtures.first(where: { $0.name == d.arguments[0] }) else {
-                    throw fail("@em-steps takes the name of a study under mixtures: in lenses.yml; known: \(spec.mixtures.map(\.name).joined(separator: ", "))")
-                }
-                mixtureSteps.append(m.name)
-                blocks.append(.figures([.mixtureFigure(m.name, "em")]))
-            case "search":
-                blocks.append(.search)
-            case "deep-generate", "deep-training", "deep-judging", "latent-walk", "ring-training", "vae-training":
-                guard d.arguments.isEmpty else { throw fail("@\(d.name) takes no arguments") }
-                guard spec.deep != nil else { throw fail("@\(d.name) needs a deep: section in lenses.yml (deep: {file: data/digits.csv})") }
-                for group in DeepJobs.directives[d.name]! {
-                    deepFigures += group
-                    blocks.append(.figures(group.map { .deepFigure($0) }))
-                }
-                if d.name == "deep-judging" { blocks.append(.judgingTable(study: .deep("judging"))) }
-            case "scoreboard":
-                guard d.arguments.isEmpty else { throw fail("@scoreboard takes no arguments: it compares the gallery's models on every gallery dataset") }
-                let galleryDatasets = unique(spec.pages.compactMap(\.dataset))
-                let models = unique(spec.galleryPairs.flatMap { [$0.0, $0.1] })
-                let ids = galleryDatasets.flatMap { ds in models.map { ModelFit(dataset: ds, model: $0) } }
-                fits += ids
-                blocks.append(.scoreboard(fits: ids))
-            case "case-study":
-                guard d.arguments.count == 1, let c = spec.caseStudies.first(where: { $0.name == d.arguments[0] }) else {
-                    throw fail("@case-study takes the name of a study under case_studies: in lenses.yml; known: \(spec.caseStudies.map(\.name).joined(separator: ", "))")
-                }
-                caseStudies.append(c.name)
-                blocks.append(.caseStudy(study: .caseStudy(c.name)))
-            case "learning-curves":
-                let known = spec.learningCurves.datasets.map(\.name).joined(separator: ", ")
-                guard d.arguments.count == 1, let c = spec.learningCurves.dataset(d.arguments[0]) else {
-                    throw fail("@learning-curves takes the name of a dataset of the learning-curve study (learning_curves.datasets in lenses.yml); known: \(known)")
-                }
-                curves.append(c.name)
-                for id in curveFigureIDs(c) { blocks.append(.figures([id])); curveFigures.append(id) }
-                blocks.append(.learningCurveText(study: .curves(c.name)))
-            case "learning-curves-summary":
-                guard d.arguments.isEmpty || d.arguments == ["brief"] else {
-                    throw fail("@learning-curves-summary summarises every dataset under learning_curves.datasets; its one optional argument is 'brief' (the sentences without the table)")
-                }
-                let names = spec.learningCurves.datasets.map(\.name)
-                curves += names
-                blocks.append(.learningCurveSummary(studies: names.map { .curves($0) }, table: d.arguments.isEmpty))
-            case "language", "language-words", "language-disagreements", "language-orders":
-                guard d.arguments.isEmpty else { throw fail("@\(d.name) takes no arguments") }
-                guard spec.language != nil else { throw fail("@\(d.name) needs a language: section in lenses.yml (language: {file: data/words.csv})") }
-                language = true
-                switch d.name {
-                case "language":
-                    languageFigure = true
-                    blocks.append(.figures([.languageFigure]))
-                    blocks.append(.language(.text))
-                case "language-words": blocks.append(.language(.words))
-                case "language-disagreements": blocks.append(.language(.disagreements))
-                default: blocks.append(.language(.orders))
-                }
-            case let name where ExploreJobs.directives.contains(name):
-                let ref = try ExploreJobs.resolve(name, d.arguments, spec: spec, dataset: dataset,
-                                                  model: { try model($0, generative: $1) }, fail: fail)
-                explore.append(ref)
-                fits += ref.fits
-                shownModels[ref.dataset, default: []] += ref.models
-                blocks.append(.figures(ref.jobIDs))
-            default:
-                throw fail("unknown directive @\(d.name); known: @pair, @figure, @table, @gallery, @bayes-flip, @regression, @mixture, @em-steps, @case-study, @scoreboard, @deep-generate, @deep-training, @deep-judging, @latent-walk, @ring-training, @vae-training, @learning-curves, @learning-curves-summary, @language, @language-words, @language-disagreements, @language-orders, @search, \(ExploreJobs.directives.map { "@" + $0 }.joined(separator: ", "))")
-            }
+            blocks += try directive.resolve(d.arguments, context).map { .block($0) }
         }
-        for t in pendingTables {
-            guard let models = shownModels[t.dataset] else {
-                throw ContentError(file: page.file, line: t.line,
-                                   "@table \(t.dataset) needs at least one figure of '\(t.dataset)' on the same page")
-            }
-            let ids = unique(models).map { ModelFit(dataset: t.dataset, model: $0) }
-            blocks[t.index] = .table(dataset: t.dataset, fits: ids)
-            fits += ids
-        }
+        // Blocks that depend on the whole page (a scores table lists the models its figures show).
+        let all = blocks.compactMap { if case .block(let b) = $0 { return b }; return nil }
+        blocks = try blocks.map { if case .block(let b) = $0 { return .block(try b.completed(on: all)) }; return $0 }
         var title = doc.title ?? page.slug
         if let ds = page.dataset, let dsTitle = spec.dataset(ds)?.title { title += ": \(dsTitle)" }
-        var resolved = ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title,
-                                    blocks: blocks, figures: refs, fits: unique(fits),
-                                    regressions: unique(regressions), mixtures: unique(mixtures), caseStudies: unique(caseStudies),
-                                    deepFigures: unique(deepFigures), curves: unique(curves), curveFigureIDs: unique(curveFigures),
-                                    language: language, languageFigure: languageFigure)
-        resolved.explore = unique(explore)
-        resolved.mixtureSteps = unique(mixtureSteps)
+        var resolved = ResolvedPage(spec: page, document: doc, contentHash: contentHash, title: title, blocks: blocks)
         // {{value}} and {{check}}: each path's study is planned (and its fits trained) even where no figure shows it.
         resolved.references = try doc.references.map { try References.parse($0, file: page.file, spec: spec) }
-        for path in resolved.references.flatMap(\.paths) {
-            switch path.source {
-            case .fit(let fit): resolved.fits = unique(resolved.fits + [fit])
-            case .study(let section, let name): resolved.referencedStudies[section, default: []].append(name ?? section)
-            case .config: break
-            }
-        }
         return resolved
     }
 

@@ -27,49 +27,64 @@ struct ExploreRef: Hashable, Comparable, Sendable {
     static func < (a: ExploreRef, b: ExploreRef) -> Bool { a.jobID < b.jobID }
 }
 
-enum ExploreJobs {
-    static let directives = ["probe", "regulariser", "training-size"]
+extension ExploreRef: Request, ShowsModels {
+    var shownModels: [ModelFit] { fits }
+}
 
-    /// Checks a directive's arguments (errors carry the content file and line through `fail`).
-    static func resolve(_ name: String, _ args: [String], spec: ProjectSpec,
-                        dataset: (String) throws -> String, model: (String, Bool) throws -> String,
-                        fail: (String) -> ContentError) throws -> ExploreRef {
-        switch name {
-        case "probe":
+/// Figures that answer back, on the gallery's data and models: the probe, the regulariser slider and
+/// the training-size slider. Each is one render job that draws the still figure and computes the
+/// widget's data (`Explorables.swift`); the training-size slider has a second, right-hand figure.
+enum ExploreStudy: Study {
+    static let section: String? = "explore"
+
+    static let directives = [
+        Directive(name: "probe", usage: "@probe DATASET MODEL OTHER_MODEL [THIRD_MODEL]") { args, c in
             guard (2...3).contains(args.count) else {
-                throw fail("@probe takes DATASET MODEL OTHER_MODEL [THIRD_MODEL]: the first model's map, and every model's P(y|x) where the reader points")
+                throw c.fail("@probe takes DATASET MODEL OTHER_MODEL [THIRD_MODEL]: the first model's map, and every model's P(y|x) where the reader points")
             }
-            let ds = try dataset(args[0])
-            let models = try args[1...].map { try model($0, false) }
-            guard Set(models).count == models.count else { throw fail("@probe: a model is named twice") }
-            return ExploreRef(kind: .probe, dataset: ds, models: models)
-        case "regulariser":
+            let ds = try c.dataset(args[0])
+            let models = try args[1...].map { try c.model($0) }
+            guard Set(models).count == models.count else { throw c.fail("@probe: a model is named twice") }
+            return [block(ExploreRef(kind: .probe, dataset: ds, models: models))]
+        },
+        Directive(name: "regulariser", usage: "@regulariser DATASET MODEL") { args, c in
             guard args.count == 2 else {
-                throw fail("@regulariser takes DATASET MODEL: a slider over the setting listed for MODEL under explore: regulariser: in lenses.yml")
+                throw c.fail("@regulariser takes DATASET MODEL: a slider over the setting listed for MODEL under explore: regulariser: in lenses.yml")
             }
-            let ds = try dataset(args[0]), m = try model(args[1], false)
-            guard spec.explore.regulariser[m] != nil else {
-                let listed = spec.explore.regulariser.keys.sorted()
-                throw fail("@regulariser: model '\(m)' has no values under explore: regulariser: in lenses.yml (e.g. \(m): {SETTING: [0.01, 1, 100]})"
+            let ds = try c.dataset(args[0]), m = try c.model(args[1])
+            guard c.spec.explore.regulariser[m] != nil else {
+                let listed = c.spec.explore.regulariser.keys.sorted()
+                throw c.fail("@regulariser: model '\(m)' has no values under explore: regulariser: in lenses.yml (e.g. \(m): {SETTING: [0.01, 1, 100]})"
                     + (listed.isEmpty ? "" : "; listed: \(listed.joined(separator: ", "))"))
             }
-            return ExploreRef(kind: .regulariser, dataset: ds, models: [m])
-        case "training-size":
+            return [block(ExploreRef(kind: .regulariser, dataset: ds, models: [m]))]
+        },
+        Directive(name: "training-size", usage: "@training-size DATASET MODEL OTHER_MODEL") { args, c in
             guard args.count == 2 || args.count == 3 else {
-                throw fail("@training-size takes DATASET MODEL OTHER_MODEL: both retrained on training sets of growing size, side by side")
+                throw c.fail("@training-size takes DATASET MODEL OTHER_MODEL: both retrained on training sets of growing size, side by side")
             }
-            let ds = try dataset(args[0])
-            let models = try args[1...].map { try model($0, false) }
-            guard models.count == 2 else { throw fail("@training-size takes DATASET MODEL OTHER_MODEL: name two models") }
-            guard models[0] != models[1] else { throw fail("@training-size: a model is named twice") }
-            return ExploreRef(kind: .trainingSize, dataset: ds, models: models)
-        default:
-            preconditionFailure("not an explore directive: \(name)")
+            let ds = try c.dataset(args[0])
+            let models = try args[1...].map { try c.model($0) }
+            guard models.count == 2 else { throw c.fail("@training-size takes DATASET MODEL OTHER_MODEL: name two models") }
+            guard models[0] != models[1] else { throw c.fail("@training-size: a model is named twice") }
+            return [block(ExploreRef(kind: .trainingSize, dataset: ds, models: models))]
+        },
+    ]
+
+    /// The widget's figures, asking for the widget and the fits it starts from.
+    static func block(_ ref: ExploreRef) -> FiguresBlock {
+        FiguresBlock(ref.jobIDs, requests: [ref] + ref.fits)
+    }
+
+    static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
+        for ref in demand.all(ExploreRef.self).sorted() {
+            for job in try jobs(ref, spec: context.spec, pages: demand.pages(ref), graph: graph, formats: context.formats) { graph.add(job) }
         }
     }
 
     /// The render job of one widget: it reads the data job and the fits of `ref.fitIDs`.
-    static func jobs(_ ref: ExploreRef, spec: ProjectSpec, pages: [String], keys: [AnyJobID: JobKey], formats: String) throws -> [Job] {
+    static func jobs(_ ref: ExploreRef, spec: ProjectSpec, pages: [String], graph: JobGraph, formats: String) throws -> [Job] {
+        let keys = graph.keys
         let figures = spec.figures, seed = spec.seed
         let dataID = JobID.data(ref.dataset), fitIDs = ref.fits.map(\.id)
         let dataKey = keys[dataID.erased]!

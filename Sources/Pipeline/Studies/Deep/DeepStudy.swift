@@ -1,0 +1,73 @@
+import Foundation
+
+/// The deep study shown or quoted on a page: all of it is planned (its figures share its parts).
+struct DeepRequest: Request {}
+
+/// Deep generative models on the digits (`deep:` in lenses.yml): a VAE (and one with a 2-D latent
+/// plane), a GAN (and one on a ring of Gaussians), a Gaussian mixture and an MLP, judged against
+/// each other. One study job per part (`DeepJobs.models`, then `judging`), and one render job per
+/// figure (`DeepJobs.figures`).
+enum DeepStudy: Study {
+    static let section: String? = "deep"
+    static let templates: [String: Set<String>] = [
+        "judging": ["header", "rows", "cells", "caveats", "measure", "misses", "accuracy", "linear_accuracy"],
+    ]
+
+    /// The parts every deep figure's page reads (for its references as well as its figures).
+    static let pageReads = ["judging", "mlp", "vae", "gan", "gmm"].map { JobID.deep($0).erased }
+
+    static let directives = DeepJobs.directives.keys.sorted().map { name in
+        Directive(name: name, usage: "@\(name)") { args, c in
+            guard args.isEmpty else { throw c.fail("@\(name) takes no arguments") }
+            guard c.spec.deep != nil else { throw c.fail("@\(name) needs a deep: section in lenses.yml (deep: {file: data/digits.csv})") }
+            var blocks: [any PageBlock] = DeepJobs.directives[name]!.map {
+                FiguresBlock($0.map { .deepFigure($0) }, requests: [DeepRequest()], alsoReads: pageReads)
+            }
+            if name == "deep-judging" { blocks.append(JudgingBlock()) }
+            return blocks
+        }
+    }
+
+    /// The judging table: how each model's samples fare against the real digits.
+    struct JudgingBlock: PageBlock {
+        var reads: [AnyJobID] { [JobID.deep("judging").erased] }
+        func html(_ page: PageBuilder, _ artifacts: ArtifactStore) throws -> String {
+            guard case .judging(let j) = artifacts[JobID.deep("judging")] else { return "" }
+            let table = DeepStudies.judgingTable(j)
+            return try page.templates.render("judging", [
+                "header": table.header, "rows": table.rows.map { ["cells": $0] },
+                "caveats": DeepStudies.measureCaveats.keys.sorted().map { ["measure": $0, "misses": DeepStudies.measureCaveats[$0]!] },
+                "accuracy": Stages.format(j.classifierAccuracy, 3), "linear_accuracy": Stages.format(j.linearJudgeAccuracy, 3),
+            ]) + "\n"
+        }
+    }
+
+    static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
+        let referenced = demand.all(StudyReference.self).contains { $0.section == "deep" }
+        guard let deep = context.spec.deep, !demand.all(DeepRequest.self).isEmpty || referenced else { return }
+        let bytes = try context.bytes(deep.file, for: "the deep study")
+        let testFraction = context.spec.testFraction, seed = context.seed, figures = context.figures
+        var base = ["settings": try context.encoded(deep), "bytes": JobKey.hash(bytes), "seed": "\(seed)", "test_fraction": "\(testFraction)"]
+        for part in DeepJobs.models + ["judging"] {
+            let deps = part == "judging" ? ["vae", "gan", "gmm", "mlp"].map { JobID.deep($0).erased } : []
+            base["part"] = part
+            graph.add(Job(JobID.deep(part), key: JobKey(kind: "deep", inputs: base, upstream: deps.map { graph.key($0) }),
+                          dependencies: deps, publishes: true, priority: DeepJobs.expectedCost[part] ?? 0) { artifacts in
+                try DeepJobs.compute(part, spec: deep, bytes: bytes, seed: seed, testFraction: testFraction, deps: artifacts)
+            })
+        }
+        for figure in DeepJobs.figures {
+            let deps = figure.inputs.map { JobID.deep($0) }
+            let render = figure.render
+            graph.add(Job(JobID.deepFigure(figure.name),
+                          key: JobKey(kind: "render-deep", inputs: context.renderInputs.merging(["figure": figure.name]) { a, _ in a }, upstream: deps.map { graph.key($0) }),
+                          dependencies: deps.map(\.erased), file: "figures/deep--\(figure.name).png") { artifacts in
+                try render(deps.map { artifacts[$0] }, figures)
+            })
+        }
+    }
+
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+        ["deep": MetricsEntries.deep(artifacts)]
+    }
+}

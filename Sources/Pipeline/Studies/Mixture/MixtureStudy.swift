@@ -1,0 +1,60 @@
+import Foundation
+
+/// A mixture study (`mixtures:` in lenses.yml) shown on a page: its criteria and density figures,
+/// or (`steps`) its EM-steps scrubber.
+struct MixtureRequest: Request { let name: String; let steps: Bool }
+
+/// Gaussian mixtures for k = 1…K on one CSV file, the number of components chosen by BIC, and EM
+/// step by step. One study job; render jobs for the criteria, the density and the EM scrubber.
+enum MixtureStudy: Study {
+    static let section: String? = "mixtures"
+    static let templates: [String: Set<String>] = [
+        "mixture": ["title", "chosen", "aic_choice", "agree", "rows", "k", "bic", "aic", "ll", "iterations", "converged"],
+    ]
+
+    static let directives = [
+        Directive(name: "mixture", usage: "@mixture NAME") { args, c in
+            let m = try c.entry(args, in: c.spec.mixtures, name: \.name, usage: "@mixture takes the name of a study under mixtures: in lenses.yml")
+            let request = MixtureRequest(name: m.name, steps: false), study = JobID.mixture(m.name)
+            return [FiguresBlock([.mixtureFigure(m.name, "criteria")], requests: [request], alsoReads: [study.erased]),
+                    TemplateBlock(template: "mixture", study: study) { a, _ in PageRenderer.mixtureContext(a) },
+                    FiguresBlock([.mixtureFigure(m.name, "density")])]
+        },
+        Directive(name: "em-steps", usage: "@em-steps NAME") { args, c in
+            let m = try c.entry(args, in: c.spec.mixtures, name: \.name, usage: "@em-steps takes the name of a study under mixtures: in lenses.yml")
+            return [FiguresBlock([.mixtureFigure(m.name, "em")], requests: [MixtureRequest(name: m.name, steps: true)],
+                                 alsoReads: [JobID.mixture(m.name).erased])]
+        },
+    ]
+
+    static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
+        let spec = context.spec, seed = context.seed, figures = context.figures
+        let requests = demand.all(MixtureRequest.self)
+        let shown = Set(requests.filter { !$0.steps }.map(\.name)), shownSteps = Set(requests.filter(\.steps).map(\.name))
+        let names = Set(requests.map(\.name) + demand.all(StudyReference.self).filter { $0.section == "mixture" }.map(\.name))
+        for name in names.sorted() {
+            let m = spec.mixtures.first { $0.name == name }!
+            let bytes = try context.bytes(m.file, for: "mixture '\(name)'")
+            var inputs = context.figureInputs
+            inputs["spec"] = try context.encoded(m)
+            inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"
+            let study = JobID.mixture(name)
+            graph.add(Job(study, key: JobKey(kind: "mixture", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+                try Studies.mixture(m, bytes: bytes, seed: seed, figures: figures)
+            })
+            let studyKey = graph.key(study)
+            func figure(_ which: String, _ kind: String, _ draw: @escaping @Sendable (MixtureArtifact, FigureSettings) throws -> FigureArtifact) -> Job {
+                Job(JobID.mixtureFigure(name, which), key: JobKey(kind: kind, inputs: context.renderInputs, upstream: [studyKey]),
+                    dependencies: [study.erased], file: "figures/mixture--\(name)--\(which).png") { deps in try draw(deps[study], figures) }
+            }
+            if shownSteps.contains(name) { graph.add(figure("em", "render-mixture-em", Studies.renderMixtureEM)) }
+            guard shown.contains(name) else { continue }
+            graph.add(figure("criteria", "render-criteria", Studies.renderMixtureCriteria))
+            graph.add(figure("density", "render-mixture", Studies.renderMixtureDensity))
+        }
+    }
+
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+        ["mixtures": artifacts.all(MixtureArtifact.self).map { MetricsEntries.mixture($0.value) }]
+    }
+}

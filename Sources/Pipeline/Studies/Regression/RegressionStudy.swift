@@ -1,0 +1,55 @@
+import Foundation
+
+/// A regression study (`regressions:` in lenses.yml) shown on a page, with (`figure`) or without its figure.
+struct RegressionRequest: Request { let name: String; let figure: Bool }
+
+/// A study quoted by a `{{value}}` or `{{check}}` reference: planned even where no figure shows it.
+struct StudyReference: Request { let section: String; let name: String }
+
+/// Regression through both lenses: least squares and ridge against the conditional mean of a joint
+/// Gaussian, on one CSV file. One study job computes it; one render job draws it.
+enum RegressionStudy: Study {
+    static let section: String? = "regressions"
+    static let templates: [String: Set<String>] = [
+        "regression": ["title", "target", "rows", "term", "ols", "se", "ridge", "joint", "gap", "ridge_alpha", "rmse_ols",
+                       "rmse_ridge", "rmse_joint", "sigma", "conditional_sd", "n_train", "n_test"],
+    ]
+
+    static let directives = [
+        Directive(name: "regression", usage: "@regression NAME") { args, c in
+            let r = try c.entry(args, in: c.spec.regressions, name: \.name,
+                                usage: "@regression takes the name of a study under regressions: in lenses.yml")
+            let study = JobID.regression(r.name)
+            return [FiguresBlock([.regressionFigure(r.name)], requests: [RegressionRequest(name: r.name, figure: true)], alsoReads: [study.erased]),
+                    TemplateBlock(template: "regression", study: study) { a, _ in PageRenderer.regressionContext(a) }]
+        },
+    ]
+
+    static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
+        let spec = context.spec, seed = context.seed, figures = context.figures
+        let shown = Set(demand.all(RegressionRequest.self).filter(\.figure).map(\.name))
+        let names = Set(demand.all(RegressionRequest.self).map(\.name)
+                        + demand.all(StudyReference.self).filter { $0.section == "regression" }.map(\.name))
+        for name in names.sorted() {
+            let r = spec.regressions.first { $0.name == name }!
+            let bytes = try context.bytes(r.file, for: "regression '\(name)'")
+            let testFraction = spec.testFraction
+            var inputs = context.figureInputs
+            inputs["spec"] = try context.encoded(r)
+            inputs["bytes"] = JobKey.hash(bytes); inputs["seed"] = "\(seed)"; inputs["test_fraction"] = "\(testFraction)"
+            let study = JobID.regression(name)
+            graph.add(Job(study, key: JobKey(kind: "regression", inputs: inputs, upstream: []), dependencies: [], publishes: true) { _ in
+                try Studies.regression(r, bytes: bytes, seed: seed, testFraction: testFraction, figures: figures)
+            })
+            guard shown.contains(name) else { continue }
+            graph.add(Job(JobID.regressionFigure(name), key: JobKey(kind: "render-regression", inputs: context.renderInputs, upstream: [graph.key(study)]),
+                          dependencies: [study.erased], file: "figures/regression--\(name).png") { deps in
+                try Studies.renderRegression(deps[study], figures: figures)
+            })
+        }
+    }
+
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+        ["regressions": artifacts.all(RegressionArtifact.self).map { MetricsEntries.regression($0.value) }]
+    }
+}
