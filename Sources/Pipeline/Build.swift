@@ -73,11 +73,16 @@ public struct PipelineError: Error, CustomStringConvertible {
 /// content, runs it, and writes the site atomically.
 public enum SiteBuilder {
     public static func build(_ spec: ProjectSpec, options: BuildOptions) async throws -> BuildReport {
+        try await build(spec, options: options, studies: StudyRegistry.all)
+    }
+
+    /// A build with these studies (the registry's, or more in tests).
+    static func build(_ spec: ProjectSpec, options: BuildOptions, studies: [any Study.Type]) async throws -> BuildReport {
         let clock = DispatchTime.now().uptimeNanoseconds
         BLAS.useSingleThread()
         BuildMemory.tune()
         if options.useCache { BuildInfo.remember(in: spec.root.appendingPathComponent(".lenses")) }
-        let plan = try Planner.plan(spec, parallelism: options.parallelism)
+        let plan = try Planner.plan(spec, parallelism: options.parallelism, studies: studies)
         let cache = options.useCache ? BuildCache(root: spec.root) : nil
         cache?.sweepTemporaryFiles()
         let (toRun, loaded) = Execution.resolve(plan.jobs, cache: options.force ? nil : cache)
@@ -108,7 +113,6 @@ public enum SiteBuilder {
             if type(of: artifact).streamsFiles && staging != nil && loaded[erased: id] == nil { continue }
             files.merge(artifact.siteFiles) { a, _ in a }
         }
-        let figures = results.all(FigureArtifact.self).map(\.value)
         let claims = Self.claims(results)
         let falseClaims = claims.filter { !$0.holds && !$0.draft }
         if options.failOnFalseClaims && !falseClaims.isEmpty {
@@ -118,7 +122,7 @@ public enum SiteBuilder {
                     + "); reword the sentence, generate it from the numbers, or mark the page `draft: true` in its front matter"
             }.joined(separator: "\n"))
         }
-        files["metrics.json"] = try metricsJSON(figures, results: results)
+        files["metrics.json"] = try metricsJSON(StudyRegistry.metrics(studies, results))
         var notes = plan.notes
         for c in claims where !c.holds && c.draft { notes.append("\(c.file):\(c.line): claim false on this build (draft page): \(c.condition)") }
         if plan.wantsSearch && options.writeSite {
@@ -218,40 +222,27 @@ public enum SiteBuilder {
         return f
     }
 
-    static func metricsJSON(_ figures: [FigureArtifact], results: ArtifactStore) throws -> Data {
-        struct Doc: Encodable {
-            let figures: [MetricsEntry]; let regressions: [MetricsEntries.Regression]; let mixtures: [MetricsEntries.Mixture]
-            let case_studies: [CaseStudyArtifact]; let deep: [DeepMetricsEntry]; let learning_curves: [LearningCurveMetrics]
-            let claims: [ClaimResult]
-            let language: LanguageMetrics?
-            let explorables: [ExplorableEntry]
-        }
-        var regressions = [MetricsEntries.Regression](), mixtures = [MetricsEntries.Mixture](), cases = [CaseStudyArtifact]()
-        var curves = [LearningCurveMetrics]()
-        var language: LanguageMetrics?
-        for id in results.ids.sorted() {
-            switch results[erased: id]! {
-            case let r as RegressionArtifact: regressions.append(MetricsEntries.regression(r))
-            case let c as CaseStudyArtifact: cases.append(c)
-            case let l as LearningCurveArtifact: curves.append(LearningCurves.metrics(l))
-            case let m as MixtureArtifact: mixtures.append(MetricsEntries.mixture(m))
-            case let l as LanguageArtifact: language = LanguageStudy.metrics(l)
-            default: break
+    /// metrics.json: every study's entries under their keys, in key order.
+    static func metricsJSON(_ entries: [String: any Encodable]) throws -> Data {
+        struct Document: Encodable {
+            let entries: [String: any Encodable]
+            struct Key: CodingKey {
+                let stringValue: String
+                init(stringValue: String) { self.stringValue = stringValue }
+                var intValue: Int? { nil }
+                init?(intValue: Int) { nil }
+            }
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                func put<T: Encodable>(_ value: T, _ key: String) throws { try c.encode(value, forKey: Key(stringValue: key)) }
+                for (k, v) in entries.sorted(by: { $0.key < $1.key }) { try put(v, k) }
             }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(Doc(figures: figures.compactMap(\.metrics).sorted { $0.file < $1.file },
-                                          regressions: regressions, mixtures: mixtures, case_studies: cases, deep: MetricsEntries.deep(results),
-                                          learning_curves: curves, claims: claims(results),
-                                          language: language, explorables: explorables(results)))
+        var data = try encoder.encode(Document(entries: entries))
         data.append(0x0A)
         return data
-    }
-
-    /// Every interactive figure of every page, in page order.
-    static func explorables(_ results: ArtifactStore) -> [ExplorableEntry] {
-        results.all(PageArtifact.self).flatMap(\.value.explorables)
     }
 
     /// Every checked claim of the build's pages, in file and line order; claims of one file and

@@ -49,7 +49,7 @@ enum StudyRegistry {
     }
 
     /// metrics.json's entries, from every study.
-    static func metrics(_ studies: [any Study.Type], _ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ studies: [any Study.Type], _ artifacts: ArtifactStore) -> [String: any Encodable] {
         studies.reduce(into: [:]) { all, study in all.merge(study.metrics(artifacts)) { a, _ in a } }
     }
 }

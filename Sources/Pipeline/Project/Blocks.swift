@@ -62,7 +62,7 @@ enum PagesStudy: Study {
 
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {}
 
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         let pages = artifacts.all(PageArtifact.self).map(\.value)
         return ["claims": SiteBuilder.claims(artifacts), "explorables": pages.flatMap(\.explorables),
                 "figures": artifacts.all(FigureArtifact.self).compactMap(\.value.metrics).sorted { $0.file < $1.file }]

@@ -16,13 +16,13 @@ protocol Study {
     /// Adds the jobs that make what the pages asked of it (`Demand`), and nothing more.
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws
     /// Its entries in metrics.json (top-level key → value), from the build's artifacts.
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable]
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable]
 }
 
 extension Study {
     static var section: String? { nil }
     static var templates: [String: Set<String>] { [:] }
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] { [:] }
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] { [:] }
 }
 
 /// One `@name ARGUMENTS` line of a page: its usage (shown in errors and `lenses check`), and how

@@ -39,7 +39,7 @@ enum CaseStudyStudy: Study {
         }
     }
 
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["case_studies": artifacts.all(CaseStudyArtifact.self).map(\.value)]
     }
 }

@@ -67,7 +67,7 @@ enum DeepStudy: Study {
         }
     }
 
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["deep": MetricsEntries.deep(artifacts)]
     }
 }

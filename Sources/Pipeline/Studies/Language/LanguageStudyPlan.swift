@@ -66,7 +66,7 @@ enum LanguageStudyPlan: Study {
         })
     }
 
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         guard let l = artifacts.all(LanguageArtifact.self).first?.value else { return [:] }
         return ["language": LanguageStudy.metrics(l)]
     }

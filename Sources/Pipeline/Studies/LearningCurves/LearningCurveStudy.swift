@@ -91,7 +91,7 @@ enum LearningCurveStudy: Study {
         }
     }
 
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["learning_curves": artifacts.all(LearningCurveArtifact.self).map { LearningCurves.metrics($0.value) }]
     }
 }

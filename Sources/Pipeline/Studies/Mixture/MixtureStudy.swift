@@ -54,7 +54,7 @@ enum MixtureStudy: Study {
         }
     }
 
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["mixtures": artifacts.all(MixtureArtifact.self).map { MetricsEntries.mixture($0.value) }]
     }
 }

@@ -49,7 +49,7 @@ enum RegressionStudy: Study {
         }
     }
 
-    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable & Sendable] {
+    static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["regressions": artifacts.all(RegressionArtifact.self).map { MetricsEntries.regression($0.value) }]
     }
 }
