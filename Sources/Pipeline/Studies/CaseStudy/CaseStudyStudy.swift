@@ -19,7 +19,7 @@ enum CaseStudyStudy: Study {
             let s = try c.entry(args, in: c.spec.caseStudies, name: \.name,
                                 usage: "@case-study takes the name of a study under case_studies: in lenses.yml")
             return [TemplateBlock(template: "casestudy", study: JobID.caseStudy(s.name), requests: [CaseStudyRequest(name: s.name)]) { a, _ in
-                PageRenderer.caseStudyContext(a)
+                CaseStudyStudy.caseStudyContext(a)
             }]
         },
     ]
@@ -41,5 +41,57 @@ enum CaseStudyStudy: Study {
 
     static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["case_studies": artifacts.all(CaseStudyArtifact.self).map(\.value)]
+    }
+}
+
+extension JobID where Output == CaseStudyArtifact {
+    static func caseStudy(_ name: String) -> Self { Self(.train, "study", "case", name) }
+}
+
+extension CaseStudyArtifact: Artifact {
+    public var modelsTrained: Int { 2 }                  // logistic regression and naive Bayes
+}
+
+/// The case-study template's data.
+extension CaseStudyStudy {
+    static func caseStudyContext(_ c: CaseStudyArtifact) -> [String: Any] {
+        let neg = c.classNames[1 - c.positiveIndex], pos = c.classNames[c.positiveIndex]
+        func f(_ v: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", v) }
+        func raw(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
+        // Per unit, weights are not comparable across features whose spreads differ: the odds
+        // factor per standard deviation of the training data (the SD from the class means,
+        // spreads and priors: Var = Σ_k π_k (σ_k² + (μ_k − μ̄)²)) is.
+        func totalSD(_ ft: CaseStudyArtifact.Feature) -> Double {
+            let mean = zip(c.priors, ft.means).map { $0 * $1 }.reduce(0, +)
+            return zip(c.priors, zip(ft.means, ft.sds)).map { p, ms in p * (ms.1 * ms.1 + (ms.0 - mean) * (ms.0 - mean)) }
+                .reduce(0, +).squareRoot()
+        }
+        let strongest = c.features.max { abs($0.weight * totalSD($0)) < abs($1.weight * totalSD($1)) }!
+        let scale = c.spec.transform == .log1p ? "log(1 + x)" : "x"
+        func scores(_ name: String, _ s: CaseStudyArtifact.Scores) -> [String: Any] {
+            ["model": name, "accuracy": f(s.accuracy), "log_loss": f(s.logLoss),
+             "tn": s.confusion[0][0], "fp": s.confusion[0][1], "fn": s.confusion[1][0], "tp": s.confusion[1][1]]
+        }
+        return [
+            "title": c.spec.title, "positive": pos, "negative": neg, "scale": scale,
+            "n_train": c.nTrain, "n_test": c.nTest,
+            "prior_negative": f(c.priors[0]), "prior_positive": f(c.priors[1]),
+            "features": c.features.map { ft in
+                ["name": ft.name, "weight": f(ft.weight), "odds": f(ft.oddsFactor, 2), "sd": f(totalSD(ft), 2),
+                 "odds_sd": f(exp(ft.weight * totalSD(ft)), 2),
+                 "mean_negative": f(ft.means[0]), "mean_positive": f(ft.means[1]),
+                 "sd_negative": f(ft.sds[0]), "sd_positive": f(ft.sds[1]),
+                 "typical_negative": raw(ft.typical[0]), "typical_positive": raw(ft.typical[1])]
+            },
+            "strongest": strongest.name, "strongest_odds": f(exp(strongest.weight * totalSD(strongest)), 2),
+            "intercept": f(c.intercept),
+            "scores": [scores("Logistic regression", c.logistic), scores("Gaussian naive Bayes", c.naiveBayes)],
+            "columns": c.spec.features,
+            "feature_count": c.features.count,
+            "samples": c.samples.map { ["values": $0.map(raw)] },
+            "real": c.realExamples.map { ["values": $0.map(raw)] },
+            "sample_count": c.samples.count,
+            "converged": c.converged,
+        ]
     }
 }

@@ -71,3 +71,19 @@ enum DeepStudy: Study {
         ["deep": MetricsEntries.deep(artifacts)]
     }
 }
+
+extension JobID where Output == DeepPart {
+    /// One part of the deep study (`DeepJobs.models` and `judging`).
+    static func deep(_ part: String) -> Self { Self(.train, "study", "deep", part) }
+}
+
+extension JobID where Output == FigureArtifact {
+    static func deepFigure(_ name: String) -> Self { Self(.render, "render", "deep", name) }
+}
+
+extension DeepPart: Artifact {
+    public var modelsTrained: Int {
+        if case .ring = self { return 2 }                // two GAN runs
+        return 1                                         // one network, or the judging part's linear judge
+    }
+}

@@ -120,7 +120,7 @@ enum GalleryStudy: Study {
         var reads: [AnyJobID] { [fit.id.erased] }
         func html(_ page: PageBuilder, _ artifacts: ArtifactStore) throws -> String {
             let f = artifacts[fit.id]
-            return try page.templates.render("bayes", PageRenderer.bayesContext(f, label: page.context.label(fit, f))) + "\n"
+            return try page.templates.render("bayes", GalleryStudy.bayesContext(f, label: page.context.label(fit, f))) + "\n"
         }
     }
 
@@ -130,7 +130,7 @@ enum GalleryStudy: Study {
         var requests: [any Request] { fits }
         var reads: [AnyJobID] { fits.map(\.id.erased) }
         func html(_ page: PageBuilder, _ artifacts: ArtifactStore) throws -> String {
-            try page.templates.render("scoreboard", PageRenderer.scoreboardContext(fits.map { artifacts[$0.id] }, page.context.datasetTitles,
+            try page.templates.render("scoreboard", GalleryStudy.scoreboardContext(fits.map { artifacts[$0.id] }, page.context.datasetTitles,
                                                                                   labels: fits.map { page.context.label($0, artifacts[$0.id]) })) + "\n"
         }
     }
@@ -207,5 +207,82 @@ enum GalleryStudy: Study {
                                   figures: figures, pages: pagesShowing, pair: ref.pair, probeCells: probeCells)
             })
         }
+    }
+}
+
+extension JobID where Output == DataArtifact {
+    /// A gallery dataset with its split and grid.
+    static func data(_ dataset: String) -> Self { Self(.data, "data", dataset) }
+}
+
+extension JobID where Output == FitArtifact {
+    /// One model instance trained on one gallery dataset.
+    static func fit(_ dataset: String, _ model: String) -> Self { Self(.train, "train", dataset, model) }
+}
+
+extension DataArtifact: Artifact {}
+
+extension FitArtifact: Artifact {
+    public var modelsTrained: Int { 1 }
+    public static var releasedAfterUse: Bool { true }
+    public func forPagesOnly() -> FitArtifact? { withoutGrids }
+}
+
+/// The scoreboard's and Bayes' table's data.
+extension GalleryStudy {
+    /// Best discriminative against best generative model per dataset, with sentences
+    /// generated from the comparison (so no claim can outrun the numbers).
+    static func scoreboardContext(_ fits: [FitArtifact], _ titles: [String: String], labels: [String]? = nil) -> [String: Any] {
+        let labels = labels ?? fits.map(\.displayName)
+        var rows = [[String: Any]]()
+        var discriminativeWins = [String](), generativeWins = [String](), ties = [String]()
+        var datasets = [String]()
+        for f in fits where !datasets.contains(f.dataset) { datasets.append(f.dataset) }
+        for ds in datasets {
+            let here = fits.indices.filter { fits[$0].dataset == ds }
+            func best(_ lens: ModelCatalogue.Lens) -> Int? {
+                here.filter { fits[$0].lens == lens }.max { fits[$0].testAccuracy < fits[$1].testAccuracy }
+            }
+            guard let di = best(.discriminative), let gi = best(.generative) else { continue }
+            let d = fits[di], g = fits[gi]
+            let title = titles[ds] ?? ds
+            // Within one test row counts as a tie.
+            let oneRow = 1.0 / Double(max(d.nTest, 1))
+            let diff = d.testAccuracy - g.testAccuracy
+            let winner: String
+            if abs(diff) <= oneRow + 1e-12 { winner = "tie (within one test row)"; ties.append(title) }
+            else if diff > 0 { winner = "discriminative"; discriminativeWins.append(title) }
+            else { winner = "generative"; generativeWins.append(title) }
+            rows.append(["dataset": title, "d_model": labels[di], "d_acc": Stages.format(d.testAccuracy, 3),
+                         "g_model": labels[gi], "g_acc": Stages.format(g.testAccuracy, 3), "winner": winner,
+                         "n_train": d.nTrain])
+        }
+        func list(_ xs: [String]) -> String { xs.isEmpty ? "none" : xs.joined(separator: ", ") }
+        return ["rows": rows, "d_count": discriminativeWins.count, "g_count": generativeWins.count, "tie_count": ties.count,
+                "d_list": list(discriminativeWins), "g_list": list(generativeWins), "tie_list": list(ties),
+                "total": rows.count]
+    }
+
+    /// Bayes' rule at the probe points, computed here in linear space from the
+    /// model's class densities and priors, beside the model's own P(y|x).
+    static func bayesContext(_ f: FitArtifact, label: String? = nil) -> [String: Any] {
+        guard let g = f.generative else { return [:] }
+        let K = g.logPriors.count
+        var worst = 0.0
+        let rows: [[String: Any]] = g.probes.map { p in
+            let joint = (0..<K).map { exp(p.classLogDensity[$0] + g.logPriors[$0]) }
+            let total = joint.reduce(0, +)
+            let flipped = joint.map { $0 / total }
+            for k in 0..<K { worst = max(worst, abs(flipped[k] - p.proba[k])) }
+            return [
+                "x": p.x.map { String(format: "%.2f", $0) }.joined(separator: ", "),
+                "joint": joint.map { String(format: "%.4g", $0) }.joined(separator: " · "),
+                "sum": String(format: "%.4g", total),
+                "flipped": flipped.map { String(format: "%.4f", $0) }.joined(separator: " · "),
+                "model": p.proba.map { String(format: "%.4f", $0) }.joined(separator: " · "),
+            ]
+        }
+        return ["model": label ?? f.displayName, "rows": rows, "worst": String(format: "%.1e", worst),
+                "priors": g.logPriors.map { String(format: "%.3f", exp($0)) }.joined(separator: " · ")]
     }
 }

@@ -71,3 +71,16 @@ enum LanguageStudyPlan: Study {
         return ["language": LanguageStudy.metrics(l)]
     }
 }
+
+extension JobID where Output == LanguageArtifact {
+    static var language: Self { Self(.train, "study", "language") }
+}
+
+extension JobID where Output == FigureArtifact {
+    static var languageFigure: Self { Self(.render, "render", "language") }
+}
+
+extension LanguageArtifact: Artifact {
+    // Per size and draw, both classifiers; the judge; one French model per order for the choice.
+    public var modelsTrained: Int { sizes.count * settings.draws * 2 + 1 + orders.count }
+}

@@ -95,3 +95,24 @@ enum LearningCurveStudy: Study {
         ["learning_curves": artifacts.all(LearningCurveArtifact.self).map { LearningCurves.metrics($0.value) }]
     }
 }
+
+extension JobID where Output == LearningCurveArtifact {
+    static func curves(_ name: String) -> Self { Self(.train, "study", "curves", name) }
+    /// One range of the study's splits.
+    func part(_ index: Int) -> JobID<LearningCurveMeasurements> { child("part", "\(index)") }
+}
+
+extension JobID where Output == FigureArtifact {
+    /// The Gaussian learning curves of one dataset, or (`discrete`) those of the count models.
+    static func curvesFigure(_ name: String, discrete: Bool = false) -> Self {
+        Self(.render, ["render", "curves", name] + (discrete ? ["discrete"] : []))
+    }
+}
+
+extension LearningCurveArtifact: Artifact {}             // its parts trained the models
+
+/// One part of a learning-curve study: the raw numbers of a range of splits.
+extension LearningCurveMeasurements: Artifact {
+    public var modelsTrained: Int { learners.count * sizes.count * splits }
+    public static var releasedAfterUse: Bool { true }
+}

@@ -17,7 +17,7 @@ enum MixtureStudy: Study {
             let m = try c.entry(args, in: c.spec.mixtures, name: \.name, usage: "@mixture takes the name of a study under mixtures: in lenses.yml")
             let request = MixtureRequest(name: m.name, steps: false), study = JobID.mixture(m.name)
             return [FiguresBlock([.mixtureFigure(m.name, "criteria")], requests: [request], alsoReads: [study.erased]),
-                    TemplateBlock(template: "mixture", study: study) { a, _ in PageRenderer.mixtureContext(a) },
+                    TemplateBlock(template: "mixture", study: study) { a, _ in MixtureStudy.mixtureContext(a) },
                     FiguresBlock([.mixtureFigure(m.name, "density")])]
         },
         Directive(name: "em-steps", usage: "@em-steps NAME") { args, c in
@@ -56,5 +56,33 @@ enum MixtureStudy: Study {
 
     static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["mixtures": artifacts.all(MixtureArtifact.self).map { MetricsEntries.mixture($0.value) }]
+    }
+}
+
+extension JobID where Output == MixtureArtifact {
+    static func mixture(_ name: String) -> Self { Self(.train, "study", "mixture", name) }
+}
+
+extension JobID where Output == FigureArtifact {
+    /// `criteria`, `density` or `em` (the EM-steps scrubber).
+    static func mixtureFigure(_ name: String, _ figure: String) -> Self { Self(.render, "render", "mixture", name, figure) }
+}
+
+extension MixtureArtifact: Artifact {
+    public var modelsTrained: Int { criteria.count }     // one mixture per k (best of its restarts)
+}
+
+/// The mixture table's data.
+extension MixtureStudy {
+    static func mixtureContext(_ m: MixtureArtifact) -> [String: Any] {
+        let bestAIC = m.criteria.min { $0.aic < $1.aic }!.k
+        return [
+            "title": m.spec.title, "chosen": m.chosenK, "aic_choice": bestAIC, "agree": bestAIC == m.chosenK,
+            "rows": m.criteria.map { c in
+                ["k": c.k, "bic": String(format: "%.1f", c.bic), "aic": String(format: "%.1f", c.aic),
+                 "ll": String(format: "%.4f", c.meanLogLikelihood), "iterations": c.iterations,
+                 "converged": c.converged ? "yes" : "no", "chosen": c.k == m.chosenK]
+            },
+        ]
     }
 }

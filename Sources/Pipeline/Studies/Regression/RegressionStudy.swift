@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A regression study (`regressions:` in lenses.yml) shown on a page, with (`figure`) or without its figure.
 struct RegressionRequest: Request { let name: String; let figure: Bool }
@@ -21,7 +22,7 @@ enum RegressionStudy: Study {
                                 usage: "@regression takes the name of a study under regressions: in lenses.yml")
             let study = JobID.regression(r.name)
             return [FiguresBlock([.regressionFigure(r.name)], requests: [RegressionRequest(name: r.name, figure: true)], alsoReads: [study.erased]),
-                    TemplateBlock(template: "regression", study: study) { a, _ in PageRenderer.regressionContext(a) }]
+                    TemplateBlock(template: "regression", study: study) { a, _ in RegressionStudy.regressionContext(a) }]
         },
     ]
 
@@ -51,5 +52,35 @@ enum RegressionStudy: Study {
 
     static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] {
         ["regressions": artifacts.all(RegressionArtifact.self).map { MetricsEntries.regression($0.value) }]
+    }
+}
+
+extension JobID where Output == RegressionArtifact {
+    static func regression(_ name: String) -> Self { Self(.train, "study", "regression", name) }
+}
+
+extension JobID where Output == FigureArtifact {
+    static func regressionFigure(_ name: String) -> Self { Self(.render, "render", "regression", name) }
+}
+
+extension RegressionArtifact: Artifact {
+    public var modelsTrained: Int { 3 }                  // OLS, ridge, the joint Gaussian
+}
+
+/// The regression table's data.
+extension RegressionStudy {
+    static func regressionContext(_ r: RegressionArtifact) -> [String: Any] {
+        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        return [
+            "title": r.spec.title, "target": r.spec.target,
+            "rows": r.coefficients.map { c in
+                ["term": c.term, "ols": f(c.ols), "se": c.olsStandardError.map { "± " + f($0) } ?? "", "ridge": f(c.ridge),
+                 "joint": f(c.joint), "gap": String(format: "%.1e", abs(c.ols - c.joint))]
+            },
+            "ridge_alpha": SettingValue.format(r.spec.ridgeAlpha),
+            "rmse_ols": f(r.rmse["ols"]!), "rmse_ridge": f(r.rmse["ridge"]!), "rmse_joint": f(r.rmse["joint_gaussian"]!),
+            "sigma": r.residualStandardError.map(f) ?? "n/a", "conditional_sd": f(r.conditionalStandardDeviation),
+            "gap": String(format: "%.1e", r.largestGap), "n_train": r.nTrain, "n_test": r.nTest,
+        ]
     }
 }

@@ -6,12 +6,6 @@ import Plotting
 
 // What each study's job makes, as an `Artifact` (Engine): how many models it trained, and for
 // the largest ones how a build may let their bytes go early.
-extension DataArtifact: Artifact {}
-extension FitArtifact: Artifact {
-    public var modelsTrained: Int { 1 }
-    public static var releasedAfterUse: Bool { true }
-    public func forPagesOnly() -> FitArtifact? { withoutGrids }
-}
 extension FigureArtifact: Artifact {
     public var siteFiles: [String: Data] { allFiles }
     public static var streamsFiles: Bool { true }
@@ -19,31 +13,6 @@ extension FigureArtifact: Artifact {
 }
 extension PageArtifact: Artifact {
     public var siteFiles: [String: Data] { files.merging([path: html]) { _, page in page } }
-}
-extension RegressionArtifact: Artifact {
-    public var modelsTrained: Int { 3 }                  // OLS, ridge, the joint Gaussian
-}
-extension MixtureArtifact: Artifact {
-    public var modelsTrained: Int { criteria.count }     // one mixture per k (best of its restarts)
-}
-extension CaseStudyArtifact: Artifact {
-    public var modelsTrained: Int { 2 }                  // logistic regression and naive Bayes
-}
-extension DeepPart: Artifact {
-    public var modelsTrained: Int {
-        if case .ring = self { return 2 }                // two GAN runs
-        return 1                                         // one network, or the judging part's linear judge
-    }
-}
-extension LearningCurveArtifact: Artifact {}             // its parts trained the models
-/// One part of a learning-curve study: the raw numbers of a range of splits.
-extension LearningCurveMeasurements: Artifact {
-    public var modelsTrained: Int { learners.count * sizes.count * splits }
-    public static var releasedAfterUse: Bool { true }
-}
-extension LanguageArtifact: Artifact {
-    // Per size and draw, both classifiers; the judge; one French model per order for the choice.
-    public var modelsTrained: Int { sizes.count * settings.draws * 2 + 1 + orders.count }
 }
 
 /// A dataset with its train/test split and the plotting window shared by every model.
