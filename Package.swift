@@ -93,9 +93,11 @@ let package = Package(
 )
 
 if fuzzing {
+    // libFuzzer's entry points, shared by the harnesses.
+    package.targets.append(.target(name: "FuzzDriver", swiftSettings: instrumented))
     for harness in ["fuzz-csv", "fuzz-config", "fuzz-page"] {
         package.targets.append(.executableTarget(
-            name: harness, dependencies: ["Datasets", "Site", "Pipeline"],
+            name: harness, dependencies: ["FuzzDriver", "Datasets", "Site", "Pipeline"],
             swiftSettings: instrumented + [.unsafeFlags(["-parse-as-library"])],
             linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]))
         package.products.append(.executable(name: harness, targets: [harness]))

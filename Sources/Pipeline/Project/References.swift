@@ -139,51 +139,27 @@ enum References {
         return ReferenceExpression(terms: terms, operators: ops, text: words.joined(separator: " "))
     }
 
-    /// The job(s) behind a path, checked against lenses.yml.
-    static func path(_ text: String, fail: (String) -> ContentError, spec: ProjectSpec) throws -> ReferencePath {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        func need(_ n: Int, _ usage: String) throws {
-            guard parts.count >= n, !parts.contains(where: \.isEmpty) else { throw fail("'\(text)': write \(usage)") }
+    /// The job(s) behind a path, checked against lenses.yml by the study whose namespace starts it.
+    static func path(_ text: String, fail: (String) -> ContentError, spec: ProjectSpec,
+                     studies: [any Study.Type] = StudyRegistry.all) throws -> ReferencePath {
+        try withoutActuallyEscaping(fail) { fail in
+            try path(QuotedPath(parts: text.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
+                                text: text, spec: spec, fail: fail), studies: studies)
         }
-        func rest(_ from: Int) -> String { parts[from...].joined(separator: ".") }
-        switch parts[0] {
-        case "fit":
-            try need(4, "fit.DATASET.MODEL.(accuracy|error|log_loss|n_train|n_test)")
-            guard spec.dataset(parts[1]) != nil else {
-                throw fail("'\(text)': unknown dataset '\(parts[1])'; known: \(spec.datasets.map(\.name).joined(separator: ", "))")
-            }
-            guard spec.model(parts[2]) != nil else {
-                throw fail("'\(text)': unknown model '\(parts[2])'; known: \(spec.models.map(\.name).joined(separator: ", "))")
-            }
-            let fit = ModelFit(dataset: parts[1], model: parts[2])
-            return ReferencePath(source: .fit(fit), jobs: [fit.id.erased], key: rest(3), text: text)
-        case "regression", "mixture", "case_study", "learning_curves":
-            try need(3, "\(parts[0]).NAME.KEY")
-            let known: [String], job: AnyJobID
-            switch parts[0] {
-            case "regression": known = spec.regressions.map(\.name); job = JobID.regression(parts[1]).erased
-            case "mixture": known = spec.mixtures.map(\.name); job = JobID.mixture(parts[1]).erased
-            case "case_study": known = spec.caseStudies.map(\.name); job = JobID.caseStudy(parts[1]).erased
-            default: known = spec.learningCurves.datasets.map(\.name); job = JobID.curves(parts[1]).erased
-            }
-            guard known.contains(parts[1]) else { throw fail("'\(text)': no \(parts[0]) study named '\(parts[1])' in lenses.yml; known: \(known.joined(separator: ", "))") }
-            return ReferencePath(source: .study(section: parts[0], name: parts[1]), jobs: [job], key: rest(2), text: text)
-        case "deep":
-            try need(3, "deep.MODEL.(training|evaluation).KEY")
-            guard spec.deep != nil else { throw fail("'\(text)': lenses.yml has no deep: section") }
-            return ReferencePath(source: .study(section: "deep", name: nil), jobs: (DeepJobs.models + ["judging"]).map { JobID.deep($0).erased },
-                                 key: rest(1), text: text)
-        case "language":
-            try need(2, "language.KEY")
-            guard spec.language != nil else { throw fail("'\(text)': lenses.yml has no language: section") }
-            return ReferencePath(source: .study(section: "language", name: nil), jobs: [JobID.language.erased], key: rest(1), text: text)
-        case "config":
-            try need(2, "config.(seed|test_fraction|train_fraction)")
-            guard config(spec)[parts[1]] != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }
-            return ReferencePath(source: .config, jobs: [], key: parts[1], text: text)
-        default:
-            throw fail("'\(text)': a path starts with fit, regression, mixture, case_study, learning_curves, deep, language or config")
+    }
+
+    static func path(_ path: QuotedPath, studies: [any Study.Type]) throws -> ReferencePath {
+        let (text, spec, fail) = (path.text, path.spec, path.fail)
+        let quotes = studies.compactMap { $0.quotes }
+        if path.parts[0] == "config" {
+            try path.need(2, "config.(seed|test_fraction|train_fraction)")
+            guard config(spec)[path.parts[1]] != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }
+            return ReferencePath(source: .config, jobs: [], key: path.parts[1], text: text)
         }
+        guard let q = quotes.first(where: { $0.namespace == path.parts[0] }) else {
+            throw fail("'\(text)': a path starts with \(quotes.map(\.namespace).joined(separator: ", ")) or config")
+        }
+        return try q.path(path)
     }
 
     /// The settings of lenses.yml a page may quote.
@@ -195,20 +171,13 @@ enum References {
 
     /// The values one job's artifact offers, flattened from its metrics.json entry.
     static func values(of path: ReferencePath, artifacts: ArtifactStore) -> [String: MetricValue] {
-        let jobs = path.jobs
-        if case .study(section: "deep", _) = path.source { return flatten(MetricsEntries.deep(artifacts)) }
-        guard let id = jobs.first, let artifact = artifacts[erased: id] else { return [:] }
-        switch artifact {
-        case let f as FitArtifact:
-            return ["accuracy": .number(f.testAccuracy), "error": .number(1 - f.testAccuracy), "log_loss": .number(f.testLogLoss),
-                    "n_train": .number(Double(f.nTrain)), "n_test": .number(Double(f.nTest))]
-        case let r as RegressionArtifact: return flatten(MetricsEntries.regression(r))
-        case let m as MixtureArtifact: return flatten(MetricsEntries.mixture(m))
-        case let c as CaseStudyArtifact: return flatten(c)
-        case let l as LearningCurveArtifact: return flatten(LearningCurves.metrics(l))
-        case let l as LanguageArtifact: return flatten(LanguageStudy.metrics(l))
-        default: return [:]
+        let namespace: String
+        switch path.source {
+        case .fit: namespace = "fit"
+        case .study(let section, _): namespace = section
+        case .config: return [:]
         }
+        return StudyRegistry.all.lazy.compactMap { $0.quotes }.first { $0.namespace == namespace }?.values(path, artifacts) ?? [:]
     }
 
     enum MetricValue: Sendable, Equatable { case number(Double), text(String) }

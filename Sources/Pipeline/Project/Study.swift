@@ -17,12 +17,57 @@ protocol Study {
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws
     /// Its entries in metrics.json (top-level key → value), from the build's artifacts.
     static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable]
+    /// What prose may quote of it (`{{value NAMESPACE.…}}`), if anything.
+    static var quotes: Quotes? { get }
 }
 
 extension Study {
     static var section: String? { nil }
     static var templates: [String: Set<String>] { [:] }
     static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] { [:] }
+    static var quotes: Quotes? { nil }
+}
+
+/// The values a study offers `{{value}}` and `{{check}}`: paths `NAMESPACE.…`, each tied to the jobs
+/// whose artifacts hold it, and those values flattened from its metrics.json entry.
+struct Quotes: Sendable {
+    let namespace: String
+    /// The path's jobs and key, checked against lenses.yml.
+    let path: @Sendable (QuotedPath) throws -> ReferencePath
+    /// Every value the path's artifacts offer, by dotted key.
+    let values: @Sendable (ReferencePath, ArtifactStore) -> [String: References.MetricValue]
+
+    /// The values of one artifact type, from its job (the path's first).
+    static func of<T: Artifact, E: Encodable>(_ type: T.Type, _ entry: @escaping @Sendable (T) -> E) -> @Sendable (ReferencePath, ArtifactStore) -> [String: References.MetricValue] {
+        { path, artifacts in
+            guard let id = path.jobs.first, let a = artifacts[erased: id] as? T else { return [:] }
+            return References.flatten(entry(a))
+        }
+    }
+}
+
+/// A `{{value}}` path being checked: its dotted parts, and errors that name the page and line.
+struct QuotedPath {
+    let parts: [String]
+    let text: String
+    let spec: ProjectSpec
+    let fail: (String) -> ContentError
+
+    /// At least `n` parts, none empty; else "write USAGE".
+    func need(_ n: Int, _ usage: String) throws {
+        guard parts.count >= n, !parts.contains(where: \.isEmpty) else { throw fail("'\(text)': write \(usage)") }
+    }
+    /// The parts from `from` on, joined again: the key below the job's entry.
+    func rest(_ from: Int) -> String { parts[from...].joined(separator: ".") }
+
+    /// `NAMESPACE.NAME.KEY`, NAME one of `known` (the names of a lenses.yml list), read from `job(NAME)`.
+    func named(_ known: [String], _ job: (String) -> AnyJobID) throws -> ReferencePath {
+        try need(3, "\(parts[0]).NAME.KEY")
+        guard known.contains(parts[1]) else {
+            throw fail("'\(text)': no \(parts[0]) study named '\(parts[1])' in lenses.yml; known: \(known.joined(separator: ", "))")
+        }
+        return ReferencePath(source: .study(section: parts[0], name: parts[1]), jobs: [job(parts[1])], key: rest(2), text: text)
+    }
 }
 
 /// One `@name ARGUMENTS` line of a page: its usage (shown in errors and `lenses check`), and how

@@ -24,6 +24,10 @@ enum CaseStudyStudy: Study {
         },
     ]
 
+    static let quotes: Quotes? = Quotes(namespace: "case_study", path: { p in
+        try p.named(p.spec.caseStudies.map(\.name)) { JobID.caseStudy($0).erased }
+    }, values: Quotes.of(CaseStudyArtifact.self) { $0 })
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed
         let names = Set(demand.all(CaseStudyRequest.self).map(\.name)

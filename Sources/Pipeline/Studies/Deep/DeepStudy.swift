@@ -42,6 +42,14 @@ enum DeepStudy: Study {
         }
     }
 
+    /// `deep.MODEL.(training|evaluation).KEY`: read from every part (the entries need them all).
+    static let quotes: Quotes? = Quotes(namespace: "deep", path: { p in
+        try p.need(3, "deep.MODEL.(training|evaluation).KEY")
+        guard p.spec.deep != nil else { throw p.fail("'\(p.text)': lenses.yml has no deep: section") }
+        return ReferencePath(source: .study(section: "deep", name: nil), jobs: (DeepJobs.models + ["judging"]).map { JobID.deep($0).erased },
+                             key: p.rest(1), text: p.text)
+    }, values: { _, artifacts in References.flatten(MetricsEntries.deep(artifacts)) })
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let referenced = demand.all(StudyReference.self).contains { $0.section == "deep" }
         guard let deep = context.spec.deep, !demand.all(DeepRequest.self).isEmpty || referenced else { return }

@@ -135,6 +135,23 @@ enum GalleryStudy: Study {
         }
     }
 
+    /// `fit.DATASET.MODEL.KEY`: a model instance's test scores on a gallery dataset.
+    static let quotes: Quotes? = Quotes(namespace: "fit", path: { p in
+        try p.need(4, "fit.DATASET.MODEL.(accuracy|error|log_loss|n_train|n_test)")
+        guard p.spec.dataset(p.parts[1]) != nil else {
+            throw p.fail("'\(p.text)': unknown dataset '\(p.parts[1])'; known: \(p.spec.datasets.map(\.name).joined(separator: ", "))")
+        }
+        guard p.spec.model(p.parts[2]) != nil else {
+            throw p.fail("'\(p.text)': unknown model '\(p.parts[2])'; known: \(p.spec.models.map(\.name).joined(separator: ", "))")
+        }
+        let fit = ModelFit(dataset: p.parts[1], model: p.parts[2])
+        return ReferencePath(source: .fit(fit), jobs: [fit.id.erased], key: p.rest(3), text: p.text)
+    }, values: { path, artifacts in
+        guard let id = path.jobs.first, let f = artifacts[erased: id] as? FitArtifact else { return [:] }
+        return ["accuracy": .number(f.testAccuracy), "error": .number(1 - f.testAccuracy), "log_loss": .number(f.testLogLoss),
+                "n_train": .number(Double(f.nTrain)), "n_test": .number(Double(f.nTest))]
+    })
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let refs = demand.all(Planner.FigureRef.self)

@@ -45,6 +45,12 @@ enum LanguageStudyPlan: Study {
         }
     }
 
+    static let quotes: Quotes? = Quotes(namespace: "language", path: { p in
+        try p.need(2, "language.KEY")
+        guard p.spec.language != nil else { throw p.fail("'\(p.text)': lenses.yml has no language: section") }
+        return ReferencePath(source: .study(section: "language", name: nil), jobs: [JobID.language.erased], key: p.rest(1), text: p.text)
+    }, values: Quotes.of(LanguageArtifact.self, LanguageStudy.metrics))
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let requests = demand.all(LanguageRequest.self)
         let referenced = demand.all(StudyReference.self).contains { $0.section == "language" }

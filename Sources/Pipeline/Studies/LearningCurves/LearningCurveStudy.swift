@@ -50,6 +50,10 @@ enum LearningCurveStudy: Study {
         }
     }
 
+    static let quotes: Quotes? = Quotes(namespace: "learning_curves", path: { p in
+        try p.named(p.spec.learningCurves.datasets.map(\.name)) { JobID.curves($0).erased }
+    }, values: Quotes.of(LearningCurveArtifact.self, LearningCurves.metrics))
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let requests = demand.all(CurvesRequest.self)

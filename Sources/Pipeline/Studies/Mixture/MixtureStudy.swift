@@ -27,6 +27,10 @@ enum MixtureStudy: Study {
         },
     ]
 
+    static let quotes: Quotes? = Quotes(namespace: "mixture", path: { p in
+        try p.named(p.spec.mixtures.map(\.name)) { JobID.mixture($0).erased }
+    }, values: Quotes.of(MixtureArtifact.self, MetricsEntries.mixture))
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let requests = demand.all(MixtureRequest.self)

@@ -26,6 +26,10 @@ enum RegressionStudy: Study {
         },
     ]
 
+    static let quotes: Quotes? = Quotes(namespace: "regression", path: { p in
+        try p.named(p.spec.regressions.map(\.name)) { JobID.regression($0).erased }
+    }, values: Quotes.of(RegressionArtifact.self, MetricsEntries.regression))
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let shown = Set(demand.all(RegressionRequest.self).filter(\.figure).map(\.name))
