@@ -29,9 +29,8 @@ public struct DigitsData: Sendable {
     /// `digit`), scales pixels to [0, 1] and splits it with `Splitter.stratified`.
     public static func load(bytes: Data, file: String = "data/digits.csv", seed: UInt64,
                             testFraction: Double = 0.3) throws -> DigitsData {
-        let table = try CSVReader.parse(bytes, file: file)
         let features = (0..<64).map { "px_\($0 / 8)_\($0 % 8)" }
-        let ds = try DatasetLoader.load(table: table, name: "digits", title: "Digits", label: "digit", features: features)
+        let ds = try DatasetLoader.load(csv: bytes, file: file, name: "digits", title: "Digits", label: "digit", features: .named(features))
         guard ds.classNames == classNames else {
             throw PipelineError("\(file): the label column 'digit' must hold the digits 0…9, found \(ds.classNames.joined(separator: ", "))")
         }

@@ -356,21 +356,8 @@ public enum LearningCurves {
     }
 
     public static func loadDataset(_ spec: LearningCurveSpec, bytes: Data) throws -> Dataset {
-        let table = try CSVReader.parse(bytes, file: spec.file)
-        let labelIndex = try table.columnIndex(spec.label, role: "label")
-        for e in spec.exclude { _ = try table.columnIndex(e, role: "excluded") }
-        let features = table.header.indices.filter { j in
-            guard j != labelIndex, !spec.exclude.contains(table.header[j]) else { return false }
-            let values = table.records.map { $0[j].trimmingCharacters(in: .whitespaces) }.filter { !DatasetLoader.missingMarkers.contains($0) }
-            return !values.isEmpty && values.allSatisfy { Double($0) != nil }
-        }.map { table.header[$0] }
-        guard !features.isEmpty else {
-            throw PipelineError("learning curves '\(spec.name)': \(spec.file) has no numeric column besides the label '\(spec.label)'")
-        }
-        let d = try DatasetLoader.load(table: table, name: spec.name, title: spec.title, label: spec.label,
-                                       features: features, transform: spec.transform)
-        guard d.classCount >= 2 else { throw PipelineError("learning curves '\(spec.name)': the label has one class") }
-        return d
+        try DatasetLoader.load(csv: bytes, file: spec.file, name: spec.name, title: spec.title, label: spec.label,
+                               features: .allNumeric(excluding: spec.exclude), transform: spec.transform)
     }
 
     // MARK: learners
@@ -605,14 +592,8 @@ public enum LearningCurves {
 
     /// (x − mean) / SD with the training rows' mean and population SD; SD 0 → 1 (as scikit-learn's StandardScaler).
     static func standardize(_ train: Matrix, _ test: Matrix) -> (Matrix, Matrix) {
-        let mean = train.columnMeans()
-        let sd = train.columnVariances().map { $0 > 0 ? $0.squareRoot() : 1 }
-        func apply(_ x: Matrix) -> Matrix {
-            var out = x
-            for i in 0..<x.rows { for j in 0..<x.cols { out.data[i * x.cols + j] = (x.data[i * x.cols + j] - mean[j]) / sd[j] } }
-            return out
-        }
-        return (apply(train), apply(test))
+        let s = Standardizer(fitting: train)
+        return (s.apply(train), s.apply(test))
     }
 
     static func divide(_ x: Matrix, _ divisor: Double) -> Matrix {

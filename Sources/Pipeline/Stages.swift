@@ -21,9 +21,8 @@ enum Stages {
             default: throw PipelineError("dataset '\(spec.name)': unknown synthetic kind '\(kind)'")
             }
         case .csv(let file, let label, let features, let transform):
-            let table = try CSVReader.parse(bytes ?? Data(), file: file)
-            dataset = try DatasetLoader.load(table: table, name: spec.name, title: spec.title, label: label,
-                                             features: features, transform: transform)
+            dataset = try DatasetLoader.load(csv: bytes ?? Data(), file: file, name: spec.name, title: spec.title, label: label,
+                                             features: features.map { .named($0) } ?? .firstNumeric(2), transform: transform)
         }
         let named = Dataset(name: spec.name, title: spec.title, featureNames: dataset.featureNames,
                             classNames: dataset.classNames, x: dataset.x, y: dataset.y,
@@ -36,12 +35,7 @@ enum Stages {
     /// The plotting window: the data's range on each axis plus 8 % on every side.
     static func plotGrid(_ x: Matrix, size: Int) -> Grid {
         let lo = x.columnMin(), hi = x.columnMax()
-        func padded(_ j: Int) -> (Double, Double) {
-            var span = hi[j] - lo[j]
-            if !(span > 0) { span = 1 }
-            return (lo[j] - 0.08 * span, hi[j] + 0.08 * span)
-        }
-        let (x0, x1) = padded(0), (y0, y1) = padded(1)
+        let (x0, x1) = Statistics.paddedRange(min: lo[0], max: hi[0]), (y0, y1) = Statistics.paddedRange(min: lo[1], max: hi[1])
         return Grid(nx: size, ny: size, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
     }
 
@@ -76,11 +70,6 @@ enum Stages {
             convergence: convergence, gridProba: gridProba.data, generative: generative)
     }
 
-    /// The highest-density region holding mass m of p(x|y=k) is {x : log p(x|y=k) ≥ t},
-    /// with t the (1 − m)-quantile of log p(X|y=k) for X ~ p(x|y=k) (Hyndman 1996,
-    /// "Computing and graphing highest density regions"); estimated from seeded draws.
-    static let regionMasses = [0.5, 0.8, 0.95]
-
     static func generativeView(_ g: any GenerativeClassifier, data: DataArtifact, gridX: Matrix,
                                seed: UInt64, figures: FigureSettings) -> GenerativeView {
         let K = g.classCount
@@ -90,7 +79,7 @@ enum Stages {
             var rng = SeededRandom(seed: seed, stream: "regions/\(data.spec.name)/\(type(of: g).kind)/\(k)")
             let draws = g.sample(figures.contourDraws, ofClass: k, using: &rng)
             let logp = g.classLogDensity(draws).column(k)
-            regions.append(regionMasses.map { Region(mass: $0, threshold: Special.quantile(logp, 1 - $0)) })
+            regions.append(Studies.quantileRegions(logp))   // p(x|y=k)'s regions, from seeded draws
         }
         var rng = SeededRandom(seed: seed, stream: "samples/\(data.spec.name)/\(type(of: g).kind)")
         let (sx, sy) = g.sample(figures.samples, using: &rng)

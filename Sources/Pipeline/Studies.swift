@@ -69,29 +69,16 @@ public struct MixtureArtifact: Sendable, Codable {
 }
 
 enum Studies {
-    static let masses = [0.5, 0.8, 0.95]
-
-    static func readColumns(_ bytes: Data, file: String, columns: [String]) throws -> (Matrix, Int) {
-        let table = try CSVReader.parse(bytes, file: file)
-        let (x, _, dropped) = try DatasetLoader.loadColumns(table: table, columns: columns)
-        return (x, dropped)
-    }
-
-    static func paddedRange(_ v: [Double]) -> (Double, Double) {
-        let lo = v.min() ?? 0, hi = v.max() ?? 1
-        let span = hi > lo ? hi - lo : 1
-        return (lo - 0.08 * span, hi + 0.08 * span)
-    }
-
+    /// The highest-density regions (`Statistics.regionThresholds`) from log p at draws from p.
     static func quantileRegions(_ logp: [Double]) -> [Region] {
-        masses.map { Region(mass: $0, threshold: Special.quantile(logp, 1 - $0)) }
+        Statistics.regionThresholds(logp).map { Region(mass: $0.mass, threshold: $0.threshold) }
     }
 
     // MARK: regression
 
     static func regression(_ spec: RegressionSpec, bytes: Data, seed: UInt64, testFraction: Double,
                            figures: FigureSettings) throws -> RegressionArtifact {
-        let (all, dropped) = try readColumns(bytes, file: spec.file, columns: spec.inputs + [spec.target])
+        let (all, _, dropped) = try DatasetLoader.loadColumns(csv: bytes, file: spec.file, columns: spec.inputs + [spec.target])
         let d = spec.inputs.count
         let n = all.rows
         guard n >= d + 4 else { throw PipelineError("regression '\(spec.name)': \(n) rows are too few for \(d) inputs") }
@@ -124,7 +111,7 @@ enum Studies {
         let grid: Grid, values: [Double], regions: [Region], samples: [PlotPoint], curves: [Curve]
         let train: [PlotPoint], test: [PlotPoint]
         if d == 1 {
-            let (x0, x1) = paddedRange(x.column(0)), (y0, y1) = paddedRange(y)
+            let (x0, x1) = Statistics.paddedRange(x.column(0)), (y0, y1) = Statistics.paddedRange(y)
             grid = Grid(nx: size, ny: size, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
             let pts = grid.points
             let gx = Matrix(rows: size * size, cols: 1, data: stride(from: 0, to: pts.count, by: 2).map { pts[$0] })
@@ -144,7 +131,7 @@ enum Studies {
             train = trainIdx.map { PlotPoint(x: x[$0, 0], y: y[$0], label: -1) }
             test = testIdx.map { PlotPoint(x: x[$0, 0], y: y[$0], label: -1) }
         } else {
-            let (x0, x1) = paddedRange(x.column(0)), (y0, y1) = paddedRange(x.column(1))
+            let (x0, x1) = Statistics.paddedRange(x.column(0)), (y0, y1) = Statistics.paddedRange(x.column(1))
             grid = Grid(nx: size, ny: size, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
             values = ols.predict(Matrix(rows: size * size, cols: 2, data: grid.points))
             regions = []
@@ -213,7 +200,7 @@ enum Studies {
     // MARK: mixtures
 
     static func mixture(_ spec: MixtureSpec, bytes: Data, seed: UInt64, figures: FigureSettings) throws -> MixtureArtifact {
-        let (x, dropped) = try readColumns(bytes, file: spec.file, columns: spec.features)
+        let (x, _, dropped) = try DatasetLoader.loadColumns(csv: bytes, file: spec.file, columns: spec.features)
         var criteria = [MixtureCriterion](), fitted = [Int: GaussianMixture](), steps = [Int: [GaussianMixture.Step]]()
         for k in spec.components {
             guard k <= x.rows else { throw PipelineError("mixture '\(spec.name)': k = \(k) is more than the \(x.rows) rows") }
@@ -227,7 +214,7 @@ enum Studies {
         }
         let best = criteria.min { $0.bic < $1.bic || ($0.bic == $1.bic && $0.k < $1.k) }!
         let chosen = fitted[best.k]!
-        let (x0, x1) = paddedRange(x.column(0)), (y0, y1) = paddedRange(x.column(1))
+        let (x0, x1) = Statistics.paddedRange(x.column(0)), (y0, y1) = Statistics.paddedRange(x.column(1))
         let grid = Grid(nx: figures.grid, ny: figures.grid, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
         let logp = chosen.logDensity(Matrix(rows: grid.nx * grid.ny, cols: 2, data: grid.points))
         var r = SeededRandom(seed: seed, stream: "mixture-regions/\(spec.name)")

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Models
 import Numerics
@@ -21,7 +22,7 @@ struct ExploreTrainingLatentTests {
 
     @Test("Recording EM steps changes nothing: same parameters and trace as fit(_:), one step per M-step plus the start")
     func recordingReadsOnly() throws {
-        let (x, _) = try Studies.readColumns(Self.faithful, file: "data/faithful.csv", columns: ["eruptions", "waiting"])
+        let (x, _, _) = try DatasetLoader.loadColumns(csv: Self.faithful, file: "data/faithful.csv", columns: ["eruptions", "waiting"])
         var plain = GaussianMixture(components: 2, covarianceType: .full, restarts: 3, seed: 7)
         try plain.fit(x)
         var recorded = GaussianMixture(components: 2, covarianceType: .full, restarts: 3, seed: 7)
