@@ -369,7 +369,7 @@ public enum LearningCurves {
                 set["standardized"] = .flag(spec.standardizeForLogistic)
                 if !spec.standardizeForLogistic && spec.logisticDivisor != 1 { set["divided_by"] = .number(spec.logisticDivisor) }
             }
-            return LearnerInfo(id: id, name: "Logistic regression, C = \(SettingValue.format(c))\(on)", kind: .logistic,
+            return LearnerInfo(id: id, name: "Logistic regression, C = \(NumberFormat.shortest(c))\(on)", kind: .logistic,
                                representation: rep, lens: .discriminative, c: c, settings: set)
         }
         var out = [

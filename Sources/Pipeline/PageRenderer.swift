@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Numerics
 import Plotting
 import Site
 
@@ -104,7 +105,7 @@ enum PageRenderer {
                 let rows: [[String: Any]] = fits.map { id in
                     let f = artifacts[id]!.fit
                     return ["model": ctx.label(id, f), "lens": f.lens.rawValue,
-                            "accuracy": Stages.format(f.testAccuracy, 3), "log_loss": Stages.format(f.testLogLoss, 3),
+                            "accuracy": NumberFormat.fixedOrNA(f.testAccuracy, 3), "log_loss": NumberFormat.fixedOrNA(f.testLogLoss, 3),
                             "n_train": "\(f.nTrain)", "n_test": "\(f.nTest)"]
                 }
                 body += try templates.render("table", ["dataset": ctx.datasetTitles[dataset] ?? dataset, "rows": rows]) + "\n"
@@ -118,7 +119,7 @@ enum PageRenderer {
                 body += try templates.render("judging", [
                     "header": table.header, "rows": table.rows.map { ["cells": $0] },
                     "caveats": DeepStudies.measureCaveats.keys.sorted().map { ["measure": $0, "misses": DeepStudies.measureCaveats[$0]!] },
-                    "accuracy": Stages.format(j.classifierAccuracy, 3), "linear_accuracy": Stages.format(j.linearJudgeAccuracy, 3),
+                    "accuracy": NumberFormat.fixedOrNA(j.classifierAccuracy, 3), "linear_accuracy": NumberFormat.fixedOrNA(j.linearJudgeAccuracy, 3),
                 ]) + "\n"
             case .scoreboard(let fits):
                 body += try templates.render("scoreboard", scoreboardContext(fits.map { artifacts[$0]!.fit }, ctx.datasetTitles,
@@ -245,24 +246,24 @@ enum PageRenderer {
     }
 
     static func regressionContext(_ r: RegressionArtifact) -> [String: Any] {
-        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        func f(_ v: Double) -> String { NumberFormat.fixed(v, 4) }
         return [
             "title": r.spec.title, "target": r.spec.target,
             "rows": r.coefficients.map { c in
                 ["term": c.term, "ols": f(c.ols), "se": c.olsStandardError.map { "± " + f($0) } ?? "", "ridge": f(c.ridge),
-                 "joint": f(c.joint), "gap": String(format: "%.1e", abs(c.ols - c.joint))]
+                 "joint": f(c.joint), "gap": NumberFormat.scientific(abs(c.ols - c.joint))]
             },
-            "ridge_alpha": SettingValue.format(r.spec.ridgeAlpha),
+            "ridge_alpha": NumberFormat.shortest(r.spec.ridgeAlpha),
             "rmse_ols": f(r.rmse["ols"]!), "rmse_ridge": f(r.rmse["ridge"]!), "rmse_joint": f(r.rmse["joint_gaussian"]!),
             "sigma": r.residualStandardError.map(f) ?? "n/a", "conditional_sd": f(r.conditionalStandardDeviation),
-            "gap": String(format: "%.1e", r.largestGap), "n_train": r.nTrain, "n_test": r.nTest,
+            "gap": NumberFormat.scientific(r.largestGap), "n_train": r.nTrain, "n_test": r.nTest,
         ]
     }
 
     static func caseStudyContext(_ c: CaseStudyArtifact) -> [String: Any] {
         let neg = c.classNames[1 - c.positiveIndex], pos = c.classNames[c.positiveIndex]
-        func f(_ v: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", v) }
-        func raw(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
+        func f(_ v: Double, _ d: Int = 3) -> String { NumberFormat.fixed(v, d) }
+        func raw(_ v: Double) -> String { NumberFormat.fixed(v, v >= 100 ? 0 : 2) }
         // Per unit, weights are not comparable across features whose spreads differ: the odds
         // factor per standard deviation of the training data (the SD from the class means,
         // spreads and priors: Var = Σ_k π_k (σ_k² + (μ_k − μ̄)²)) is.
@@ -323,8 +324,8 @@ enum PageRenderer {
             if abs(diff) <= oneRow + 1e-12 { winner = "tie (within one test row)"; ties.append(title) }
             else if diff > 0 { winner = "discriminative"; discriminativeWins.append(title) }
             else { winner = "generative"; generativeWins.append(title) }
-            rows.append(["dataset": title, "d_model": labels[di], "d_acc": Stages.format(d.testAccuracy, 3),
-                         "g_model": labels[gi], "g_acc": Stages.format(g.testAccuracy, 3), "winner": winner,
+            rows.append(["dataset": title, "d_model": labels[di], "d_acc": NumberFormat.fixedOrNA(d.testAccuracy, 3),
+                         "g_model": labels[gi], "g_acc": NumberFormat.fixedOrNA(g.testAccuracy, 3), "winner": winner,
                          "n_train": d.nTrain])
         }
         func list(_ xs: [String]) -> String { xs.isEmpty ? "none" : xs.joined(separator: ", ") }
@@ -338,8 +339,8 @@ enum PageRenderer {
         return [
             "title": m.spec.title, "chosen": m.chosenK, "aic_choice": bestAIC, "agree": bestAIC == m.chosenK,
             "rows": m.criteria.map { c in
-                ["k": c.k, "bic": String(format: "%.1f", c.bic), "aic": String(format: "%.1f", c.aic),
-                 "ll": String(format: "%.4f", c.meanLogLikelihood), "iterations": c.iterations,
+                ["k": c.k, "bic": NumberFormat.fixed(c.bic, 1), "aic": NumberFormat.fixed(c.aic, 1),
+                 "ll": NumberFormat.fixed(c.meanLogLikelihood, 4), "iterations": c.iterations,
                  "converged": c.converged ? "yes" : "no", "chosen": c.k == m.chosenK]
             },
         ]
@@ -357,14 +358,14 @@ enum PageRenderer {
             let flipped = joint.map { $0 / total }
             for k in 0..<K { worst = max(worst, abs(flipped[k] - p.proba[k])) }
             return [
-                "x": p.x.map { String(format: "%.2f", $0) }.joined(separator: ", "),
-                "joint": joint.map { String(format: "%.4g", $0) }.joined(separator: " · "),
-                "sum": String(format: "%.4g", total),
-                "flipped": flipped.map { String(format: "%.4f", $0) }.joined(separator: " · "),
-                "model": p.proba.map { String(format: "%.4f", $0) }.joined(separator: " · "),
+                "x": p.x.map { NumberFormat.fixed($0, 2) }.joined(separator: ", "),
+                "joint": joint.map { NumberFormat.significant($0, 4) }.joined(separator: " · "),
+                "sum": NumberFormat.significant(total, 4),
+                "flipped": flipped.map { NumberFormat.fixed($0, 4) }.joined(separator: " · "),
+                "model": p.proba.map { NumberFormat.fixed($0, 4) }.joined(separator: " · "),
             ]
         }
-        return ["model": label ?? f.displayName, "rows": rows, "worst": String(format: "%.1e", worst),
-                "priors": g.logPriors.map { String(format: "%.3f", exp($0)) }.joined(separator: " · ")]
+        return ["model": label ?? f.displayName, "rows": rows, "worst": NumberFormat.scientific(worst),
+                "priors": g.logPriors.map { NumberFormat.fixed(exp($0), 3) }.joined(separator: " · ")]
     }
 }

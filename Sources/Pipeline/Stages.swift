@@ -144,7 +144,7 @@ enum Stages {
         if pair { (figures.width, figures.height) = (figures.pairWidth, figures.pairHeight) }
         let ds = data.dataset
         let points = { (d: Dataset) in (0..<d.count).map { PlotPoint(x: d.x[$0, 0], y: d.x[$0, 1], label: d.y[$0]) } }
-        let acc = format(fit.testAccuracy, 2), loss = format(fit.testLogLoss, 3)
+        let acc = NumberFormat.fixedOrNA(fit.testAccuracy, 2), loss = NumberFormat.fixedOrNA(fit.testLogLoss, 3)
         let g = data.grid
         var fig = ScatterFigure(
             title: view == .map ? "\(label): P(y|x)" : "\(label): p(x|y) and samples",
@@ -190,7 +190,7 @@ enum Stages {
             let top = (0..<ds.classCount).map { j in gen.classLogDensity[j].map { exp($0 + gen.logPriors[j]) }.max() ?? 0 }.max() ?? 1
             let name = ds.classNames[k]
             fig.title = "p(x | y = \(name)) · p(y = \(name))"
-            fig.subtitle = "\(label) on \(ds.title) · prior p(y = \(name)) = \(format(exp(gen.logPriors[k]), 3))"
+            fig.subtitle = "\(label) on \(ds.title) · prior p(y = \(name)) = \(NumberFormat.fixedOrNA(exp(gen.logPriors[k]), 3))"
             fig.scalar = ScalarLayer(grid: g, values: values, label: "density", maximum: top)
             fig.train = fig.train.filter { $0.label == k }
             fig.test = []
@@ -205,16 +205,16 @@ enum Stages {
             .init(name: "Settings", value: fit.settingsText.isEmpty ? "defaults" : fit.settingsText),
             .init(name: "Train / test", value: "\(fit.nTrain) / \(fit.nTest) rows, stratified split"),
             .init(name: "Seed", value: "\(fit.seed)"),
-            .init(name: "Test accuracy", value: format(fit.testAccuracy, 3)),
-            .init(name: "Test log loss", value: format(fit.testLogLoss, 3)),
+            .init(name: "Test accuracy", value: NumberFormat.fixedOrNA(fit.testAccuracy, 3)),
+            .init(name: "Test log loss", value: NumberFormat.fixedOrNA(fit.testLogLoss, 3)),
         ]
         if !model.isPlain {
             provenance.insert(.init(name: "Name in lenses.yml", value: "\(model.name): {kind: \(model.kind)\(model.settings.isEmpty ? "" : ", " + model.settings.keys.sorted().map { "\($0): \(model.settings[$0]!)" }.joined(separator: ", "))}"), at: 3)
         }
         if let c = fit.convergence {
             provenance.append(.init(name: "Optimiser", value: c.converged
-                ? "converged in \(c.iterations) L-BFGS iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"
-                : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"))
+                ? "converged in \(c.iterations) L-BFGS iterations (‖∇‖∞ = \(NumberFormat.scientific(c.gradientNorm)))"
+                : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(NumberFormat.scientific(c.gradientNorm)))"))
         }
         if ds.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(ds.droppedRows) with missing values")) }
         let path = figurePath(dataset: data.spec.name, model: model.name, view: view, pair: pair)
@@ -233,10 +233,6 @@ enum Stages {
                                                                width: figures.width, height: figures.height)
         }
         return artifact
-    }
-
-    static func format(_ v: Double, _ decimals: Int) -> String {
-        v.isFinite ? String(format: "%.\(decimals)f", v) : "n/a"
     }
 }
 

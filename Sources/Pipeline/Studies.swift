@@ -126,7 +126,7 @@ enum Studies {
             let lineX = (0...100).map { x0 + (x1 - x0) * Double($0) / 100 }
             let lx = Matrix(rows: lineX.count, cols: 1, data: lineX)
             curves = [Curve(label: "OLS line", x: lineX, y: ols.predict(lx)),
-                      Curve(label: "ridge line (α = \(SettingValue.format(spec.ridgeAlpha)))", x: lineX, y: ridge.predict(lx)),
+                      Curve(label: "ridge line (α = \(NumberFormat.shortest(spec.ridgeAlpha)))", x: lineX, y: ridge.predict(lx)),
                       Curve(label: "E[y|x], joint Gaussian", x: lineX, y: joint.predict(lx))]
             train = trainIdx.map { PlotPoint(x: x[$0, 0], y: y[$0], label: -1) }
             test = testIdx.map { PlotPoint(x: x[$0, 0], y: y[$0], label: -1) }
@@ -151,7 +151,7 @@ enum Studies {
     static func renderRegression(_ r: RegressionArtifact, figures: FigureSettings) throws -> FigureArtifact {
         let s = r.spec
         let g = r.grid
-        let fmt = { (v: Double) in Stages.format(v, 3) }
+        let fmt = { (v: Double) in NumberFormat.fixedOrNA(v, 3) }
         var fig: ScatterFigure
         let alt: String, caption: String
         if s.inputs.count == 1 {
@@ -167,7 +167,7 @@ enum Studies {
                 CurveLayer(label: c.label, points: Array(zip(c.x, c.y)), color: colors[i % 3],
                            width: i == 2 ? 2.0 : 2.6, dash: i == 2 ? [7, 5] : [])
             }
-            alt = "\(s.title): the OLS line, the ridge line and the joint Gaussian's E[y|x] over the data; the joint Gaussian's 50, 80 and 95 % contours of p(x, y) and \(r.samples.count) pairs it generated. OLS and E[y|x] coincide (largest gap \(String(format: "%.1e", r.largestGap)))."
+            alt = "\(s.title): the OLS line, the ridge line and the joint Gaussian's E[y|x] over the data; the joint Gaussian's 50, 80 and 95 % contours of p(x, y) and \(r.samples.count) pairs it generated. OLS and E[y|x] coincide (largest gap \(NumberFormat.scientific(r.largestGap)))."
             caption = "The discriminative fit (OLS, blue) only models y given x. The generative fit models the pairs (x, y) as one Gaussian: its contours enclose 50, 80 and 95 % of p(x, y), and the crosses are new pairs it invented. Its E[y|x] (dashed) lands exactly on the OLS line."
         } else {
             fig = ScatterFigure(title: "E[\(s.target) | \(s.inputs[0]), \(s.inputs[1])]: a plane",
@@ -187,9 +187,9 @@ enum Studies {
         var provenance: [ProvenanceItem] = [
             .init(name: "Data", value: "\(s.file): \(s.inputs.joined(separator: ", ")) → \(s.target)"),
             .init(name: "Train / test", value: "\(r.nTrain) / \(r.nTest) rows, seeded random split"),
-            .init(name: "Models", value: "OLS (QR via LAPACK dgels), ridge α = \(SettingValue.format(s.ridgeAlpha)), joint Gaussian (MLE)"),
+            .init(name: "Models", value: "OLS (QR via LAPACK dgels), ridge α = \(NumberFormat.shortest(s.ridgeAlpha)), joint Gaussian (MLE)"),
             .init(name: "Test RMSE", value: "OLS \(fmt(r.rmse["ols"]!)) · ridge \(fmt(r.rmse["ridge"]!)) · joint \(fmt(r.rmse["joint_gaussian"]!))"),
-            .init(name: "OLS vs E[y|x]", value: "largest gap on the test rows \(String(format: "%.1e", r.largestGap))"),
+            .init(name: "OLS vs E[y|x]", value: "largest gap on the test rows \(NumberFormat.scientific(r.largestGap))"),
         ]
         if r.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(r.droppedRows) with missing values")) }
         return FigureArtifact(path: "figures/regression--\(s.name).png", rendered: png, width: figures.width, height: figures.height,
@@ -345,8 +345,8 @@ enum Studies {
     /// The readout of step `t` of `count − 1` M-steps.
     static func emReadout(_ step: GaussianMixture.Step, t: Int, last: Int) -> [String: String] {
         ["step": t == 0 ? "step 0 of \(last): the start, from k-means" : "step \(t) of \(last): after \(t) M-step\(t == 1 ? "" : "s")",
-         "loglik": "mean log-likelihood \(Stages.format(step.meanLogLikelihood, 4)) per observation",
-         "weights": "weights π = " + step.weights.map { Stages.format($0, 3) }.joined(separator: ", ")]
+         "loglik": "mean log-likelihood \(NumberFormat.fixedOrNA(step.meanLogLikelihood, 4)) per observation",
+         "weights": "weights π = " + step.weights.map { NumberFormat.fixedOrNA($0, 3) }.joined(separator: ", ")]
     }
 
     /// The chosen mixture's EM run, step by step: the still shows the fit after the last step; the
@@ -358,7 +358,7 @@ enum Studies {
         func figure(_ step: GaussianMixture.Step?) -> ScatterFigure {
             let subtitle = step == nil
                 ? "\(m.spec.title) · ellipses: 2σ of each component · dots coloured by responsibility"
-                : "\(m.spec.title) · ellipses: 2σ of each component · after the last of \(last) M-steps, mean log-likelihood \(Stages.format(lastStep.meanLogLikelihood, 4))"
+                : "\(m.spec.title) · ellipses: 2σ of each component · after the last of \(last) M-steps, mean log-likelihood \(NumberFormat.fixedOrNA(lastStep.meanLogLikelihood, 4))"
             var fig = ScatterFigure(title: "EM fitting the \(m.chosenK)-component mixture, step by step",
                                     subtitle: subtitle,
                                     xLabel: m.spec.features[0], yLabel: m.spec.features[1], classNames: [],
@@ -429,8 +429,8 @@ enum Studies {
         var out = FigureArtifact(
             path: base, rendered: try still.render(formats: figures.formats), width: figures.width, height: figures.height, title: still.title,
             alt: "\(m.spec.title) with the 2σ ellipses of the \(m.chosenK)-component Gaussian mixture after the last of \(last) EM steps",
-            caption: "EM alternates two steps: weigh each observation by how much each component explains it, then refit each component to its weighted observations. Scrub through the \(shown.count) steps shown (of \(last + 1)) or press play: the ellipses move from the k-means start to the fit, and the mean log-likelihood \(never ? "never falls" : "rises overall (it may dip by the little the covariance floor reg_covar allows)") from \(Stages.format(m.emSteps[0].meanLogLikelihood, 4)) to \(Stages.format(lastStep.meanLogLikelihood, 4)).",
-            provenance: provenance(m) + [.init(name: "EM run", value: "the kept start of the k = \(m.chosenK) fit: \(last) M-steps, mean log-likelihood \(Stages.format(m.emSteps[0].meanLogLikelihood, 4)) → \(Stages.format(lastStep.meanLogLikelihood, 4))")],
+            caption: "EM alternates two steps: weigh each observation by how much each component explains it, then refit each component to its weighted observations. Scrub through the \(shown.count) steps shown (of \(last + 1)) or press play: the ellipses move from the k-means start to the fit, and the mean log-likelihood \(never ? "never falls" : "rises overall (it may dip by the little the covariance floor reg_covar allows)") from \(NumberFormat.fixedOrNA(m.emSteps[0].meanLogLikelihood, 4)) to \(NumberFormat.fixedOrNA(lastStep.meanLogLikelihood, 4)).",
+            provenance: provenance(m) + [.init(name: "EM run", value: "the kept start of the k = \(m.chosenK) fit: \(last) M-steps, mean log-likelihood \(NumberFormat.fixedOrNA(m.emSteps[0].meanLogLikelihood, 4)) → \(NumberFormat.fixedOrNA(lastStep.meanLogLikelihood, 4))")],
             metrics: nil, numbers: "\"mixtures\", the entry named \(m.spec.name)")
         out.explorable = try Explorable(kind: .training, id: id, payload: payload, count: shown.count, frames: frames, samples: samples)
         return out
