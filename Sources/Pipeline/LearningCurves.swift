@@ -84,23 +84,8 @@ public struct LearningCurveSettings: Sendable, Equatable, Codable {
     public var varSmoothing = 1e-9
     /// Laplace smoothing of Bernoulli and multinomial NB.
     public var alpha = 1.0
+    /// The defaults; lenses.yml's `learning_curves:` settings are read and checked by `ConfigLoader.learningCurves`.
     public init() {}
-
-    /// Refuses settings the experiment cannot run with, saying what to change.
-    public func validate() throws {
-        func check(_ ok: Bool, _ message: String) throws { if !ok { throw PipelineError("learning curves: \(message)") } }
-        try check(splits >= 2, "splits must be at least 2 (an interval needs two values), got \(splits)")
-        try check(sizes >= 1, "sizes must be at least 1, got \(sizes)")
-        try check(testFraction > 0 && testFraction < 1, "test_fraction must be in (0, 1), got \(testFraction)")
-        try check(minPerClass >= 1, "min_per_class must be at least 1, got \(minPerClass)")
-        try check(level > 0 && level < 1, "level must be in (0, 1), got \(level)")
-        try check(significance > 0 && significance < 1, "significance must be in (0, 1), got \(significance)")
-        try check(strongC > 0 && strongC.isFinite && weakC > 0 && weakC.isFinite, "both C must be positive and finite")
-        try check(maxIterations >= 1, "max_iter must be at least 1, got \(maxIterations)")
-        try check(tolerance > 0 && tolerance.isFinite, "tol must be positive, got \(tolerance)")
-        try check(varSmoothing >= 0 && varSmoothing.isFinite, "var_smoothing must be ≥ 0, got \(varSmoothing)")
-        try check(alpha > 0 && alpha.isFinite, "alpha must be positive, got \(alpha)")
-    }
 }
 
 /// A learner of the study: a model on one representation of the data.
@@ -264,7 +249,6 @@ public struct LearningCurvePlan: Sendable, Equatable {
     public var poolSize: Int { pools.first.map { $0.reduce(0) { $0 + $1.count } } ?? 0 }
 
     public init(name: String, labels: [Int], classCount: Int, settings: LearningCurveSettings, seed: UInt64) throws {
-        try settings.validate()
         self.name = name
         self.seed = seed
         self.classCount = classCount

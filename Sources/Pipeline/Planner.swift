@@ -177,7 +177,6 @@ enum Planner {
             let parts = fitID.split(separator: "/").map(String.init)
             let (ds, name) = (parts[1], parts[2])
             let model = spec.model(name)!
-            _ = try ModelCatalogue.make(kind: model.kind, settings: model.settings)  // settings checked before any work
             let inputs = ["model": model.kind, "settings": canonical(model.settings), "seed": "\(seed)",
                           "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
             let dataID = "data/\(ds)"
@@ -286,7 +285,6 @@ enum Planner {
         }
 
         let curveNames = unique(pages.flatMap(\.curves) + referenced("learning_curves")).sorted()
-        if !curveNames.isEmpty { try spec.learningCurves.settings.validate() }
         let shownCurveFigures = Set(pages.flatMap(\.curveFigureIDs))
         for name in curveNames {
             let c = spec.learningCurves.dataset(name)!
@@ -325,7 +323,6 @@ enum Planner {
         }
 
         if pages.contains(where: { $0.language || $0.referencedStudies["language"] != nil }), let settings = spec.language {
-            try settings.validate()
             let bytes = try csvBytes(settings.file, "the language study")
             _ = try LanguageStudy.words(settings, bytes: bytes)   // bad rows are reported before any work
             let inputs = ["settings": String(decoding: try encoder.encode(settings), as: UTF8.self),
