@@ -47,8 +47,20 @@ public enum FeatureTransform: String, Sendable, Codable {
     case log1p
 }
 
-/// Turns a CSV table into a `Dataset`: picks the label and feature columns,
-/// parses numbers, drops rows with missing values, and numbers the classes.
+/// Which columns of a CSV are a dataset's features.
+public enum FeatureColumns: Sendable, Equatable {
+    /// These columns, in this order.
+    case named([String])
+    /// The first `count` columns (besides the label) whose every present value is a number.
+    case firstNumeric(Int)
+    /// Every numeric column besides the label and the ones listed.
+    case allNumeric(excluding: [String])
+}
+
+/// The one way CSV text becomes data: `load(csv:…)` for a labelled dataset, `loadColumns(csv:…)`
+/// for numeric columns with no label. Both parse with `CSVReader`, pick the columns by name,
+/// drop (and count) rows with a missing value in a used column, and report every problem as
+/// `FILE:LINE[:COLUMN]: what is wrong and what to do`.
 public enum DatasetLoader {
     /// The most classes a dataset may have: every figure gives each class a colour and a legend line.
     public static let maxClasses = 20
@@ -56,19 +68,45 @@ public enum DatasetLoader {
     /// Values read as missing.
     public static let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "?"]
 
+    /// CSV bytes (`file` names them in errors) as a labelled dataset.
+    public static func load(csv bytes: Data, file: String, name: String, title: String, label: String,
+                            features: FeatureColumns, transform: FeatureTransform = .none) throws -> Dataset {
+        try load(table: CSVReader.parse(bytes, file: file), name: name, title: title, label: label,
+                 features: features, transform: transform)
+    }
+
+    /// CSV bytes as numeric columns with no label (Old Faithful, regression inputs and targets).
+    public static func loadColumns(csv bytes: Data, file: String, columns: [String]) throws -> (x: Matrix, names: [String], droppedRows: Int) {
+        try loadColumns(table: CSVReader.parse(bytes, file: file), columns: columns)
+    }
+
+    /// `features: nil` takes the first two numeric columns.
     public static func load(table: CSVTable, name: String, title: String, label: String,
                             features: [String]?, transform: FeatureTransform = .none) throws -> Dataset {
+        try load(table: table, name: name, title: title, label: label,
+                 features: features.map { .named($0) } ?? .firstNumeric(2), transform: transform)
+    }
+
+    public static func load(table: CSVTable, name: String, title: String, label: String,
+                            features: FeatureColumns, transform: FeatureTransform = .none) throws -> Dataset {
         let labelIndex = try table.columnIndex(label, role: "label")
         let featureIndices: [Int]
-        if let features {
+        switch features {
+        case .named(let features):
             featureIndices = try features.map { try table.columnIndex($0, role: "feature") }
             if let clash = features.first(where: { $0 == label }) {
                 throw CSVError(file: table.file, line: 1, "'\(clash)' is the label column; it cannot also be a feature")
             }
-        } else {
-            featureIndices = firstNumericColumns(table, excluding: labelIndex, count: 2)
-            if featureIndices.count < 2 {
-                throw CSVError(file: table.file, line: 1, "needs two numeric feature columns besides the label '\(label)'")
+        case .firstNumeric(let count):
+            featureIndices = numericColumns(table, excluding: [labelIndex], count: count)
+            if featureIndices.count < count {
+                throw CSVError(file: table.file, line: 1, "needs \(count == 2 ? "two" : "\(count)") numeric feature columns besides the label '\(label)'")
+            }
+        case .allNumeric(let excluded):
+            let excludedIndices = try excluded.map { try table.columnIndex($0, role: "excluded") }
+            featureIndices = numericColumns(table, excluding: Set(excludedIndices + [labelIndex]), count: nil)
+            if featureIndices.isEmpty {
+                throw CSVError(file: table.file, line: 1, "has no numeric column besides the label '\(label)'\(excluded.isEmpty ? "" : " and the excluded ones"); every feature column must hold numbers (NA for missing)")
             }
         }
         var rows = [Double](), labels = [String](), dropped = 0
@@ -155,9 +193,10 @@ public enum DatasetLoader {
         return names.sorted()
     }
 
-    static func firstNumericColumns(_ table: CSVTable, excluding: Int, count: Int) -> [Int] {
+    /// The columns, in header order, whose every present value is a number (at most `count`).
+    static func numericColumns(_ table: CSVTable, excluding: Set<Int>, count: Int?) -> [Int] {
         var out = [Int]()
-        for j in table.header.indices where j != excluding {
+        for j in table.header.indices where !excluding.contains(j) {
             let values = table.records.map { $0[j].trimmingCharacters(in: .whitespaces) }
                 .filter { !missingMarkers.contains($0) }
             if !values.isEmpty && values.allSatisfy({ Double($0) != nil }) { out.append(j) }

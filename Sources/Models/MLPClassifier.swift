@@ -123,13 +123,11 @@ public struct MLPClassifier: Classifier {
         self.classCount = classCount
         let n = x.rows, d = x.cols
 
-        inputMean = x.columnMeans()
         // A (numerically) constant feature keeps scale 1, as StandardScaler does.
-        inputScale = zip(x.columnVariances(), inputMean).map { v, mu in
-            let s = v.squareRoot()
-            return s > 1e-12 * max(1, abs(mu)) ? s : 1
-        }
-        if let j = (0..<d).first(where: { !inputMean[$0].isFinite || !inputScale[$0].isFinite }) {
+        let scaler = Standardizer(fitting: x, tolerance: 1e-12)
+        inputMean = scaler.mean
+        inputScale = scaler.scale
+        if let j = scaler.firstNonFinite {
             throw ModelError(model: name, "feature \(j + 1) is too large to standardise (its variance overflows); rescale it")
         }
         let xs = standardise(x)
@@ -177,12 +175,7 @@ public struct MLPClassifier: Classifier {
 
     /// (x − μ) / σ with the training μ, σ.
     func standardise(_ x: Matrix) -> Matrix {
-        var out = x
-        let d = x.cols
-        out.data.withUnsafeMutableBufferPointer { o in
-            for i in 0..<x.rows { for j in 0..<d { o[i * d + j] = (o[i * d + j] - inputMean[j]) / inputScale[j] } }
-        }
-        return out
+        Standardizer(mean: inputMean, scale: inputScale).apply(x)
     }
 
     public func predictProba(_ x: Matrix) -> Matrix {

@@ -14,7 +14,7 @@ public enum SettingValue: Sendable, Equatable, Codable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .number(let v): return Self.format(v)
+        case .number(let v): return NumberFormat.shortest(v)
         case .integer(let v): return String(v)
         case .text(let v): return v
         case .flag(let v): return v ? "true" : "false"
@@ -37,12 +37,6 @@ public enum SettingValue: Sendable, Equatable, Codable, CustomStringConvertible 
         else if let i = try? c.decode(Int.self) { self = .integer(i) }
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else { self = .text(try c.decode(String.self)) }
-    }
-
-    /// Shortest round-trip text for a double (`1`, `0.25`, `1e-09`).
-    public static func format(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-        return "\(v)"
     }
 }
 

@@ -91,7 +91,7 @@ public struct QuadraticDiscriminantAnalysis: GenerativeClassifier {
                 } else {
                     why = "some features are (nearly) collinear within class \(k)"
                 }
-                let now = regParam > 0 ? " above \(SettingValue.format(regParam))" : " (e.g. 0.01)"
+                let now = regParam > 0 ? " above \(NumberFormat.shortest(regParam))" : " (e.g. 0.01)"
                 throw ModelError(model: name,
                                  "the covariance of class \(k) is singular (\(why)); raise reg_param\(now) or drop the feature")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// A model's settings as given (in the project spec or a test), read with
 /// checks that name the model, the key and what is allowed.
@@ -29,8 +30,8 @@ public struct Settings: Sendable, Equatable {
         default: throw ModelError(model: model, "setting '\(key)' must be a number")
         }
         guard v.isFinite, range.contains(v), !(exclusiveLower && v == range.lowerBound) else {
-            let lower = exclusiveLower ? "> \(SettingValue.format(range.lowerBound))" : "≥ \(SettingValue.format(range.lowerBound))"
-            throw ModelError(model: model, "setting '\(key)' must be \(lower) and ≤ \(SettingValue.format(range.upperBound)), got \(SettingValue.format(v))")
+            let lower = exclusiveLower ? "> \(NumberFormat.shortest(range.lowerBound))" : "≥ \(NumberFormat.shortest(range.lowerBound))"
+            throw ModelError(model: model, "setting '\(key)' must be \(lower) and ≤ \(NumberFormat.shortest(range.upperBound)), got \(NumberFormat.shortest(v))")
         }
         return v
     }

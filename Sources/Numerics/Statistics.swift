@@ -176,3 +176,62 @@ public enum Statistics {
         return PairedTest(count: n, meanDifference: m, standardDeviation: s, statistic: t, degreesOfFreedom: n - 1, pValue: p)
     }
 }
+
+// MARK: scaling, plotting windows and density regions (one of each for the whole tool)
+
+/// Standardisation, x̃ = (x − μ) / σ with the fitting rows' mean and population SD, as
+/// scikit-learn's `StandardScaler`: a feature whose σ is not above `tolerance · max(1, |μ|)`
+/// (constant, or constant up to rounding) keeps scale 1.
+public struct Standardizer: Sendable, Codable, Equatable {
+    public let mean: [Double]
+    public let scale: [Double]
+
+    public init(fitting x: Matrix, tolerance: Double = 0) {
+        let mean = x.columnMeans()
+        self.mean = mean
+        scale = zip(x.columnVariances(), mean).map { v, mu in
+            let s = v.squareRoot()
+            return s > tolerance * max(1, abs(mu)) ? s : 1
+        }
+    }
+
+    public init(mean: [Double], scale: [Double]) {
+        precondition(mean.count == scale.count, "one scale per mean")
+        self.mean = mean; self.scale = scale
+    }
+
+    /// The first feature whose mean or scale is not finite (its values are too large to square).
+    public var firstNonFinite: Int? { mean.indices.first { !mean[$0].isFinite || !scale[$0].isFinite } }
+
+    public func apply(_ x: Matrix) -> Matrix {
+        precondition(x.cols == mean.count, "standardise: expected \(mean.count) features, got \(x.cols)")
+        var out = x
+        let d = x.cols
+        out.data.withUnsafeMutableBufferPointer { o in
+            for i in 0..<x.rows { for j in 0..<d { o[i * d + j] = (o[i * d + j] - mean[j]) / scale[j] } }
+        }
+        return out
+    }
+}
+
+extension Statistics {
+    /// A plotting window: the values' range plus 8 % of it on each side (a span of 1 when all are equal).
+    public static func paddedRange(min lo: Double, max hi: Double) -> (Double, Double) {
+        let span = hi > lo ? hi - lo : 1
+        return (lo - 0.08 * span, hi + 0.08 * span)
+    }
+
+    public static func paddedRange(_ v: [Double]) -> (Double, Double) {
+        paddedRange(min: v.min() ?? 0, max: v.max() ?? 1)
+    }
+
+    /// The masses of the highest-density regions every density figure draws.
+    public static let regionMasses = [0.5, 0.8, 0.95]
+
+    /// The highest-density region holding mass m of a density p is {x : log p(x) ≥ t}, with t the
+    /// (1 − m)-quantile of log p(X) for X ~ p (Hyndman 1996, "Computing and graphing highest
+    /// density regions"): given log p at draws from p, t for each of `regionMasses`.
+    public static func regionThresholds(_ logDensityOfDraws: [Double]) -> [(mass: Double, threshold: Double)] {
+        regionMasses.map { ($0, Special.quantile(logDensityOfDraws, 1 - $0)) }
+    }
+}

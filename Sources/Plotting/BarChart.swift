@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// One series of a grouped bar chart: a value per category.
 public struct BarSeries: Sendable {
@@ -48,7 +49,7 @@ public struct BarChart: Figure {
             let Y = sy(v).rounded() + 0.5
             c.setColor(c.theme.grid); c.line(px, Y, px + pw, Y)
             c.setColor(c.theme.ink)
-            let label = percent ? String(format: "%.0f %%", v * 100) : Ticks.label(v, step: yt.step)
+            let label = percent ? NumberFormat.percent(v, decimals: 0) : Ticks.label(v, step: yt.step)
             c.text(label, x: px - 8, y: Y + 4, size: 11.5, anchor: .end)
         }
         let n = Double(max(categories.count, 1)), m = Double(max(series.count, 1))

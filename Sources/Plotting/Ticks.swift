@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// "Nice" axis ticks (steps of 1, 2 or 5 × 10ᵏ) and their labels.
 public enum Ticks {
@@ -20,14 +21,12 @@ public enum Ticks {
     /// A short label for a single value (colour-bar ends): 3 significant digits.
     public static func compact(_ v: Double) -> String {
         if v == 0 { return "0" }
-        if abs(v) >= 1e4 || abs(v) < 1e-3 { return String(format: "%.2g", v) }
-        return String(format: "%.3g", v)
+        return NumberFormat.significant(v, abs(v) >= 1e4 || abs(v) < 1e-3 ? 2 : 3)
     }
 
     /// Labels with as many decimals as the step needs.
     public static func label(_ v: Double, step: Double) -> String {
         let decimals = max(0, Int(-floor(log10(step) + 1e-9)))
-        let s = String(format: "%.\(decimals)f", v)
-        return s.hasPrefix("-") && Double(s) == 0 ? String(s.dropFirst()) : s
+        return NumberFormat.fixedUnsigned(v, decimals)
     }
 }

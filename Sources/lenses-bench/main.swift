@@ -254,8 +254,7 @@ func models(_ args: Arguments, _ spec: ProjectSpec) throws {
 
 func faithful(_ spec: ProjectSpec) throws -> Matrix {
     let url = spec.root.appendingPathComponent("data/faithful.csv")
-    let table = try CSVReader.parse(try Data(contentsOf: url), file: "data/faithful.csv")
-    return try DatasetLoader.loadColumns(table: table, columns: ["eruptions", "waiting"]).x
+    return try DatasetLoader.loadColumns(csv: try Data(contentsOf: url), file: "data/faithful.csv", columns: ["eruptions", "waiting"]).x
 }
 
 func gmm(_ args: Arguments, _ spec: ProjectSpec) throws {

@@ -145,6 +145,23 @@ struct DatasetLoaderTests {
         #expect(e?.message.contains("no numeric column named 'z'") == true)
     }
 
+    @Test("From bytes: all numeric columns but the label and the excluded ones; errors name file and line")
+    func fromBytes() throws {
+        let csv = Data("y,a,note,b,c\np,1,hello,2,3\nq,NA,x,3,4\nq,4,w,5,6\np,5,ok,6,7\n".utf8)
+        let d = try DatasetLoader.load(csv: csv, file: "d.csv", name: "d", title: "D", label: "y", features: .allNumeric(excluding: ["c"]))
+        #expect(d.featureNames == ["a", "b"] && d.count == 3 && d.droppedRows == 1)
+        let e = #expect(throws: CSVError.self) {
+            try DatasetLoader.load(csv: Data("y,note\np,x\nq,z\n".utf8), file: "w.csv", name: "w", title: "W", label: "y", features: .allNumeric(excluding: []))
+        }
+        #expect(e?.description.hasPrefix("w.csv:1: has no numeric column besides the label 'y'") == true)
+        let missing = #expect(throws: CSVError.self) {
+            try DatasetLoader.load(csv: csv, file: "d.csv", name: "d", title: "D", label: "y", features: .allNumeric(excluding: ["nope"]))
+        }
+        #expect(missing?.message.contains("no excluded column named 'nope'") == true)
+        let (x, _, dropped) = try DatasetLoader.loadColumns(csv: csv, file: "d.csv", columns: ["b", "a"])
+        #expect(x == Matrix([[2, 1], [5, 4], [6, 5]]) && dropped == 1)
+    }
+
     @Test("A label with one class only names the file and what is needed")
     func oneClass() throws {
         let t = try table("a,b,y\n1,2,p\n3,4,p\n")

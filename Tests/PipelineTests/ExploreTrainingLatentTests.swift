@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Models
 import Numerics
@@ -21,7 +22,7 @@ struct ExploreTrainingLatentTests {
 
     @Test("Recording EM steps changes nothing: same parameters and trace as fit(_:), one step per M-step plus the start")
     func recordingReadsOnly() throws {
-        let (x, _) = try Studies.readColumns(Self.faithful, file: "data/faithful.csv", columns: ["eruptions", "waiting"])
+        let (x, _, _) = try DatasetLoader.loadColumns(csv: Self.faithful, file: "data/faithful.csv", columns: ["eruptions", "waiting"])
         var plain = GaussianMixture(components: 2, covarianceType: .full, restarts: 3, seed: 7)
         try plain.fit(x)
         var recorded = GaussianMixture(components: 2, covarianceType: .full, restarts: 3, seed: 7)
@@ -143,7 +144,7 @@ struct ExploreTrainingLatentTests {
         let p = try Self.payload(e, as: DeepStudies.VAEEpochsPayload.self)
         #expect(e.count == 3 && p.frames.count == 3)
         for sample in e.samples { #expect(p.frames[Int(sample.x[0])].readout == sample.readout) }
-        #expect(p.frames[2].readout["test"] == "test ELBO \(Stages.format(v.testELBO[2], 1)) nats per image")
+        #expect(p.frames[2].readout["test"] == "test ELBO \(NumberFormat.fixedOrNA(v.testELBO[2], 1)) nats per image")
         #expect(Data(base64Encoded: p.frames[0].images)!.count == 20 * 64)
         // The plane VAE keeps no epoch snapshots.
         #expect(try DeepStudies.computeVAE(DeepStudyTests.third, settings: s, plane: true, seed: 42).epochSamples.isEmpty)

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Site
 
 /// Numbers in prose from the build, and claims checked against it.
@@ -332,28 +333,17 @@ enum References {
 
     static func format(_ v: Double, _ format: String?) -> String {
         switch format {
-        case "int": return grouped(v.rounded())
-        case "pct": return grouped((v * 100).rounded())
-        case "pct1": return String(format: "%.1f", v * 100)
-        case "e": return String(format: "%.1e", v)
-        case let f? where f.hasPrefix("."): return String(format: "%.\(f.dropFirst())f", v)
-        default: return v == v.rounded() && abs(v) < 1e15 ? grouped(v) : String(format: "%.3f", v)
+        case "int": return NumberFormat.grouped(v.rounded())
+        case "pct": return NumberFormat.grouped((v * 100).rounded())
+        case "pct1": return NumberFormat.fixed(v * 100, 1)
+        case "e": return NumberFormat.scientific(v)
+        case let f? where f.hasPrefix("."): return NumberFormat.fixed(v, Int(f.dropFirst())!)
+        default: return v == v.rounded() && abs(v) < 1e15 ? NumberFormat.grouped(v) : NumberFormat.fixed(v, 3)
         }
     }
 
     /// A number as `metrics.json` would show it, for messages.
-    static func plain(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.6g", v) }
-
-    /// An integer with thousands separated by commas: 4601 → "4,601".
-    static func grouped(_ v: Double) -> String {
-        let digits = String(Int(abs(v)))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (v < 0 ? "-" : "") + out
-    }
+    static func plain(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : NumberFormat.significant(v, 6) }
 
     /// Text from the data as literal Markdown text (no emphasis, links or HTML).
     static func markdownEscaped(_ s: String) -> String {

@@ -44,9 +44,8 @@ public struct CaseStudyArtifact: Sendable, Codable {
 
 enum CaseStudies {
     static func compute(_ spec: CaseStudySpec, bytes: Data, seed: UInt64, testFraction: Double) throws -> CaseStudyArtifact {
-        let table = try CSVReader.parse(bytes, file: spec.file)
-        let data = try DatasetLoader.load(table: table, name: spec.name, title: spec.title, label: spec.label,
-                                          features: spec.features, transform: spec.transform)
+        let data = try DatasetLoader.load(csv: bytes, file: spec.file, name: spec.name, title: spec.title, label: spec.label,
+                                          features: .named(spec.features), transform: spec.transform)
         guard data.classCount == 2, let positive = data.classNames.firstIndex(of: spec.positive) else {
             throw PipelineError("case study '\(spec.name)': needs two classes with '\(spec.positive)' among them; found \(data.classNames.joined(separator: ", "))")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 struct CaseStudyRequest: Request { let name: String }
 
@@ -60,8 +61,8 @@ extension CaseStudyArtifact: Artifact {
 extension CaseStudyStudy {
     static func caseStudyContext(_ c: CaseStudyArtifact) -> [String: Any] {
         let neg = c.classNames[1 - c.positiveIndex], pos = c.classNames[c.positiveIndex]
-        func f(_ v: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", v) }
-        func raw(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
+        func f(_ v: Double, _ d: Int = 3) -> String { NumberFormat.fixed(v, d) }
+        func raw(_ v: Double) -> String { NumberFormat.fixed(v, v >= 100 ? 0 : 2) }
         // Per unit, weights are not comparable across features whose spreads differ: the odds
         // factor per standard deviation of the training data (the SD from the class means,
         // spreads and priors: Var = Σ_k π_k (σ_k² + (μ_k − μ̄)²)) is.

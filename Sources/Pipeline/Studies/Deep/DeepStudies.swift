@@ -28,9 +28,8 @@ public struct DigitsData: Sendable {
     /// `digit`), scales pixels to [0, 1] and splits it with `Splitter.stratified`.
     public static func load(bytes: Data, file: String = "data/digits.csv", seed: UInt64,
                             testFraction: Double = 0.3) throws -> DigitsData {
-        let table = try CSVReader.parse(bytes, file: file)
         let features = (0..<64).map { "px_\($0 / 8)_\($0 % 8)" }
-        let ds = try DatasetLoader.load(table: table, name: "digits", title: "Digits", label: "digit", features: features)
+        let ds = try DatasetLoader.load(csv: bytes, file: file, name: "digits", title: "Digits", label: "digit", features: .named(features))
         guard ds.classNames == classNames else {
             throw PipelineError("\(file): the label column 'digit' must hold the digits 0…9, found \(ds.classNames.joined(separator: ", "))")
         }
@@ -229,7 +228,7 @@ extension DeepStudies {
 
     static func cells(_ m: Matrix) -> [ImageCell] { (0..<m.rows).map { ImageCell(image: image(m.row($0))) } }
 
-    static func f(_ v: Double, _ d: Int = 1) -> String { Stages.format(v, d) }
+    static func f(_ v: Double, _ d: Int = 1) -> String { NumberFormat.fixedOrNA(v, d) }
 
     static func settingsText(_ s: [String: SettingValue]) -> String {
         s.keys.sorted().map { "\($0)=\(s[$0]!)" }.joined(separator: ", ")

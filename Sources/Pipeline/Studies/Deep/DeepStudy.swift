@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// The deep study shown or quoted on a page: all of it is planned (its figures share its parts).
 struct DeepRequest: Request {}
@@ -37,7 +38,7 @@ enum DeepStudy: Study {
             return try page.templates.render("judging", [
                 "header": table.header, "rows": table.rows.map { ["cells": $0] },
                 "caveats": DeepStudies.measureCaveats.keys.sorted().map { ["measure": $0, "misses": DeepStudies.measureCaveats[$0]!] },
-                "accuracy": Stages.format(j.classifierAccuracy, 3), "linear_accuracy": Stages.format(j.linearJudgeAccuracy, 3),
+                "accuracy": NumberFormat.fixedOrNA(j.classifierAccuracy, 3), "linear_accuracy": NumberFormat.fixedOrNA(j.linearJudgeAccuracy, 3),
             ]) + "\n"
         }
     }

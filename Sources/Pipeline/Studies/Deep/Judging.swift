@@ -94,7 +94,7 @@ extension DeepStudies {
         }
         let sets = [
             judge("VAE (latent \(vae.latentDimension))", "VAE", "vae", vae.judgeSamples, vae.testImportanceBound,
-                  "lower bound (IWAE, k = \(vae.boundSamples)); ELBO \(Stages.format(vae.finalTestELBO, 1))"),
+                  "lower bound (IWAE, k = \(vae.boundSamples)); ELBO \(NumberFormat.fixedOrNA(vae.finalTestELBO, 1))"),
             judge("GAN", "GAN", "gan", gan.judgeSamples, nil, "none: a GAN has no likelihood"),
             judge("Gaussian mixture per class", "Mixture", "gmm", gmm.judgeSamples, gmm.testLogLikelihood, "exact",
                   drawn: gmm.judgeLabels),
@@ -111,12 +111,12 @@ extension DeepStudies {
         let header = ["Images", "Classifier confidence", "Digit evenness", "Classified as the digit drawn (MLP / logistic)",
                       "Median distance to nearest training digit", "Near-copies", "Test log-likelihood (nats/image)"]
         let rows = j.sets.map { s -> [String] in
-            [s.name, Stages.format(s.meanConfidence, 3), Stages.format(s.classEvenness, 3),
+            [s.name, NumberFormat.fixedOrNA(s.meanConfidence, 3), NumberFormat.fixedOrNA(s.classEvenness, 3),
              s.drawnClassAgreement.map { a in
-                 String(format: "%.1f %% / %.1f %%", 100 * a, 100 * (s.drawnClassAgreementLinear ?? .nan)) } ?? "—",
-             Stages.format(s.medianNearest, 2),
-             String(format: "%.1f %%", 100 * s.nearCopyShare),
-             s.logLikelihood.map { "\(Stages.format($0, 1)) (\(s.likelihoodKind))" } ?? "— (\(s.likelihoodKind))"]
+                 "\(NumberFormat.percent(a)) / \(NumberFormat.percent(s.drawnClassAgreementLinear ?? .nan))" } ?? "—",
+             NumberFormat.fixedOrNA(s.medianNearest, 2),
+             NumberFormat.percent(s.nearCopyShare),
+             s.logLikelihood.map { "\(NumberFormat.fixedOrNA($0, 1)) (\(s.likelihoodKind))" } ?? "— (\(s.likelihoodKind))"]
         }
         return (header, rows)
     }

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import Numerics
 import Plotting
 
 /// `explore: probe:` in lenses.yml.
@@ -49,12 +50,9 @@ enum ProbeExplorable {
     /// The map-grid index read for probe cell `i` of `n`: the grid point nearest the cell's centre.
     static func gridIndex(_ i: Int, n: Int, grid: Int) -> Int { min(grid - 1, (2 * i + 1) * grid / (2 * n)) }
 
-    static func probaText(_ thousandths: Int) -> String { String(format: "%.3f", Double(thousandths) / 1000) }
-    static func densityText(_ v: Double) -> String { String(format: "%.3g", v) }
-    static func coordinateText(_ v: Double) -> String {
-        let s = String(format: "%.2f", v)
-        return s == "-0.00" ? "0.00" : s
-    }
+    static func probaText(_ thousandths: Int) -> String { NumberFormat.fixed(Double(thousandths) / 1000, 3) }
+    static func densityText(_ v: Double) -> String { NumberFormat.significant(v, 3) }
+    static func coordinateText(_ v: Double) -> String { NumberFormat.fixedUnsigned(v, 2) }
 
     static func payload(_ data: DataArtifact, fits: [(label: String, fit: FitArtifact)], cells n: Int,
                         width: Int, height: Int) -> Payload {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import Numerics
 import Plotting
 
 /// A regulariser slider (`@regulariser DATASET MODEL`): the model refitted at each value of one
@@ -77,10 +78,10 @@ enum RegulariserExplorable {
             let fit = try Stages.fit(data, model: spec, seed: seed, figures: figures)
             let label = "\(display), \(sweep.setting) = \(value)"
             let drawn = try Stages.render(data, fit, model: spec, view: .map, figures: figures, pages: pages, label: label)
-            acc.append(Stages.format(fit.testAccuracy, 3))
-            loss.append(Stages.format(fit.testLogLoss, 3))
+            acc.append(NumberFormat.fixedOrNA(fit.testAccuracy, 3))
+            loss.append(NumberFormat.fixedOrNA(fit.testLogLoss, 3))
             let share = sureShare(fit.gridProba, classCount: data.dataset.classCount)
-            sure.append("\(Int((share * 100).rounded())) %")
+            sure.append(NumberFormat.wholePercent(share))
             if i == start {
                 still = drawn
                 frames.append(frame(ref.path, alt: drawn.alt))
@@ -92,7 +93,7 @@ enum RegulariserExplorable {
         }
         let values = sweep.values.map(\.description)
         let p = Payload(model: name, setting: sweep.setting, values: values, start: start, frames: frames,
-                        accuracy: acc, log_loss: loss, sure: sure, sure_level: Stages.format(sureLevel, 1))
+                        accuracy: acc, log_loss: loss, sure: sure, sure_level: NumberFormat.fixedOrNA(sureLevel, 1))
         // The caption states what this build measured at the two ends of the slider.
         let first = 0, last = values.count - 1
         // The still's caption names the model plainly (its title says the value).

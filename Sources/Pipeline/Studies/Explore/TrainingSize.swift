@@ -84,7 +84,7 @@ enum TrainingSizeExplorable {
             var row = [Frame](), a = [String](), l = [String]()
             for (k, model) in models.enumerated() {
                 let fit = try Stages.fit(sub, model: model, seed: seed, figures: figures)
-                a.append(Stages.format(fit.testAccuracy, 3)); l.append(Stages.format(fit.testLogLoss, 3))
+                a.append(NumberFormat.fixedOrNA(fit.testAccuracy, 3)); l.append(NumberFormat.fixedOrNA(fit.testLogLoss, 3))
                 let drawn = try Stages.render(sub, fit, model: model, view: .map, figures: figures, pages: pages, pair: true,
                                               label: "\(labels[k]), m = \(rows.count)")
                 if t == last && k == 1 {

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Models
 import Site
 
@@ -106,7 +107,7 @@ enum GalleryStudy: Study {
             let rows: [[String: Any]] = fits.map { ref in
                 let f = artifacts[ref.id]
                 return ["model": page.context.label(ref, f), "lens": f.lens.rawValue,
-                        "accuracy": Stages.format(f.testAccuracy, 3), "log_loss": Stages.format(f.testLogLoss, 3),
+                        "accuracy": NumberFormat.fixedOrNA(f.testAccuracy, 3), "log_loss": NumberFormat.fixedOrNA(f.testLogLoss, 3),
                         "n_train": "\(f.nTrain)", "n_test": "\(f.nTest)"]
             }
             return try page.templates.render("table", ["dataset": page.context.datasetTitles[dataset] ?? dataset, "rows": rows]) + "\n"
@@ -191,7 +192,6 @@ enum GalleryStudy: Study {
         for fit in neededFits.sorted() {
             let fitID = fit.id
             let model = spec.model(fit.model)!
-            _ = try ModelCatalogue.make(kind: model.kind, settings: model.settings)  // settings checked before any work
             let inputs = ["model": model.kind, "settings": Planner.canonical(model.settings), "seed": "\(seed)",
                           "samples": "\(figures.samples)", "contour_draws": "\(figures.contourDraws)"]
             let dataID = JobID.data(fit.dataset)
@@ -270,8 +270,8 @@ extension GalleryStudy {
             if abs(diff) <= oneRow + 1e-12 { winner = "tie (within one test row)"; ties.append(title) }
             else if diff > 0 { winner = "discriminative"; discriminativeWins.append(title) }
             else { winner = "generative"; generativeWins.append(title) }
-            rows.append(["dataset": title, "d_model": labels[di], "d_acc": Stages.format(d.testAccuracy, 3),
-                         "g_model": labels[gi], "g_acc": Stages.format(g.testAccuracy, 3), "winner": winner,
+            rows.append(["dataset": title, "d_model": labels[di], "d_acc": NumberFormat.fixedOrNA(d.testAccuracy, 3),
+                         "g_model": labels[gi], "g_acc": NumberFormat.fixedOrNA(g.testAccuracy, 3), "winner": winner,
                          "n_train": d.nTrain])
         }
         func list(_ xs: [String]) -> String { xs.isEmpty ? "none" : xs.joined(separator: ", ") }
@@ -292,14 +292,14 @@ extension GalleryStudy {
             let flipped = joint.map { $0 / total }
             for k in 0..<K { worst = max(worst, abs(flipped[k] - p.proba[k])) }
             return [
-                "x": p.x.map { String(format: "%.2f", $0) }.joined(separator: ", "),
-                "joint": joint.map { String(format: "%.4g", $0) }.joined(separator: " · "),
-                "sum": String(format: "%.4g", total),
-                "flipped": flipped.map { String(format: "%.4f", $0) }.joined(separator: " · "),
-                "model": p.proba.map { String(format: "%.4f", $0) }.joined(separator: " · "),
+                "x": p.x.map { NumberFormat.fixed($0, 2) }.joined(separator: ", "),
+                "joint": joint.map { NumberFormat.significant($0, 4) }.joined(separator: " · "),
+                "sum": NumberFormat.significant(total, 4),
+                "flipped": flipped.map { NumberFormat.fixed($0, 4) }.joined(separator: " · "),
+                "model": p.proba.map { NumberFormat.fixed($0, 4) }.joined(separator: " · "),
             ]
         }
-        return ["model": label ?? f.displayName, "rows": rows, "worst": String(format: "%.1e", worst),
-                "priors": g.logPriors.map { String(format: "%.3f", exp($0)) }.joined(separator: " · ")]
+        return ["model": label ?? f.displayName, "rows": rows, "worst": NumberFormat.scientific(worst),
+                "priors": g.logPriors.map { NumberFormat.fixed(exp($0), 3) }.joined(separator: " · ")]
     }
 }

@@ -21,9 +21,8 @@ enum Stages {
             default: throw PipelineError("dataset '\(spec.name)': unknown synthetic kind '\(kind)'")
             }
         case .csv(let file, let label, let features, let transform):
-            let table = try CSVReader.parse(bytes ?? Data(), file: file)
-            dataset = try DatasetLoader.load(table: table, name: spec.name, title: spec.title, label: label,
-                                             features: features, transform: transform)
+            dataset = try DatasetLoader.load(csv: bytes ?? Data(), file: file, name: spec.name, title: spec.title, label: label,
+                                             features: features.map { .named($0) } ?? .firstNumeric(2), transform: transform)
         }
         let named = Dataset(name: spec.name, title: spec.title, featureNames: dataset.featureNames,
                             classNames: dataset.classNames, x: dataset.x, y: dataset.y,
@@ -36,12 +35,7 @@ enum Stages {
     /// The plotting window: the data's range on each axis plus 8 % on every side.
     static func plotGrid(_ x: Matrix, size: Int) -> Grid {
         let lo = x.columnMin(), hi = x.columnMax()
-        func padded(_ j: Int) -> (Double, Double) {
-            var span = hi[j] - lo[j]
-            if !(span > 0) { span = 1 }
-            return (lo[j] - 0.08 * span, hi[j] + 0.08 * span)
-        }
-        let (x0, x1) = padded(0), (y0, y1) = padded(1)
+        let (x0, x1) = Statistics.paddedRange(min: lo[0], max: hi[0]), (y0, y1) = Statistics.paddedRange(min: lo[1], max: hi[1])
         return Grid(nx: size, ny: size, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
     }
 
@@ -76,11 +70,6 @@ enum Stages {
             convergence: convergence, gridProba: gridProba.data, generative: generative)
     }
 
-    /// The highest-density region holding mass m of p(x|y=k) is {x : log p(x|y=k) ≥ t},
-    /// with t the (1 − m)-quantile of log p(X|y=k) for X ~ p(x|y=k) (Hyndman 1996,
-    /// "Computing and graphing highest density regions"); estimated from seeded draws.
-    static let regionMasses = [0.5, 0.8, 0.95]
-
     static func generativeView(_ g: any GenerativeClassifier, data: DataArtifact, gridX: Matrix,
                                seed: UInt64, figures: FigureSettings) -> GenerativeView {
         let K = g.classCount
@@ -90,7 +79,7 @@ enum Stages {
             var rng = SeededRandom(seed: seed, stream: "regions/\(data.spec.name)/\(type(of: g).kind)/\(k)")
             let draws = g.sample(figures.contourDraws, ofClass: k, using: &rng)
             let logp = g.classLogDensity(draws).column(k)
-            regions.append(regionMasses.map { Region(mass: $0, threshold: Special.quantile(logp, 1 - $0)) })
+            regions.append(Studies.quantileRegions(logp))   // p(x|y=k)'s regions, from seeded draws
         }
         var rng = SeededRandom(seed: seed, stream: "samples/\(data.spec.name)/\(type(of: g).kind)")
         let (sx, sy) = g.sample(figures.samples, using: &rng)
@@ -155,7 +144,7 @@ enum Stages {
         if pair { (figures.width, figures.height) = (figures.pairWidth, figures.pairHeight) }
         let ds = data.dataset
         let points = { (d: Dataset) in (0..<d.count).map { PlotPoint(x: d.x[$0, 0], y: d.x[$0, 1], label: d.y[$0]) } }
-        let acc = format(fit.testAccuracy, 2), loss = format(fit.testLogLoss, 3)
+        let acc = NumberFormat.fixedOrNA(fit.testAccuracy, 2), loss = NumberFormat.fixedOrNA(fit.testLogLoss, 3)
         let g = data.grid
         var fig = ScatterFigure(
             title: view == .map ? "\(label): P(y|x)" : "\(label): p(x|y) and samples",
@@ -201,7 +190,7 @@ enum Stages {
             let top = (0..<ds.classCount).map { j in gen.classLogDensity[j].map { exp($0 + gen.logPriors[j]) }.max() ?? 0 }.max() ?? 1
             let name = ds.classNames[k]
             fig.title = "p(x | y = \(name)) · p(y = \(name))"
-            fig.subtitle = "\(label) on \(ds.title) · prior p(y = \(name)) = \(format(exp(gen.logPriors[k]), 3))"
+            fig.subtitle = "\(label) on \(ds.title) · prior p(y = \(name)) = \(NumberFormat.fixedOrNA(exp(gen.logPriors[k]), 3))"
             fig.scalar = ScalarLayer(grid: g, values: values, label: "density", maximum: top)
             fig.train = fig.train.filter { $0.label == k }
             fig.test = []
@@ -216,16 +205,16 @@ enum Stages {
             .init(name: "Settings", value: fit.settingsText.isEmpty ? "defaults" : fit.settingsText),
             .init(name: "Train / test", value: "\(fit.nTrain) / \(fit.nTest) rows, stratified split"),
             .init(name: "Seed", value: "\(fit.seed)"),
-            .init(name: "Test accuracy", value: format(fit.testAccuracy, 3)),
-            .init(name: "Test log loss", value: format(fit.testLogLoss, 3)),
+            .init(name: "Test accuracy", value: NumberFormat.fixedOrNA(fit.testAccuracy, 3)),
+            .init(name: "Test log loss", value: NumberFormat.fixedOrNA(fit.testLogLoss, 3)),
         ]
         if !model.isPlain {
             provenance.insert(.init(name: "Name in lenses.yml", value: "\(model.name): {kind: \(model.kind)\(model.settings.isEmpty ? "" : ", " + model.settings.keys.sorted().map { "\($0): \(model.settings[$0]!)" }.joined(separator: ", "))}"), at: 3)
         }
         if let c = fit.convergence {
             provenance.append(.init(name: "Optimiser", value: c.converged
-                ? "converged in \(c.iterations) L-BFGS iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"
-                : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(String(format: "%.1e", c.gradientNorm)))"))
+                ? "converged in \(c.iterations) L-BFGS iterations (‖∇‖∞ = \(NumberFormat.scientific(c.gradientNorm)))"
+                : "did not converge in \(c.iterations) iterations (‖∇‖∞ = \(NumberFormat.scientific(c.gradientNorm)))"))
         }
         if ds.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(ds.droppedRows) with missing values")) }
         let path = figurePath(dataset: data.spec.name, model: model.name, view: view, pair: pair)
@@ -244,10 +233,6 @@ enum Stages {
                                                                width: figures.width, height: figures.height)
         }
         return artifact
-    }
-
-    static func format(_ v: Double, _ decimals: Int) -> String {
-        v.isFinite ? String(format: "%.\(decimals)f", v) : "n/a"
     }
 }
 

@@ -16,17 +16,11 @@ extension LanguageStudy {
         "write_copy": "writing: copies of training words",
     ]
 
-    static func percent(_ v: Double) -> String { String(format: "%.1f %%", 100 * v) }
-    static func bits(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func percent(_ v: Double) -> String { NumberFormat.percent(v) }
+    static func bits(_ v: Double) -> String { NumberFormat.fixed(v, 2) }
 
     /// 12,345 (comma thousands, as the rest of the site).
-    static func count(_ n: Int) -> String {
-        let s = String(n)
-        guard n >= 1000 || n <= -1000 else { return s }
-        var out = "", k = 0
-        for ch in s.reversed() { if k > 0 && k % 3 == 0 && ch != "-" { out.append(",") }; out.append(ch); k += 1 }
-        return String(out.reversed())
-    }
+    static func count(_ n: Int) -> String { NumberFormat.grouped(n) }
 
     /// A reach m, rounded to two significant digits (it is interpolated between sizes).
     static func aboutM(_ m: Double) -> String {
@@ -57,7 +51,7 @@ extension LanguageStudy {
             series.append(Series(label: name, x: xs, y: c.progress, color: Color(hex: hex), dash: dash, markers: true,
                                  lower: c.progressLower, upper: c.progressUpper))
         }
-        series.append(Series(label: "\(Int((a.settings.reach * 100).rounded())) % of the way", x: [xs.first!, xs.last!],
+        series.append(Series(label: "\(NumberFormat.wholePercent(a.settings.reach)) of the way", x: [xs.first!, xs.last!],
                              y: [a.settings.reach, a.settings.reach], color: Palette.muted, dash: [3, 3], markers: false))
         var chart = LineChart(
             title: "Telling \(language(a, a.written)) from \(language(a, 1 - a.written)), or writing \(language(a, a.written)): how many words?",
@@ -66,7 +60,7 @@ extension LanguageStudy {
         chart.logX = true
         chart.width = figures.width
         chart.height = figures.height
-        chart.marksLegendTitle = "Reached \(Int((a.settings.reach * 100).rounded())) % for good"
+        chart.marksLegendTitle = "Reached \(NumberFormat.wholePercent(a.settings.reach)) for good"
         let (tell, write) = verdictCurves(a)
         let lo = log10(Double(a.sizes.first!)), span = max(log10(Double(a.sizes.last!)) - lo, 1e-9)
         var row = 0
@@ -78,8 +72,8 @@ extension LanguageStudy {
         }
         let rendered = try chart.render(formats: figures.formats)
         let alt = "Learning curves of telling \(language(a, a.written)) from \(language(a, 1 - a.written)) and of writing \(language(a, a.written)), each scaled from 0 at m = \(a.sizes.first!) to 1 at m = \(a.sizes.last!) words per language. "
-            + "Telling apart reaches \(Int((a.settings.reach * 100).rounded())) % of the way at \(reachText(tell)); writing, by bits per letter, at \(reachText(write)); by words judged \(language(a, a.written)), at \(reachText(a.curve("write_judged")!))."
-        let caption = "Each line is one task, scaled to its own best: 0 is its mean value with \(a.sizes.first!) training words per language, 1 its value with all \(count(a.sizes.last!)); test errors and bits per letter fall, and are drawn rising. The share of written words the judge takes for \(language(a, a.written)) is left out: it barely moves (see the text). Dashed vertical lines mark where telling apart (the faster classifier) and writing (the bits per letter of the \(language(a, a.written)) model on \(language(a, a.written)) test words) reach \(Int((a.settings.reach * 100).rounded())) % of the way and stay there."
+            + "Telling apart reaches \(NumberFormat.wholePercent(a.settings.reach)) of the way at \(reachText(tell)); writing, by bits per letter, at \(reachText(write)); by words judged \(language(a, a.written)), at \(reachText(a.curve("write_judged")!))."
+        let caption = "Each line is one task, scaled to its own best: 0 is its mean value with \(a.sizes.first!) training words per language, 1 its value with all \(count(a.sizes.last!)); test errors and bits per letter fall, and are drawn rising. The share of written words the judge takes for \(language(a, a.written)) is left out: it barely moves (see the text). Dashed vertical lines mark where telling apart (the faster classifier) and writing (the bits per letter of the \(language(a, a.written)) model on \(language(a, a.written)) test words) reach \(NumberFormat.wholePercent(a.settings.reach)) of the way and stay there."
         return FigureArtifact(path: "figures/language--tell-vs-write.png", rendered: rendered, width: figures.width, height: figures.height,
                               title: chart.title, alt: alt, caption: caption, provenance: provenance(a), metrics: nil,
                               numbers: "\"language\"")
@@ -92,8 +86,8 @@ extension LanguageStudy {
             .init(name: "Parts per language", value: "\(count(s.test)) test, \(count(s.validation)) validation, \(count(s.dictionary)) dictionary, \(count(a.poolSize)) training"),
             .init(name: "Sizes", value: a.sizes.map(count).joined(separator: ", ") + " words per language, \(s.draws) draws each"),
             .init(name: "Generative", value: "character \(a.order)-gram model per language, interpolated Witten–Bell; Bayes' rule with the training priors"),
-            .init(name: "Discriminative", value: "logistic regression on counts of 1…\(a.order)-grams, C = \(SettingValue.format(s.c)), L-BFGS tol \(SettingValue.format(s.tolerance)), at most \(s.maxIterations) iterations"),
-            .init(name: "Written words", value: "\(count(s.samples)) per size and draw; judged by logistic regression on all training words, P ≥ \(SettingValue.format(s.judgeThreshold))"),
+            .init(name: "Discriminative", value: "logistic regression on counts of 1…\(a.order)-grams, C = \(NumberFormat.shortest(s.c)), L-BFGS tol \(NumberFormat.shortest(s.tolerance)), at most \(s.maxIterations) iterations"),
+            .init(name: "Written words", value: "\(count(s.samples)) per size and draw; judged by logistic regression on all training words, P ≥ \(NumberFormat.shortest(s.judgeThreshold))"),
             .init(name: "Seed", value: "\(a.seed)"),
             .init(name: "Fits", value: "\(a.fits)" + (a.nonConverged > 0 ? " (\(a.nonConverged) logistic fits stopped at the iteration limit)" : "")),
         ]
@@ -113,11 +107,11 @@ extension LanguageStudy {
     static func compare(_ write: LanguageCurve, _ tell: LanguageCurve) -> (String, Int) {
         let ratio = write.reachM / tell.reachM
         if write.reachLower > tell.reachUpper {
-            return ("needs about \(String(format: ratio >= 10 ? "%.0f" : "%.1f", ratio)) times as many words per language as telling apart, and the 95 % intervals do not overlap", 1)
+            return ("needs about \(NumberFormat.fixed(ratio, ratio >= 10 ? 0 : 1)) times as many words per language as telling apart, and the 95 % intervals do not overlap", 1)
         } else if write.reachUpper < tell.reachLower {
             return ("does not need more words than telling apart: it gets there first, and the 95 % intervals do not overlap", -1)
         } else {
-            return ("cannot be separated from telling apart: the 95 % intervals overlap (writing's estimate is \(String(format: "%.1f", ratio)) times telling apart's)", 0)
+            return ("cannot be separated from telling apart: the 95 % intervals overlap (writing's estimate is \(NumberFormat.fixed(ratio, 1)) times telling apart's)", 0)
         }
     }
 
@@ -158,7 +152,7 @@ extension LanguageStudy {
         let others = a.orders.filter { $0.order != a.order }.map { "\(bits($0.validationBits)) for n = \($0.order)" }
         out.append("On the \(W) validation words, the \(W) \(a.order)-gram model has the lowest cross-entropy, \(bits(best.validationBits)) bits per letter" + (others.isEmpty ? "" : " (against \(others.joined(separator: ", ")))") + "; every number below is for n = \(a.order).")
         out.append("Telling \(W) from \(O): with m = \(first) words per language, logistic regression misclassifies \(percent(at("tell_discriminative", 0))) of the \(count(a.testSize)) test words and the n-gram Bayes classifier \(percent(at("tell_generative", 0))); with m = \(count(last)), \(percent(at("tell_discriminative", L))) and \(percent(at("tell_generative", L))). Logistic regression gets \(r) % of that improvement for good at \(reachText(a.curve("tell_discriminative")!)), the Bayes classifier at \(reachText(a.curve("tell_generative")!)).")
-        var writing = "Writing \(W): the \(W) model's cross-entropy on \(W) test words falls from \(bits(at("write_bits", 0))) to \(bits(at("write_bits", L))) bits per letter and gets \(r) % of the way at \(reachText(a.curve("write_bits")!)). Of \(count(s.samples)) words the \(W) model writes, the judge — logistic regression trained on all \(count(a.poolSize)) training words per language, \(percent(a.judgeTestError)) test error — gives P(\(W)) ≥ \(SettingValue.format(s.judgeThreshold)) to \(percent(at("write_judged", 0))) at m = \(first) and \(percent(at("write_judged", L))) at m = \(count(last)); that share gets \(r) % of the way at \(reachText(a.curve("write_judged")!))."
+        var writing = "Writing \(W): the \(W) model's cross-entropy on \(W) test words falls from \(bits(at("write_bits", 0))) to \(bits(at("write_bits", L))) bits per letter and gets \(r) % of the way at \(reachText(a.curve("write_bits")!)). Of \(count(s.samples)) words the \(W) model writes, the judge — logistic regression trained on all \(count(a.poolSize)) training words per language, \(percent(a.judgeTestError)) test error — gives P(\(W)) ≥ \(NumberFormat.shortest(s.judgeThreshold)) to \(percent(at("write_judged", 0))) at m = \(first) and \(percent(at("write_judged", L))) at m = \(count(last)); that share gets \(r) % of the way at \(reachText(a.curve("write_judged")!))."
         if at("write_judged", 0) >= 0.5 {
             writing += " The judge is easy to please: already at m = \(first) it takes most written words for \(W), because letter sequences typical of \(W), such as verb endings, are enough for it — it judges the look of a word, not whether it is \(W)."
         }
@@ -186,7 +180,7 @@ extension LanguageStudy {
             header: ["Test word", "Language", "P(\(w)): n-gram Bayes", "P(\(w)): logistic regression", "Right"],
             rows: a.disagreements.map { d in
                 let g = d.generative >= 0.5 ? a.languages[a.written] : a.languages[1 - a.written]
-                return [d.word, d.language.prefix(1).uppercased() + d.language.dropFirst(), String(format: "%.3f", d.generative), String(format: "%.3f", d.discriminative),
+                return [d.word, d.language.prefix(1).uppercased() + d.language.dropFirst(), NumberFormat.fixed(d.generative, 3), NumberFormat.fixed(d.discriminative, 3),
                         g == d.language ? "n-gram Bayes" : "logistic regression"]
             })
     }

@@ -41,21 +41,8 @@ public struct LanguageSettings: Sendable, Equatable, Codable {
     public var level = 0.95
     /// Overrides the project seed for this study.
     public var seed: UInt64?
+    /// The defaults; lenses.yml's `language:` section is read and checked by `ConfigLoader.language`.
     public init() {}
-
-    public func validate() throws {
-        func check(_ ok: Bool, _ m: String) throws { if !ok { throw PipelineError("language: \(m)") } }
-        try check(!orders.isEmpty && orders.allSatisfy { (1...8).contains($0) } && Set(orders).count == orders.count, "orders are distinct whole numbers 1…8")
-        try check(sizes >= 2, "sizes must be at least 2")
-        try check(smallest >= 1, "smallest must be at least 1")
-        try check(draws >= 2, "draws must be at least 2 (an interval needs two values)")
-        try check(samples >= 10, "samples must be at least 10")
-        try check(test >= 1 && validation >= 1 && dictionary >= 1, "test, validation and dictionary must be at least 1")
-        try check(c > 0 && c.isFinite, "c must be positive")
-        try check(judgeThreshold > 0.5 && judgeThreshold < 1, "judge_threshold must be in (0.5, 1)")
-        try check(reach > 0 && reach < 1, "reach must be in (0, 1)")
-        try check(level > 0 && level < 1, "level must be in (0, 1)")
-    }
 }
 
 /// The words of words.csv, checked line by line.
@@ -304,7 +291,6 @@ public enum LanguageStudy {
 
     public static func run(_ settings: LanguageSettings, bytes: Data, seed projectSeed: UInt64,
                            parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> LanguageArtifact {
-        try settings.validate()
         let seed = settings.seed ?? projectSeed
         let list = try words(settings, bytes: bytes)
         let written = list.languages.firstIndex(of: settings.write)!

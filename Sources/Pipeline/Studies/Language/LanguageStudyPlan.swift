@@ -56,7 +56,6 @@ enum LanguageStudyPlan: Study {
         let referenced = demand.all(StudyReference.self).contains { $0.section == "language" }
         guard !requests.isEmpty || referenced, let settings = context.spec.language else { return }
         let seed = context.seed, figures = context.figures
-        try settings.validate()
         let bytes = try context.bytes(settings.file, for: "the language study")
         _ = try LanguageStudy.words(settings, bytes: bytes)   // bad rows are reported before any work
         let inputs = ["settings": try context.encoded(settings), "bytes": JobKey.hash(bytes), "seed": "\(seed)"]

@@ -58,7 +58,6 @@ enum LearningCurveStudy: Study {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let requests = demand.all(CurvesRequest.self)
         let names = Set(requests.map(\.name) + demand.all(StudyReference.self).filter { $0.section == "learning_curves" }.map(\.name)).sorted()
-        if !names.isEmpty { try spec.learningCurves.settings.validate() }
         let shown = Set(requests.filter(\.figures).map(\.name))
         for name in names {
             let c = spec.learningCurves.dataset(name)!

@@ -84,23 +84,8 @@ public struct LearningCurveSettings: Sendable, Equatable, Codable {
     public var varSmoothing = 1e-9
     /// Laplace smoothing of Bernoulli and multinomial NB.
     public var alpha = 1.0
+    /// The defaults; lenses.yml's `learning_curves:` settings are read and checked by `ConfigLoader.learningCurves`.
     public init() {}
-
-    /// Refuses settings the experiment cannot run with, saying what to change.
-    public func validate() throws {
-        func check(_ ok: Bool, _ message: String) throws { if !ok { throw PipelineError("learning curves: \(message)") } }
-        try check(splits >= 2, "splits must be at least 2 (an interval needs two values), got \(splits)")
-        try check(sizes >= 1, "sizes must be at least 1, got \(sizes)")
-        try check(testFraction > 0 && testFraction < 1, "test_fraction must be in (0, 1), got \(testFraction)")
-        try check(minPerClass >= 1, "min_per_class must be at least 1, got \(minPerClass)")
-        try check(level > 0 && level < 1, "level must be in (0, 1), got \(level)")
-        try check(significance > 0 && significance < 1, "significance must be in (0, 1), got \(significance)")
-        try check(strongC > 0 && strongC.isFinite && weakC > 0 && weakC.isFinite, "both C must be positive and finite")
-        try check(maxIterations >= 1, "max_iter must be at least 1, got \(maxIterations)")
-        try check(tolerance > 0 && tolerance.isFinite, "tol must be positive, got \(tolerance)")
-        try check(varSmoothing >= 0 && varSmoothing.isFinite, "var_smoothing must be ≥ 0, got \(varSmoothing)")
-        try check(alpha > 0 && alpha.isFinite, "alpha must be positive, got \(alpha)")
-    }
 }
 
 /// A learner of the study: a model on one representation of the data.
@@ -264,7 +249,6 @@ public struct LearningCurvePlan: Sendable, Equatable {
     public var poolSize: Int { pools.first.map { $0.reduce(0) { $0 + $1.count } } ?? 0 }
 
     public init(name: String, labels: [Int], classCount: Int, settings: LearningCurveSettings, seed: UInt64) throws {
-        try settings.validate()
         self.name = name
         self.seed = seed
         self.classCount = classCount
@@ -356,21 +340,8 @@ public enum LearningCurves {
     }
 
     public static func loadDataset(_ spec: LearningCurveSpec, bytes: Data) throws -> Dataset {
-        let table = try CSVReader.parse(bytes, file: spec.file)
-        let labelIndex = try table.columnIndex(spec.label, role: "label")
-        for e in spec.exclude { _ = try table.columnIndex(e, role: "excluded") }
-        let features = table.header.indices.filter { j in
-            guard j != labelIndex, !spec.exclude.contains(table.header[j]) else { return false }
-            let values = table.records.map { $0[j].trimmingCharacters(in: .whitespaces) }.filter { !DatasetLoader.missingMarkers.contains($0) }
-            return !values.isEmpty && values.allSatisfy { Double($0) != nil }
-        }.map { table.header[$0] }
-        guard !features.isEmpty else {
-            throw PipelineError("learning curves '\(spec.name)': \(spec.file) has no numeric column besides the label '\(spec.label)'")
-        }
-        let d = try DatasetLoader.load(table: table, name: spec.name, title: spec.title, label: spec.label,
-                                       features: features, transform: spec.transform)
-        guard d.classCount >= 2 else { throw PipelineError("learning curves '\(spec.name)': the label has one class") }
-        return d
+        try DatasetLoader.load(csv: bytes, file: spec.file, name: spec.name, title: spec.title, label: spec.label,
+                               features: .allNumeric(excluding: spec.exclude), transform: spec.transform)
     }
 
     // MARK: learners
@@ -382,7 +353,7 @@ public enum LearningCurves {
                 set["standardized"] = .flag(spec.standardizeForLogistic)
                 if !spec.standardizeForLogistic && spec.logisticDivisor != 1 { set["divided_by"] = .number(spec.logisticDivisor) }
             }
-            return LearnerInfo(id: id, name: "Logistic regression, C = \(SettingValue.format(c))\(on)", kind: .logistic,
+            return LearnerInfo(id: id, name: "Logistic regression, C = \(NumberFormat.shortest(c))\(on)", kind: .logistic,
                                representation: rep, lens: .discriminative, c: c, settings: set)
         }
         var out = [
@@ -605,14 +576,8 @@ public enum LearningCurves {
 
     /// (x − mean) / SD with the training rows' mean and population SD; SD 0 → 1 (as scikit-learn's StandardScaler).
     static func standardize(_ train: Matrix, _ test: Matrix) -> (Matrix, Matrix) {
-        let mean = train.columnMeans()
-        let sd = train.columnVariances().map { $0 > 0 ? $0.squareRoot() : 1 }
-        func apply(_ x: Matrix) -> Matrix {
-            var out = x
-            for i in 0..<x.rows { for j in 0..<x.cols { out.data[i * x.cols + j] = (x.data[i * x.cols + j] - mean[j]) / sd[j] } }
-            return out
-        }
-        return (apply(train), apply(test))
+        let s = Standardizer(fitting: train)
+        return (s.apply(train), s.apply(test))
     }
 
     static func divide(_ x: Matrix, _ divisor: Double) -> Matrix {

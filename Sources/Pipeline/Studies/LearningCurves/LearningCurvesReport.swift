@@ -51,7 +51,7 @@ extension LearningCurves {
 
     static func formatC(_ c: Double) -> String {
         if c >= 1000, c == c.rounded(), let e = Int(exactly: log10(c).rounded()), pow(10, Double(e)) == c { return "1e\(e)" }
-        return SettingValue.format(c)
+        return NumberFormat.shortest(c)
     }
 
     /// The title up to its first parenthesis ("Spam (six features…)" → "Spam").
@@ -59,7 +59,7 @@ extension LearningCurves {
         a.spec.title.components(separatedBy: " (").first ?? a.spec.title
     }
 
-    static func percent(_ v: Double) -> String { String(format: "%.1f %%", 100 * v) }
+    static func percent(_ v: Double) -> String { NumberFormat.percent(v) }
 
     static func list(_ ms: [Int]) -> String {
         switch ms.count {
@@ -149,7 +149,7 @@ extension LearningCurves {
             + ", each with a 95 % confidence band. "
             + (crossings.isEmpty ? "No crossover: logistic regression is not significantly better through the largest m in any pair shown."
                                  : "Crossovers (95 % intervals disjoint from there on): " + crossings.joined(separator: "; ") + ".")
-        let caption = "Each point is the mean test error of \(a.settings.splits) fits on random stratified training sets of that size, each tested on its split's held-out \(Int((a.settings.testFraction * 100).rounded())) %; the bands are 95 % confidence intervals of the mean. A dashed vertical line marks the smallest m from which logistic regression's interval lies below naive Bayes' at every larger size."
+        let caption = "Each point is the mean test error of \(a.settings.splits) fits on random stratified training sets of that size, each tested on its split's held-out \(NumberFormat.wholePercent(a.settings.testFraction)); the bands are 95 % confidence intervals of the mean. A dashed vertical line marks the smallest m from which logistic regression's interval lies below naive Bayes' at every larger size."
         return FigureArtifact(path: "figures/learning-curves--\(a.spec.name)\(suffix).png", rendered: png,
                               width: figures.width, height: figures.height, title: chart.title, alt: alt, caption: caption,
                               provenance: provenance(a, learners: shown), metrics: nil,
@@ -161,10 +161,10 @@ extension LearningCurves {
         let transform = a.spec.transform == .log1p ? ", log(1+x)" : ""
         var p: [ProvenanceItem] = [
             .init(name: "Data", value: "\(a.spec.file): \(a.rows) rows, \(a.features.count) features\(transform), label '\(a.spec.label)' (\(a.classNames.count) classes)"),
-            .init(name: "Splits", value: "\(s.splits) per size; each split holds out a stratified \(Int((s.testFraction * 100).rounded())) % (\(a.testSize) rows) and draws training sets from the other \(a.poolSize)"),
+            .init(name: "Splits", value: "\(s.splits) per size; each split holds out a stratified \(NumberFormat.wholePercent(s.testFraction)) (\(a.testSize) rows) and draws training sets from the other \(a.poolSize)"),
             .init(name: "Sizes", value: a.sizes.map(String.init).joined(separator: ", ")),
-            .init(name: "Logistic regression", value: "L-BFGS, tol \(SettingValue.format(a.spec.tolerance(s))), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : a.spec.logisticDivisor != 1 ? "divided by \(SettingValue.format(a.spec.logisticDivisor))" : "as they are")"),
-            .init(name: "Significance", value: "95 % intervals of the mean disjoint; paired t-test p < \(SettingValue.format(s.significance)) reported alongside"),
+            .init(name: "Logistic regression", value: "L-BFGS, tol \(NumberFormat.shortest(a.spec.tolerance(s))), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : a.spec.logisticDivisor != 1 ? "divided by \(NumberFormat.shortest(a.spec.logisticDivisor))" : "as they are")"),
+            .init(name: "Significance", value: "95 % intervals of the mean disjoint; paired t-test p < \(NumberFormat.shortest(s.significance)) reported alongside"),
             .init(name: "Seed", value: "\(a.seed)"),
             .init(name: "Fits", value: "\(a.fits)"),
         ]

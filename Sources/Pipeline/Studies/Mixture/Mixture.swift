@@ -34,7 +34,7 @@ extension Studies {
     // MARK: mixtures
 
     static func mixture(_ spec: MixtureSpec, bytes: Data, seed: UInt64, figures: FigureSettings) throws -> MixtureArtifact {
-        let (x, dropped) = try readColumns(bytes, file: spec.file, columns: spec.features)
+        let (x, _, dropped) = try DatasetLoader.loadColumns(csv: bytes, file: spec.file, columns: spec.features)
         var criteria = [MixtureCriterion](), fitted = [Int: GaussianMixture](), steps = [Int: [GaussianMixture.Step]]()
         for k in spec.components {
             guard k <= x.rows else { throw PipelineError("mixture '\(spec.name)': k = \(k) is more than the \(x.rows) rows") }
@@ -48,7 +48,7 @@ extension Studies {
         }
         let best = criteria.min { $0.bic < $1.bic || ($0.bic == $1.bic && $0.k < $1.k) }!
         let chosen = fitted[best.k]!
-        let (x0, x1) = paddedRange(x.column(0)), (y0, y1) = paddedRange(x.column(1))
+        let (x0, x1) = Statistics.paddedRange(x.column(0)), (y0, y1) = Statistics.paddedRange(x.column(1))
         let grid = Grid(nx: figures.grid, ny: figures.grid, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
         let logp = chosen.logDensity(Matrix(rows: grid.nx * grid.ny, cols: 2, data: grid.points))
         var r = SeededRandom(seed: seed, stream: "mixture-regions/\(spec.name)")
@@ -179,8 +179,8 @@ extension Studies {
     /// The readout of step `t` of `count − 1` M-steps.
     static func emReadout(_ step: GaussianMixture.Step, t: Int, last: Int) -> [String: String] {
         ["step": t == 0 ? "step 0 of \(last): the start, from k-means" : "step \(t) of \(last): after \(t) M-step\(t == 1 ? "" : "s")",
-         "loglik": "mean log-likelihood \(Stages.format(step.meanLogLikelihood, 4)) per observation",
-         "weights": "weights π = " + step.weights.map { Stages.format($0, 3) }.joined(separator: ", ")]
+         "loglik": "mean log-likelihood \(NumberFormat.fixedOrNA(step.meanLogLikelihood, 4)) per observation",
+         "weights": "weights π = " + step.weights.map { NumberFormat.fixedOrNA($0, 3) }.joined(separator: ", ")]
     }
 
     /// The chosen mixture's EM run, step by step: the still shows the fit after the last step; the
@@ -192,7 +192,7 @@ extension Studies {
         func figure(_ step: GaussianMixture.Step?) -> ScatterFigure {
             let subtitle = step == nil
                 ? "\(m.spec.title) · ellipses: 2σ of each component · dots coloured by responsibility"
-                : "\(m.spec.title) · ellipses: 2σ of each component · after the last of \(last) M-steps, mean log-likelihood \(Stages.format(lastStep.meanLogLikelihood, 4))"
+                : "\(m.spec.title) · ellipses: 2σ of each component · after the last of \(last) M-steps, mean log-likelihood \(NumberFormat.fixedOrNA(lastStep.meanLogLikelihood, 4))"
             var fig = ScatterFigure(title: "EM fitting the \(m.chosenK)-component mixture, step by step",
                                     subtitle: subtitle,
                                     xLabel: m.spec.features[0], yLabel: m.spec.features[1], classNames: [],
@@ -263,8 +263,8 @@ extension Studies {
         var out = FigureArtifact(
             path: base, rendered: try still.render(formats: figures.formats), width: figures.width, height: figures.height, title: still.title,
             alt: "\(m.spec.title) with the 2σ ellipses of the \(m.chosenK)-component Gaussian mixture after the last of \(last) EM steps",
-            caption: "EM alternates two steps: weigh each observation by how much each component explains it, then refit each component to its weighted observations. Scrub through the \(shown.count) steps shown (of \(last + 1)) or press play: the ellipses move from the k-means start to the fit, and the mean log-likelihood \(never ? "never falls" : "rises overall (it may dip by the little the covariance floor reg_covar allows)") from \(Stages.format(m.emSteps[0].meanLogLikelihood, 4)) to \(Stages.format(lastStep.meanLogLikelihood, 4)).",
-            provenance: provenance(m) + [.init(name: "EM run", value: "the kept start of the k = \(m.chosenK) fit: \(last) M-steps, mean log-likelihood \(Stages.format(m.emSteps[0].meanLogLikelihood, 4)) → \(Stages.format(lastStep.meanLogLikelihood, 4))")],
+            caption: "EM alternates two steps: weigh each observation by how much each component explains it, then refit each component to its weighted observations. Scrub through the \(shown.count) steps shown (of \(last + 1)) or press play: the ellipses move from the k-means start to the fit, and the mean log-likelihood \(never ? "never falls" : "rises overall (it may dip by the little the covariance floor reg_covar allows)") from \(NumberFormat.fixedOrNA(m.emSteps[0].meanLogLikelihood, 4)) to \(NumberFormat.fixedOrNA(lastStep.meanLogLikelihood, 4)).",
+            provenance: provenance(m) + [.init(name: "EM run", value: "the kept start of the k = \(m.chosenK) fit: \(last) M-steps, mean log-likelihood \(NumberFormat.fixedOrNA(m.emSteps[0].meanLogLikelihood, 4)) → \(NumberFormat.fixedOrNA(lastStep.meanLogLikelihood, 4))")],
             metrics: nil, numbers: "\"mixtures\", the entry named \(m.spec.name)")
         out.explorable = try Explorable(kind: .training, id: id, payload: payload, count: shown.count, frames: frames, samples: samples)
         return out

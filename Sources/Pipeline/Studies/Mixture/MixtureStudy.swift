@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// A mixture study (`mixtures:` in lenses.yml) shown on a page: its criteria and density figures,
 /// or (`steps`) its EM-steps scrubber.
@@ -83,8 +84,8 @@ extension MixtureStudy {
         return [
             "title": m.spec.title, "chosen": m.chosenK, "aic_choice": bestAIC, "agree": bestAIC == m.chosenK,
             "rows": m.criteria.map { c in
-                ["k": c.k, "bic": String(format: "%.1f", c.bic), "aic": String(format: "%.1f", c.aic),
-                 "ll": String(format: "%.4f", c.meanLogLikelihood), "iterations": c.iterations,
+                ["k": c.k, "bic": NumberFormat.fixed(c.bic, 1), "aic": NumberFormat.fixed(c.aic, 1),
+                 "ll": NumberFormat.fixed(c.meanLogLikelihood, 4), "iterations": c.iterations,
                  "converged": c.converged ? "yes" : "no", "chosen": c.k == m.chosenK]
             },
         ]

@@ -47,7 +47,7 @@ extension Studies {
 
     static func regression(_ spec: RegressionSpec, bytes: Data, seed: UInt64, testFraction: Double,
                            figures: FigureSettings) throws -> RegressionArtifact {
-        let (all, dropped) = try readColumns(bytes, file: spec.file, columns: spec.inputs + [spec.target])
+        let (all, _, dropped) = try DatasetLoader.loadColumns(csv: bytes, file: spec.file, columns: spec.inputs + [spec.target])
         let d = spec.inputs.count
         let n = all.rows
         guard n >= d + 4 else { throw PipelineError("regression '\(spec.name)': \(n) rows are too few for \(d) inputs") }
@@ -80,7 +80,7 @@ extension Studies {
         let grid: Grid, values: [Double], regions: [Region], samples: [PlotPoint], curves: [Curve]
         let train: [PlotPoint], test: [PlotPoint]
         if d == 1 {
-            let (x0, x1) = paddedRange(x.column(0)), (y0, y1) = paddedRange(y)
+            let (x0, x1) = Statistics.paddedRange(x.column(0)), (y0, y1) = Statistics.paddedRange(y)
             grid = Grid(nx: size, ny: size, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
             let pts = grid.points
             let gx = Matrix(rows: size * size, cols: 1, data: stride(from: 0, to: pts.count, by: 2).map { pts[$0] })
@@ -95,12 +95,12 @@ extension Studies {
             let lineX = (0...100).map { x0 + (x1 - x0) * Double($0) / 100 }
             let lx = Matrix(rows: lineX.count, cols: 1, data: lineX)
             curves = [Curve(label: "OLS line", x: lineX, y: ols.predict(lx)),
-                      Curve(label: "ridge line (α = \(SettingValue.format(spec.ridgeAlpha)))", x: lineX, y: ridge.predict(lx)),
+                      Curve(label: "ridge line (α = \(NumberFormat.shortest(spec.ridgeAlpha)))", x: lineX, y: ridge.predict(lx)),
                       Curve(label: "E[y|x], joint Gaussian", x: lineX, y: joint.predict(lx))]
             train = trainIdx.map { PlotPoint(x: x[$0, 0], y: y[$0], label: -1) }
             test = testIdx.map { PlotPoint(x: x[$0, 0], y: y[$0], label: -1) }
         } else {
-            let (x0, x1) = paddedRange(x.column(0)), (y0, y1) = paddedRange(x.column(1))
+            let (x0, x1) = Statistics.paddedRange(x.column(0)), (y0, y1) = Statistics.paddedRange(x.column(1))
             grid = Grid(nx: size, ny: size, xMin: x0, xMax: x1, yMin: y0, yMax: y1)
             values = ols.predict(Matrix(rows: size * size, cols: 2, data: grid.points))
             regions = []
@@ -120,7 +120,7 @@ extension Studies {
     static func renderRegression(_ r: RegressionArtifact, figures: FigureSettings) throws -> FigureArtifact {
         let s = r.spec
         let g = r.grid
-        let fmt = { (v: Double) in Stages.format(v, 3) }
+        let fmt = { (v: Double) in NumberFormat.fixedOrNA(v, 3) }
         var fig: ScatterFigure
         let alt: String, caption: String
         if s.inputs.count == 1 {
@@ -136,7 +136,7 @@ extension Studies {
                 CurveLayer(label: c.label, points: Array(zip(c.x, c.y)), color: colors[i % 3],
                            width: i == 2 ? 2.0 : 2.6, dash: i == 2 ? [7, 5] : [])
             }
-            alt = "\(s.title): the OLS line, the ridge line and the joint Gaussian's E[y|x] over the data; the joint Gaussian's 50, 80 and 95 % contours of p(x, y) and \(r.samples.count) pairs it generated. OLS and E[y|x] coincide (largest gap \(String(format: "%.1e", r.largestGap)))."
+            alt = "\(s.title): the OLS line, the ridge line and the joint Gaussian's E[y|x] over the data; the joint Gaussian's 50, 80 and 95 % contours of p(x, y) and \(r.samples.count) pairs it generated. OLS and E[y|x] coincide (largest gap \(NumberFormat.scientific(r.largestGap)))."
             caption = "The discriminative fit (OLS, blue) only models y given x. The generative fit models the pairs (x, y) as one Gaussian: its contours enclose 50, 80 and 95 % of p(x, y), and the crosses are new pairs it invented. Its E[y|x] (dashed) lands exactly on the OLS line."
         } else {
             fig = ScatterFigure(title: "E[\(s.target) | \(s.inputs[0]), \(s.inputs[1])]: a plane",
@@ -156,9 +156,9 @@ extension Studies {
         var provenance: [ProvenanceItem] = [
             .init(name: "Data", value: "\(s.file): \(s.inputs.joined(separator: ", ")) → \(s.target)"),
             .init(name: "Train / test", value: "\(r.nTrain) / \(r.nTest) rows, seeded random split"),
-            .init(name: "Models", value: "OLS (QR via LAPACK dgels), ridge α = \(SettingValue.format(s.ridgeAlpha)), joint Gaussian (MLE)"),
+            .init(name: "Models", value: "OLS (QR via LAPACK dgels), ridge α = \(NumberFormat.shortest(s.ridgeAlpha)), joint Gaussian (MLE)"),
             .init(name: "Test RMSE", value: "OLS \(fmt(r.rmse["ols"]!)) · ridge \(fmt(r.rmse["ridge"]!)) · joint \(fmt(r.rmse["joint_gaussian"]!))"),
-            .init(name: "OLS vs E[y|x]", value: "largest gap on the test rows \(String(format: "%.1e", r.largestGap))"),
+            .init(name: "OLS vs E[y|x]", value: "largest gap on the test rows \(NumberFormat.scientific(r.largestGap))"),
         ]
         if r.droppedRows > 0 { provenance.append(.init(name: "Rows dropped", value: "\(r.droppedRows) with missing values")) }
         return FigureArtifact(path: "figures/regression--\(s.name).png", rendered: png, width: figures.width, height: figures.height,

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Models
 
 /// A regression study (`regressions:` in lenses.yml) shown on a page, with (`figure`) or without its figure.
@@ -74,17 +75,17 @@ extension RegressionArtifact: Artifact {
 /// The regression table's data.
 extension RegressionStudy {
     static func regressionContext(_ r: RegressionArtifact) -> [String: Any] {
-        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        func f(_ v: Double) -> String { NumberFormat.fixed(v, 4) }
         return [
             "title": r.spec.title, "target": r.spec.target,
             "rows": r.coefficients.map { c in
                 ["term": c.term, "ols": f(c.ols), "se": c.olsStandardError.map { "± " + f($0) } ?? "", "ridge": f(c.ridge),
-                 "joint": f(c.joint), "gap": String(format: "%.1e", abs(c.ols - c.joint))]
+                 "joint": f(c.joint), "gap": NumberFormat.scientific(abs(c.ols - c.joint))]
             },
-            "ridge_alpha": SettingValue.format(r.spec.ridgeAlpha),
+            "ridge_alpha": NumberFormat.shortest(r.spec.ridgeAlpha),
             "rmse_ols": f(r.rmse["ols"]!), "rmse_ridge": f(r.rmse["ridge"]!), "rmse_joint": f(r.rmse["joint_gaussian"]!),
             "sigma": r.residualStandardError.map(f) ?? "n/a", "conditional_sd": f(r.conditionalStandardDeviation),
-            "gap": String(format: "%.1e", r.largestGap), "n_train": r.nTrain, "n_test": r.nTest,
+            "gap": NumberFormat.scientific(r.largestGap), "n_train": r.nTrain, "n_test": r.nTest,
         ]
     }
 }
