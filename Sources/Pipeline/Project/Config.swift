@@ -63,7 +63,8 @@ public enum ConfigLoader {
             }
             throw ConfigError(file: fileName, line: yamlLine(e), key: "", message: "is not valid YAML: \(yamlProblem(e))")
         }
-        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "regressions", "mixtures", "case_studies", "deep", "learning_curves", "language", "explore", "pages"],
+        let top = try Field(node: node, path: "").mapping(allowed: ["site", "seed", "test_fraction", "figures", "datasets", "models", "gallery", "pages"]
+                                                              + StudyRegistry.all.compactMap { $0.section },
                                                           required: ["datasets", "models", "pages"])
         var spec = ProjectSpec(root: root, datasets: [], models: [], pages: [])
         if let site = top["site"] {
@@ -191,72 +192,11 @@ public enum ConfigLoader {
             spec.models.append(ModelSpec(name: name, kind: kind, settings: settings))
         }
 
-        // Regression and mixture studies.
-        var studyNames = Set<String>()
-        for item in try top["regressions"]?.sequence() ?? [] {
-            let m = try item.mapping(allowed: ["name", "title", "file", "x", "y", "ridge_alpha"], required: ["name", "file", "x", "y"])
-            let name = try m["name"]!.identifier()
-            guard studyNames.insert("r/" + name).inserted else { throw m["name"]!.error("regression '\(name)' is defined twice") }
-            let file = try m["file"]!.relativePath(root: root)
-            let inputs = try m["x"]!.stringList()
-            guard (1...2).contains(inputs.count) else { throw m["x"]!.error("list one or two input columns, got \(inputs.count)") }
-            let target = try m["y"]!.string()
-            try checkColumns(file: file, field: m["file"]!, columns: [(m["x"]!, inputs), (m["y"]!, [target])], root: root)
-            spec.regressions.append(RegressionSpec(name: name, title: try m["title"]?.string() ?? name, file: file, inputs: inputs,
-                                                   target: target, ridgeAlpha: try m["ridge_alpha"]?.number(in: 0...1e9) ?? 1))
+        // Each study's own section (regressions, mixtures, case_studies, learning_curves, language,
+        // deep, explore), read by the study that declares it.
+        for study in StudyRegistry.all {
+            if let key = study.section, let field = top[key] { try study.configure(field, into: &spec) }
         }
-        for item in try top["mixtures"]?.sequence() ?? [] {
-            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init", "em_steps"],
-                                     required: ["name", "file", "features"])
-            let name = try m["name"]!.identifier()
-            guard studyNames.insert("m/" + name).inserted else { throw m["name"]!.error("mixture '\(name)' is defined twice") }
-            let file = try m["file"]!.relativePath(root: root)
-            let features = try m["features"]!.stringList()
-            guard features.count == 2 else { throw m["features"]!.error("list exactly two columns (the figures are 2-D), got \(features.count)") }
-            try checkColumns(file: file, field: m["file"]!, columns: [(m["features"]!, features)], root: root)
-            var ks = [1, 2, 3, 4, 5]
-            if let k = m["k"] {
-                ks = try k.sequence(nonEmpty: true).map { try $0.integer(in: 1...20) }
-                guard Set(ks).count == ks.count else { throw k.error("each k once") }
-                ks.sort()
-            }
-            spec.mixtures.append(MixtureSpec(
-                name: name, title: try m["title"]?.string() ?? name, file: file, features: features, components: ks,
-                covarianceType: try m["covariance_type"]?.choice(["full", "diag", "spherical"]) ?? "full",
-                restarts: try m["n_init"]?.integer(in: 1...100) ?? 10, emSteps: try m["em_steps"]?.integer(in: 2...200) ?? 30))
-        }
-
-        for item in try top["case_studies"]?.sequence() ?? [] {
-            let m = try item.mapping(allowed: ["name", "title", "file", "label", "features", "transform", "positive", "samples"],
-                                     required: ["name", "file", "label", "features", "positive"])
-            let name = try m["name"]!.identifier()
-            guard studyNames.insert("c/" + name).inserted else { throw m["name"]!.error("case study '\(name)' is defined twice") }
-            let file = try m["file"]!.relativePath(root: root)
-            let label = try m["label"]!.string()
-            let features = try m["features"]!.stringList()
-            guard !features.isEmpty else { throw m["features"]!.error("list at least one feature column") }
-            try checkColumns(file: file, field: m["file"]!, columns: [(m["label"]!, [label]), (m["features"]!, features)], root: root)
-            spec.caseStudies.append(CaseStudySpec(
-                name: name, title: try m["title"]?.string() ?? name, file: file, label: label, features: features,
-                transform: try m["transform"].map { FeatureTransform(rawValue: try $0.choice(["none", "log1p"]))! } ?? FeatureTransform.none,
-                positive: try m["positive"]!.string(), samples: try m["samples"]?.integer(in: 1...50) ?? 6))
-        }
-
-        if let d = top["deep"] {
-            let m = try d.mapping(allowed: ["file", "preset", "latent_walk", "ring_scrub_every", "vae_scrub_every"], required: ["file"])
-            let file = try m["file"]!.relativePath(root: root)
-            try checkColumns(file: file, field: m["file"]!, columns: [(m["file"]!, ["digit", "px_0_0", "px_7_7"])], root: root)
-            let preset = try m["preset"]?.choice(["site", "quick"]) ?? "site"
-            var settings: DeepStudySettings = preset == "quick" ? .quick : .site
-            if let w = m["latent_walk"] { settings.latentWalkSide = try w.integer(in: 2...40) }
-            if let e = m["ring_scrub_every"] { settings.ring.scrubEvery = try e.integer(in: 1...1000) }
-            if let e = m["vae_scrub_every"] { settings.vaeScrubEvery = try e.integer(in: 1...1000) }
-            spec.deep = DeepSpec(file: file, settings: settings)
-        }
-
-        if let lc = top["learning_curves"] { spec.learningCurves = try learningCurves(lc, datasets: spec.datasets, root: root) }
-        if let l = top["language"] { spec.language = try language(l, root: root) }
-        if let e = top["explore"] { spec.explore = try explore(e, models: spec.models) }
 
         // Gallery: model pairs and which datasets get a page.
         var galleryDatasets = spec.datasets.map(\.name)
@@ -312,100 +252,8 @@ public enum ConfigLoader {
     /// `LearningCurveSettings` and the six datasets of `LearningCurveSpec.standard`. A `datasets:`
     /// entry is the name of a standard study, the name of a CSV dataset under `datasets:` (all its
     /// numeric columns become features), or a mapping describing a CSV in full.
-    static func learningCurves(_ field: Field, datasets: [DatasetSpec], root: URL) throws -> LearningCurvesConfig {
-        let m = try field.mapping(allowed: ["splits", "sizes", "test_fraction", "min_per_class", "level", "significance",
-                                            "c_strong", "c_weak", "max_iter", "tol", "var_smoothing", "alpha", "datasets"])
-        var out = LearningCurvesConfig()
-        var s = out.settings
-        if let v = m["splits"] { s.splits = try v.integer(in: 2...10_000) }
-        if let v = m["sizes"] { s.sizes = try v.integer(in: 1...100) }
-        if let v = m["test_fraction"] { s.testFraction = try v.number(in: 0.05...0.95) }
-        if let v = m["min_per_class"] { s.minPerClass = try v.integer(in: 1...1000) }
-        if let v = m["level"] { s.level = try v.number(in: 0.5...0.999) }
-        if let v = m["significance"] { s.significance = try v.number(in: 0.001...0.5) }
-        if let v = m["c_strong"] { s.strongC = try v.number(in: 1e-6...1e12) }
-        if let v = m["c_weak"] { s.weakC = try v.number(in: 1e-6...1e12) }
-        if let v = m["max_iter"] { s.maxIterations = try v.integer(in: 1...100_000) }
-        if let v = m["tol"] { s.tolerance = try v.number(in: 1e-14...1) }
-        if let v = m["var_smoothing"] { s.varSmoothing = try v.number(in: 0...1) }
-        if let v = m["alpha"] { s.alpha = try v.number(in: 1e-6...1e6) }
-        out.settings = s
-        guard let list = m["datasets"] else { return out }
-        var specs = [LearningCurveSpec]()
-        for item in try list.sequence(nonEmpty: true) {
-            var spec: LearningCurveSpec
-            if case .scalar = item.node {
-                let name = try item.identifier()
-                if let standard = LearningCurveSpec.standard.first(where: { $0.name == name }) {
-                    spec = standard
-                } else if let ds = datasets.first(where: { $0.name == name }), case .csv(let file, let label, _, let transform) = ds.source {
-                    spec = LearningCurveSpec(name: name, title: ds.title, file: file, label: label, transform: transform)
-                } else {
-                    throw item.error("'\(name)' is neither a standard study (\(LearningCurveSpec.standard.map(\.name).joined(separator: ", "))) nor a CSV dataset under datasets:; describe it with name, file and label")
-                }
-            } else {
-                let d = try item.mapping(allowed: ["name", "title", "file", "label", "exclude", "transform", "standardize", "divisor",
-                                                   "counts", "binarize", "tol"], required: ["name", "file", "label"])
-                let name = try d["name"]!.identifier()
-                let file = try d["file"]!.relativePath(root: root)
-                let label = try d["label"]!.string()
-                let exclude = try d["exclude"]?.stringList() ?? []
-                try checkColumns(file: file, field: d["file"]!, columns: [(d["label"]!, [label])] + (d["exclude"].map { [($0, exclude)] } ?? []), root: root)
-                spec = LearningCurveSpec(
-                    name: name, title: try d["title"]?.string() ?? name, file: file, label: label, exclude: exclude,
-                    transform: try d["transform"].map { FeatureTransform(rawValue: try $0.choice(["none", "log1p"]))! } ?? FeatureTransform.none,
-                    standardizeForLogistic: try d["standardize"]?.flag() ?? true,
-                    logisticDivisor: try d["divisor"]?.number(in: 1e-9...1e12) ?? 1,
-                    counts: try d["counts"]?.flag() ?? false,
-                    binarizeThreshold: try d["binarize"]?.number(in: -1e12...1e12) ?? 0,
-                    logisticTolerance: try d["tol"]?.number(in: 1e-14...1))
-            }
-            guard !specs.contains(where: { $0.name == spec.name }) else { throw item.error("dataset '\(spec.name)' is listed twice") }
-            specs.append(spec)
-        }
-        out.datasets = specs
-        return out
-    }
-
-    /// The `language:` section: every key optional (defaults of `LanguageSettings`). The word list must
-    /// exist; its rows are checked when a page shows the study (reading 40,000 words on every load
-    /// of lenses.yml would slow every command).
-    static func language(_ field: Field, root: URL) throws -> LanguageSettings {
-        let m = try field.mapping(allowed: ["file", "orders", "sizes", "smallest", "draws", "samples", "test", "validation",
-                                            "dictionary", "c", "max_iter", "tol", "write", "judge_threshold", "reach", "shown",
-                                            "level", "seed"])
-        var s = LanguageSettings()
-        if let v = m["file"] { s.file = try v.relativePath(root: root) }
-        if let v = m["orders"] {
-            s.orders = try v.sequence(nonEmpty: true).map { try $0.integer(in: 1...8) }
-            guard Set(s.orders).count == s.orders.count else { throw v.error("each order once") }
-        }
-        if let v = m["sizes"] { s.sizes = try v.integer(in: 2...50) }
-        if let v = m["smallest"] { s.smallest = try v.integer(in: 1...1_000_000) }
-        if let v = m["draws"] { s.draws = try v.integer(in: 2...1000) }
-        if let v = m["samples"] { s.samples = try v.integer(in: 10...1_000_000) }
-        if let v = m["test"] { s.test = try v.integer(in: 1...10_000_000) }
-        if let v = m["validation"] { s.validation = try v.integer(in: 1...10_000_000) }
-        if let v = m["dictionary"] { s.dictionary = try v.integer(in: 1...10_000_000) }
-        if let v = m["c"] { s.c = try v.number(in: 1e-6...1e12) }
-        if let v = m["max_iter"] { s.maxIterations = try v.integer(in: 1...100_000) }
-        if let v = m["tol"] { s.tolerance = try v.number(in: 1e-14...1) }
-        if let v = m["write"] { s.write = try v.identifier() }
-        if let v = m["judge_threshold"] { s.judgeThreshold = try v.number(in: 0.5...0.999) }
-        if let v = m["reach"] { s.reach = try v.number(in: 0.5...0.99) }
-        if let v = m["shown"] { s.shown = try v.integer(in: 1...20) }
-        if let v = m["level"] { s.level = try v.number(in: 0.5...0.999) }
-        if let v = m["seed"] { s.seed = UInt64(try v.integer(in: 0...Int(Int32.max))) }
-        if s.judgeThreshold == 0.5 { throw m["judge_threshold"]!.error("must be above 0.5") }
-        let fileField = m["file"] ?? field
-        guard FileManager.default.isReadableFile(atPath: root.appendingPathComponent(s.file).path) else {
-            throw fileField.error("word list '\(s.file)' not found")
-        }
-        return s
-    }
-
     /// The CSV exists and has the named columns; each missing column is reported at the key that named it.
-    private static func checkColumns(file: String, field: Field, columns: [(Field, [String])], root: URL) throws {
+    static func checkColumns(file: String, field: Field, columns: [(Field, [String])], root: URL) throws {
         let header: [String]
         do { header = try CSVReader.header(path: root.appendingPathComponent(file).path, displayName: file) } catch let e as CSVError {
             throw field.error("\(e)")

@@ -8,6 +8,9 @@ import Site
 protocol Study {
     /// Its key in lenses.yml, where it has one.
     static var section: String? { get }
+    /// Reads its section of lenses.yml into the spec (after the site's datasets and models are read);
+    /// every value is checked here, once, with errors naming the file, line and fix.
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws
     /// The `@directives` it offers pages.
     static var directives: [Directive] { get }
     /// Its templates (in `templates/`) and the names each one's data holds, checked against the
@@ -23,6 +26,7 @@ protocol Study {
 
 extension Study {
     static var section: String? { nil }
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {}
     static var templates: [String: Set<String>] { [:] }
     static func metrics(_ artifacts: ArtifactStore) -> [String: any Encodable] { [:] }
     static var quotes: Quotes? { nil }

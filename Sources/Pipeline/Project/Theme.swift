@@ -18,8 +18,12 @@ public enum BuiltinFiles {
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         out.append(URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("share/lenses"))
-        // Sources/Pipeline/Theme.swift → the checkout's root.
-        out.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
+        // The checkout this file was built from: the first folder above it with a Package.swift.
+        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        out.append(folder)
         return out
     }
 

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Numerics
 
@@ -28,6 +29,27 @@ enum CaseStudyStudy: Study {
     static let quotes: Quotes? = Quotes(namespace: "case_study", path: { p in
         try p.named(p.spec.caseStudies.map(\.name)) { JobID.caseStudy($0).erased }
     }, values: Quotes.of(CaseStudyArtifact.self) { $0 })
+
+    /// `case_studies:` — a list of {name, title, file, label, features, transform, positive, samples}.
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
+        let root = spec.root
+        var studyNames = Set<String>()
+        for item in try field.sequence() {
+            let m = try item.mapping(allowed: ["name", "title", "file", "label", "features", "transform", "positive", "samples"],
+                                     required: ["name", "file", "label", "features", "positive"])
+            let name = try m["name"]!.identifier()
+            guard studyNames.insert("c/" + name).inserted else { throw m["name"]!.error("case study '\(name)' is defined twice") }
+            let file = try m["file"]!.relativePath(root: root)
+            let label = try m["label"]!.string()
+            let features = try m["features"]!.stringList()
+            guard !features.isEmpty else { throw m["features"]!.error("list at least one feature column") }
+            try ConfigLoader.checkColumns(file: file, field: m["file"]!, columns: [(m["label"]!, [label]), (m["features"]!, features)], root: root)
+            spec.caseStudies.append(CaseStudySpec(
+                name: name, title: try m["title"]?.string() ?? name, file: file, label: label, features: features,
+                transform: try m["transform"].map { FeatureTransform(rawValue: try $0.choice(["none", "log1p"]))! } ?? FeatureTransform.none,
+                positive: try m["positive"]!.string(), samples: try m["samples"]?.integer(in: 1...50) ?? 6))
+        }
+    }
 
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed

@@ -51,6 +51,22 @@ enum DeepStudy: Study {
                              key: p.rest(1), text: p.text)
     }, values: { _, artifacts in References.flatten(MetricsEntries.deep(artifacts)) })
 
+    /// `deep:` — {file, preset, latent_walk, ring_scrub_every, vae_scrub_every}.
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
+        let root = spec.root
+        do {
+            let m = try field.mapping(allowed: ["file", "preset", "latent_walk", "ring_scrub_every", "vae_scrub_every"], required: ["file"])
+            let file = try m["file"]!.relativePath(root: root)
+            try ConfigLoader.checkColumns(file: file, field: m["file"]!, columns: [(m["file"]!, ["digit", "px_0_0", "px_7_7"])], root: root)
+            let preset = try m["preset"]?.choice(["site", "quick"]) ?? "site"
+            var settings: DeepStudySettings = preset == "quick" ? .quick : .site
+            if let w = m["latent_walk"] { settings.latentWalkSide = try w.integer(in: 2...40) }
+            if let e = m["ring_scrub_every"] { settings.ring.scrubEvery = try e.integer(in: 1...1000) }
+            if let e = m["vae_scrub_every"] { settings.vaeScrubEvery = try e.integer(in: 1...1000) }
+            spec.deep = DeepSpec(file: file, settings: settings)
+        }
+    }
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let referenced = demand.all(StudyReference.self).contains { $0.section == "deep" }
         guard let deep = context.spec.deep, !demand.all(DeepRequest.self).isEmpty || referenced else { return }

@@ -76,6 +76,10 @@ enum ExploreStudy: Study {
         FiguresBlock(ref.jobIDs, requests: [ref] + ref.fits)
     }
 
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
+        spec.explore = try ConfigLoader.explore(field, models: spec.models)
+    }
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         for ref in demand.all(ExploreRef.self).sorted() {
             for job in try jobs(ref, spec: context.spec, pages: demand.pages(ref), graph: graph, formats: context.formats) { graph.add(job) }

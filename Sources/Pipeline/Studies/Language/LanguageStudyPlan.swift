@@ -51,6 +51,10 @@ enum LanguageStudyPlan: Study {
         return ReferencePath(source: .study(section: "language", name: nil), jobs: [JobID.language.erased], key: p.rest(1), text: p.text)
     }, values: Quotes.of(LanguageArtifact.self, LanguageStudy.metrics))
 
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
+        spec.language = try ConfigLoader.language(field, root: spec.root)
+    }
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let requests = demand.all(LanguageRequest.self)
         let referenced = demand.all(StudyReference.self).contains { $0.section == "language" }

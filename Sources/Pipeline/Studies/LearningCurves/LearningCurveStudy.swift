@@ -54,6 +54,10 @@ enum LearningCurveStudy: Study {
         try p.named(p.spec.learningCurves.datasets.map(\.name)) { JobID.curves($0).erased }
     }, values: Quotes.of(LearningCurveArtifact.self, LearningCurves.metrics))
 
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
+        spec.learningCurves = try ConfigLoader.learningCurves(field, datasets: spec.datasets, root: spec.root)
+    }
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let requests = demand.all(CurvesRequest.self)

@@ -32,6 +32,32 @@ enum MixtureStudy: Study {
         try p.named(p.spec.mixtures.map(\.name)) { JobID.mixture($0).erased }
     }, values: Quotes.of(MixtureArtifact.self, MetricsEntries.mixture))
 
+    /// `mixtures:` — a list of {name, title, file, features, k, covariance_type, n_init, em_steps}.
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
+        let root = spec.root
+        var studyNames = Set<String>()
+        for item in try field.sequence() {
+            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init", "em_steps"],
+                                     required: ["name", "file", "features"])
+            let name = try m["name"]!.identifier()
+            guard studyNames.insert("m/" + name).inserted else { throw m["name"]!.error("mixture '\(name)' is defined twice") }
+            let file = try m["file"]!.relativePath(root: root)
+            let features = try m["features"]!.stringList()
+            guard features.count == 2 else { throw m["features"]!.error("list exactly two columns (the figures are 2-D), got \(features.count)") }
+            try ConfigLoader.checkColumns(file: file, field: m["file"]!, columns: [(m["features"]!, features)], root: root)
+            var ks = [1, 2, 3, 4, 5]
+            if let k = m["k"] {
+                ks = try k.sequence(nonEmpty: true).map { try $0.integer(in: 1...20) }
+                guard Set(ks).count == ks.count else { throw k.error("each k once") }
+                ks.sort()
+            }
+            spec.mixtures.append(MixtureSpec(
+                name: name, title: try m["title"]?.string() ?? name, file: file, features: features, components: ks,
+                covarianceType: try m["covariance_type"]?.choice(["full", "diag", "spherical"]) ?? "full",
+                restarts: try m["n_init"]?.integer(in: 1...100) ?? 10, emSteps: try m["em_steps"]?.integer(in: 2...200) ?? 30))
+        }
+    }
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let requests = demand.all(MixtureRequest.self)

@@ -31,6 +31,24 @@ enum RegressionStudy: Study {
         try p.named(p.spec.regressions.map(\.name)) { JobID.regression($0).erased }
     }, values: Quotes.of(RegressionArtifact.self, MetricsEntries.regression))
 
+    /// `regressions:` — a list of {name, title, file, x, y, ridge_alpha}.
+    static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
+        let root = spec.root
+        var studyNames = Set<String>()
+        for item in try field.sequence() {
+            let m = try item.mapping(allowed: ["name", "title", "file", "x", "y", "ridge_alpha"], required: ["name", "file", "x", "y"])
+            let name = try m["name"]!.identifier()
+            guard studyNames.insert("r/" + name).inserted else { throw m["name"]!.error("regression '\(name)' is defined twice") }
+            let file = try m["file"]!.relativePath(root: root)
+            let inputs = try m["x"]!.stringList()
+            guard (1...2).contains(inputs.count) else { throw m["x"]!.error("list one or two input columns, got \(inputs.count)") }
+            let target = try m["y"]!.string()
+            try ConfigLoader.checkColumns(file: file, field: m["file"]!, columns: [(m["x"]!, inputs), (m["y"]!, [target])], root: root)
+            spec.regressions.append(RegressionSpec(name: name, title: try m["title"]?.string() ?? name, file: file, inputs: inputs,
+                                                   target: target, ridgeAlpha: try m["ridge_alpha"]?.number(in: 0...1e9) ?? 1))
+        }
+    }
+
     static func plan(_ demand: Demand, _ context: PlanContext, into graph: inout JobGraph) throws {
         let spec = context.spec, seed = context.seed, figures = context.figures
         let shown = Set(demand.all(RegressionRequest.self).filter(\.figure).map(\.name))
