@@ -360,7 +360,7 @@ public struct SVMCore: Sendable, Codable {
 /// K(x, x′) = exp(−γ ‖x − x′‖²): a weighted sum of bumps centred on the support
 /// vectors, so the boundary curves around the data (γ sets how tightly).
 /// The maths, the solver and the calibration are described at `SVMCore`.
-public struct RBFSupportVectorMachine: Classifier {
+public struct RBFSupportVectorMachine: SVMCoreModel {
     public static let kind = "svm_rbf"
     public static let displayName = "SVM (RBF kernel)"
 
@@ -396,25 +396,20 @@ public struct RBFSupportVectorMachine: Classifier {
     }
 
     public var boundaryShape: String { "curved boundary (RBF kernel)" }
-    public var classCount: Int { core.classCount }
     /// γ after fitting (the resolved value when the setting is "scale").
     public var gamma: Double? { if case .rbf(let g) = core.kernel { return g }; return nil }
-    public var convergence: Convergence { core.convergence }
 
     public mutating func fit(_ x: Matrix, _ y: [Int], classCount: Int) throws {
         try core.fit(x, y, classCount: classCount, model: Self.displayName)
     }
 
-    public func predictProba(_ x: Matrix) -> Matrix { core.predictProba(x) }
-    public func decisionFunction(_ x: Matrix) -> Matrix { core.decisionFunction(x) }
-    public func predictByVote(_ x: Matrix) -> [Int] { core.predictByVote(x) }
 }
 
 /// The support vector machine with the linear kernel K(x, x′) = xᵀx′: the
 /// maximum-margin hyperplane (soft margin, penalty C), so each pairwise
 /// boundary is a straight line. The maths, the solver and the calibration are
 /// described at `SVMCore`.
-public struct LinearSupportVectorMachine: Classifier {
+public struct LinearSupportVectorMachine: SVMCoreModel {
     public static let kind = "svm_linear"
     public static let displayName = "SVM (linear kernel)"
 
@@ -437,13 +432,21 @@ public struct LinearSupportVectorMachine: Classifier {
     }
 
     public var boundaryShape: String { "linear boundary" }
-    public var classCount: Int { core.classCount }
-    public var convergence: Convergence { core.convergence }
 
     public mutating func fit(_ x: Matrix, _ y: [Int], classCount: Int) throws {
         try core.fit(x, y, classCount: classCount, model: Self.displayName)
     }
 
+}
+
+/// What both SVM models answer from their shared core (`SVMCore`): the kernel is all they differ in.
+public protocol SVMCoreModel: Classifier {
+    var core: SVMCore { get }
+}
+
+extension SVMCoreModel {
+    public var classCount: Int { core.classCount }
+    public var convergence: Convergence { core.convergence }
     public func predictProba(_ x: Matrix) -> Matrix { core.predictProba(x) }
     public func decisionFunction(_ x: Matrix) -> Matrix { core.decisionFunction(x) }
     public func predictByVote(_ x: Matrix) -> [Int] { core.predictByVote(x) }

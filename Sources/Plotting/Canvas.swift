@@ -256,6 +256,23 @@ public final class Canvas {
         cairo_text_extents(cr, s, &ext)
         return ext.x_advance
     }
+    /// A legend of line swatches under a heading, drawn down from (x, y) in a column `width` wide;
+    /// returns the y below its last entry.
+    public func lineLegend(_ heading: String, _ entries: [(label: String, color: Color, dash: [Double])],
+                           x lx: Double, y top: Double, width: Double) -> Double {
+        var row = top
+        setColor(theme.muted); text(heading, x: lx, y: row + 4, size: 11.5, bold: true)
+        row += 22
+        for e in entries {
+            setColor(theme.adapt(e.color)); setLineWidth(2.2); setDash(e.dash)
+            line(lx, row, lx + 18, row); setDash([])
+            setColor(theme.ink)
+            text(fitted(e.label, size: 12, maxWidth: width - 34), x: lx + 26, y: row + 4, size: 12)
+            row += 21
+        }
+        return row
+    }
+
 
     /// Cuts a string with "…" so it fits in `maxWidth`.
     /// Every chart's frame: the theme's background over the whole figure, then the title

@@ -81,17 +81,8 @@ public struct Histogram: Figure {
             c.setColor(c.theme.adapt(ser.color)); c.setLineWidth(3)
             c.line(sx(med), py + ph - 9, sx(med), py + ph - 1)
         }
-        var row = py + 10
         let lx = px + pw + 18
-        c.setColor(c.theme.muted); c.text("Distributions", x: lx, y: row + 4, size: 11.5, bold: true)
-        row += 22
-        for s in series {
-            c.setColor(c.theme.adapt(s.color)); c.setLineWidth(2.2); c.setDash(s.dash)
-            c.line(lx, row, lx + 18, row); c.setDash([])
-            c.setColor(c.theme.ink)
-            c.text(c.fitted(s.label, size: 12, maxWidth: legendW - 34), x: lx + 26, y: row + 4, size: 12)
-            row += 21
-        }
+        let row = c.lineLegend("Distributions", series.map { ($0.label, $0.color, $0.dash) }, x: lx, y: py + 10, width: legendW)
         c.setColor(c.theme.muted)
         c.text("ticks on the axis: medians", x: lx, y: row + 8, size: 11)
     }

@@ -145,17 +145,8 @@ public struct LineChart: Figure {
         c.restore()
 
         // Legend.
-        var row = py + 10
         let lx = px + pw + 18
-        c.setColor(c.theme.muted); c.text("Lines", x: lx, y: row + 4, size: 11.5, bold: true)
-        row += 22
-        for s in series {
-            c.setColor(c.theme.adapt(s.color)); c.setLineWidth(2.2); c.setDash(s.dash)
-            c.line(lx, row, lx + 18, row); c.setDash([])
-            c.setColor(c.theme.ink)
-            c.text(c.fitted(s.label, size: 12, maxWidth: legendW - 34), x: lx + 26, y: row + 4, size: 12)
-            row += 21
-        }
+        var row = c.lineLegend("Lines", series.map { ($0.label, $0.color, $0.dash) }, x: lx, y: py + 10, width: legendW)
         if series.contains(where: { $0.lower != nil }) {
             c.setColor(c.theme.muted, alpha: 0.25); c.fillRect(x: lx, y: row - 6, width: 18, height: 12)
             c.setColor(c.theme.ink); c.text("95 % interval", x: lx + 26, y: row + 4, size: 12)

@@ -323,6 +323,18 @@ struct Field {
         }
     }
 
+    /// A list of named entries, each a mapping with a unique `name` (an identifier) and a `file`
+    /// (a project path): the form of every study section that lists several studies.
+    func namedEntries(allowed: [String], required: [String], what: String, root: URL) throws -> [(name: String, file: String, fields: [String: Field])] {
+        var seen = Set<String>()
+        return try sequence().map { item in
+            let m = try item.mapping(allowed: allowed, required: required)
+            let name = try m["name"]!.identifier()
+            guard seen.insert(name).inserted else { throw m["name"]!.error("\(what) '\(name)' is defined twice") }
+            return (name, try m["file"]!.relativePath(root: root), m)
+        }
+    }
+
     func sequence(nonEmpty: Bool = false) throws -> [Field] {
         guard case .sequence(let s) = node else { throw error("expected a list (lines starting with '- ')") }
         if nonEmpty && s.isEmpty { throw error("the list is empty") }

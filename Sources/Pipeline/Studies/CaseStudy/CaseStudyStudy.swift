@@ -33,13 +33,7 @@ enum CaseStudyStudy: Study {
     /// `case_studies:` — a list of {name, title, file, label, features, transform, positive, samples}.
     static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
         let root = spec.root
-        var studyNames = Set<String>()
-        for item in try field.sequence() {
-            let m = try item.mapping(allowed: ["name", "title", "file", "label", "features", "transform", "positive", "samples"],
-                                     required: ["name", "file", "label", "features", "positive"])
-            let name = try m["name"]!.identifier()
-            guard studyNames.insert("c/" + name).inserted else { throw m["name"]!.error("case study '\(name)' is defined twice") }
-            let file = try m["file"]!.relativePath(root: root)
+        for (name, file, m) in try field.namedEntries(allowed: ["name", "title", "file", "label", "features", "transform", "positive", "samples"], required: ["name", "file", "label", "features", "positive"], what: "case study", root: root) {
             let label = try m["label"]!.string()
             let features = try m["features"]!.stringList()
             guard !features.isEmpty else { throw m["features"]!.error("list at least one feature column") }

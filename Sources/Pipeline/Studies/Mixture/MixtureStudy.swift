@@ -35,13 +35,7 @@ enum MixtureStudy: Study {
     /// `mixtures:` — a list of {name, title, file, features, k, covariance_type, n_init, em_steps}.
     static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
         let root = spec.root
-        var studyNames = Set<String>()
-        for item in try field.sequence() {
-            let m = try item.mapping(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init", "em_steps"],
-                                     required: ["name", "file", "features"])
-            let name = try m["name"]!.identifier()
-            guard studyNames.insert("m/" + name).inserted else { throw m["name"]!.error("mixture '\(name)' is defined twice") }
-            let file = try m["file"]!.relativePath(root: root)
+        for (name, file, m) in try field.namedEntries(allowed: ["name", "title", "file", "features", "k", "covariance_type", "n_init", "em_steps"], required: ["name", "file", "features"], what: "mixture", root: root) {
             let features = try m["features"]!.stringList()
             guard features.count == 2 else { throw m["features"]!.error("list exactly two columns (the figures are 2-D), got \(features.count)") }
             try ConfigLoader.checkColumns(file: file, field: m["file"]!, columns: [(m["features"]!, features)], root: root)

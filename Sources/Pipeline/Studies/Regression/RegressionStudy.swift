@@ -34,12 +34,7 @@ enum RegressionStudy: Study {
     /// `regressions:` — a list of {name, title, file, x, y, ridge_alpha}.
     static func configure(_ field: Field, into spec: inout ProjectSpec) throws {
         let root = spec.root
-        var studyNames = Set<String>()
-        for item in try field.sequence() {
-            let m = try item.mapping(allowed: ["name", "title", "file", "x", "y", "ridge_alpha"], required: ["name", "file", "x", "y"])
-            let name = try m["name"]!.identifier()
-            guard studyNames.insert("r/" + name).inserted else { throw m["name"]!.error("regression '\(name)' is defined twice") }
-            let file = try m["file"]!.relativePath(root: root)
+        for (name, file, m) in try field.namedEntries(allowed: ["name", "title", "file", "x", "y", "ridge_alpha"], required: ["name", "file", "x", "y"], what: "regression", root: root) {
             let inputs = try m["x"]!.stringList()
             guard (1...2).contains(inputs.count) else { throw m["x"]!.error("list one or two input columns, got \(inputs.count)") }
             let target = try m["y"]!.string()
