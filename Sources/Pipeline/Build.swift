@@ -73,6 +73,10 @@ public struct PipelineError: Error, CustomStringConvertible {
 /// content, runs it, and writes the site atomically.
 public enum SiteBuilder {
     public static func build(_ spec: ProjectSpec, options: BuildOptions) async throws -> BuildReport {
+        try await BuildManifest.build(spec, options: options) { try await planAndBuild(spec, options: options) }
+    }
+
+    static func planAndBuild(_ spec: ProjectSpec, options: BuildOptions) async throws -> BuildReport {
         let clock = DispatchTime.now().uptimeNanoseconds
         BLAS.useSingleThread()
         BuildMemory.tune()
