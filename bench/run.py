@@ -110,8 +110,10 @@ LEVERS = {
     "anchor": "renders are most of the cold build's job time (session 5: render 39.6 s of 45.4 s of job time): every figure is "
               "drawn four times (1×, 2× at four times the pixels, dark 1×, dark 2×) where the anchor draws one PNG → draw the "
               "variants from one recorded Cairo path and batch the scatter points (one path per class and style)",
-    "noop": "process start, loading lenses.yml and digesting the inputs, the site and the cache (the build manifest) → "
-            "see bench/PROFILE.md",
+    "noop": "with the build manifest nothing is planned or loaded: the CPU is process start, loading lenses.yml and the "
+            "digests of the inputs, the site and the cache (session 5: 0.06–0.08 s CPU; 0.07 s wall median of five on the "
+            "whole site, load 3–4); a wall clock above the CPU is waiting for a core on the shared machine → perf profile "
+            "of the no-op (not done yet), then identity (size, times, inode) instead of bytes for large data files",
     "changed": "the six redrawn maps (four files each) are the time beyond training (session 5: render 2.5 s, pages 0.7 s, "
                "training 0.05 s of job time) → the same levers as the cold build's renders",
     "vae": "dgemm ~36 %, the Adam step ~11 %, element-wise backward ~10 %, log1p ~6 %: per-step overhead on small "
