@@ -25,11 +25,12 @@ import Darwin
 ///
 /// When the inputs, the site and the cache all match, the build reports "nothing changed" and
 /// returns: the site on disk is what a full build would write (a build is a function of those
-/// inputs). Anything else — one changed byte, a new, removed or touched file, another output
-/// folder, `--force`, `--no-cache`, `lenses clean` — falls through to a normal build (`lenses claims`,
-/// which writes no site, neither reads nor writes the manifest), and the manifest is removed before it starts and written again after it succeeds. The
-/// inputs are digested before the build runs, so a file edited during a build is seen as changed
-/// by the next one.
+/// inputs). Anything else — one changed input byte, a new or removed input file, any new, removed,
+/// rewritten or touched file of the site or the cache, another output folder, `--force`,
+/// `--no-cache`, `lenses clean` — falls through to a normal build (`lenses claims`, which writes no
+/// site, neither reads nor writes the manifest), and the manifest is removed before it starts and
+/// written again after it succeeds. The inputs are digested before the build runs, so a file
+/// edited during a build is seen as changed by the next one.
 enum BuildManifest {
     static let version = 1
 
