@@ -16,7 +16,7 @@ import Numerics
 /// which is scikit-learn's objective C Σᵢ −log P(yᵢ|xᵢ) + ½‖W‖² divided by C·n
 /// (the intercepts are not penalised). Gradients:
 ///   ∂L/∂W = (P − Y)ᵀ X / n + W / (C n),  ∂L/∂b = mean(P − Y),
-/// minimised by L-BFGS until ‖∇L‖∞ ≤ `tolerance`. The boundary {x : wᵀx + b = 0}
+/// minimised by L-BFGS until ‖∇L‖∞ ≤ `tolerance` (the multinomial objective: `SoftmaxObjective`). The boundary {x : wᵀx + b = 0}
 /// is a line (a hyperplane), whatever the data look like.
 /// Reference: Bishop, *Pattern Recognition and Machine Learning* (2006), §4.3.2–4.3.4.
 public struct LogisticRegression: Classifier {
@@ -54,6 +54,16 @@ public struct LogisticRegression: Classifier {
     public var boundaryShape: String { "linear boundary" }
 
     public mutating func fit(_ x: Matrix, _ y: [Int], classCount: Int) throws {
+        try fit(x, y, classCount: classCount, from: nil)
+    }
+
+    /// The fitted parameters as the optimiser sees them: W row-major, then the intercepts.
+    public var parameters: [Double] { weights.data + intercepts }
+
+    /// Fits starting from `start` (another fit's `parameters` on the same features and classes,
+    /// e.g. the same training set at another C) instead of from zero. The optimum is the same;
+    /// only the path to it (and so the point where the tolerance stops it) changes.
+    public mutating func fit(_ x: Matrix, _ y: [Int], classCount: Int, from start: [Double]?) throws {
         try FitChecks.validate(x, y, classCount: classCount, model: Self.displayName)
         guard c > 0, c.isFinite else { throw ModelError(model: Self.displayName, "C must be a positive number, got \(c)") }
         self.classCount = classCount
@@ -62,35 +72,24 @@ public struct LogisticRegression: Classifier {
         let penalty = 1 / (c * Double(n))
         let optimiser = LBFGS(maxIterations: maxIterations, gradientTolerance: tolerance)
 
-        let result = optimiser.minimize(from: [Double](repeating: 0, count: rowsOfW * (d + 1))) { theta in
-            // theta = [W (rowsOfW × d) row-major, b (rowsOfW)]
+        let count = rowsOfW * (d + 1)
+        let x0 = start.flatMap { $0.count == count && $0.allSatisfy(\.isFinite) ? $0 : nil } ?? [Double](repeating: 0, count: count)
+        let softmax = rowsOfW > 1 ? SoftmaxObjective(x: x, y: y, classCount: classCount, penalty: penalty) : nil
+        let result = optimiser.minimize(from: x0) { theta in
+            if let softmax { return softmax.evaluate(theta) }   // K > 2: one fused pass over the rows
+            // Binary: theta = [W (rowsOfW × d) row-major, b (rowsOfW)]
             let w = Matrix(rows: rowsOfW, cols: d, data: Array(theta[0..<(rowsOfW * d)]))
             let b = Array(theta[(rowsOfW * d)...])
             var z = BLAS.multiply(x, w, transB: true)          // n × rowsOfW
             for i in 0..<n { for k in 0..<rowsOfW { z[i, k] += b[k] } }
             var loss = 0.0
             var residual = Matrix(rows: n, cols: rowsOfW)         // P − Y
-            if rowsOfW == 1 {
-                for i in 0..<n {
-                    // softplus and sigmoid from one exp(−|z|), the same operations as Special's.
-                    let zi = z.data[i], yi = Double(y[i])
-                    let e = exp(-abs(zi))
-                    loss += (zi > 0 ? zi : 0) + log1p(e) - yi * zi
-                    residual.data[i] = (zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi
-                }
-            } else {
-                // One exp per entry: P = exp(z − max) / Σ exp(z − max), log Σ exp(z) = max + log Σ.
-                for i in 0..<n {
-                    let base = i * rowsOfW
-                    var m = -Double.infinity
-                    for k in 0..<rowsOfW { m = max(m, z.data[base + k]) }
-                    var sum = 0.0
-                    for k in 0..<rowsOfW { let e = exp(z.data[base + k] - m); residual.data[base + k] = e; sum += e }
-                    loss += m + log(sum) - z.data[base + y[i]]
-                    let inv = 1 / sum
-                    for k in 0..<rowsOfW { residual.data[base + k] *= inv }
-                    residual.data[base + y[i]] -= 1
-                }
+            for i in 0..<n {
+                // softplus and sigmoid from one exp(−|z|), the same operations as Special's.
+                let zi = z.data[i], yi = Double(y[i])
+                let e = exp(-abs(zi))
+                loss += (zi > 0 ? zi : 0) + log1p(e) - yi * zi
+                residual.data[i] = (zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi
             }
             var gw = BLAS.multiply(residual, transA: true, x)      // rowsOfW × d
             var value = loss / Double(n)

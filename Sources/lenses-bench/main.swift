@@ -446,6 +446,64 @@ func curves(_ args: Arguments, _ spec: ProjectSpec) throws {
     try emit(["command": "curves", "dataset": name, "splits": settings.splits, "fits": fits, "run": t])
 }
 
+/// Where the learning curves' logistic fits spend their time (one dataset, `--splits` splits):
+/// per learner (C × representation) the CPU seconds and L-BFGS iterations of a cold start, and of
+/// warm starts (C = weak from C = strong on the same rows; C = strong from the previous size's fit).
+func lrProfile(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let name = args.dataset == "two_moons" ? "digits" : args.dataset
+    let study = try require(spec.learningCurves.dataset(name), "no learning-curve dataset '\(name)'")
+    var settings = spec.learningCurves.settings
+    settings.splits = args.splits
+    let dataset = try LearningCurves.loadDataset(study, root: spec.root)
+    let plan = try LearningCurvePlan(name: study.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: spec.seed)
+    let tol = study.tolerance(settings), K = dataset.classCount
+    var stats = [String: [Double]]()   // name → [seconds, iterations, fits, testErrorSum]
+    func add(_ key: String, _ t: Double, _ it: Int, _ err: Double) {
+        var v = stats[key] ?? [0, 0, 0, 0]; v[0] += t; v[1] += Double(it); v[2] += 1; v[3] += err; stats[key] = v
+    }
+    func err(_ m: LogisticRegression, _ x: Matrix, _ y: [Int]) -> Double {
+        let p = m.predictProba(x); var wrong = 0
+        for i in 0..<p.rows { var b = 0; for k in 1..<p.cols where p[i, k] > p[i, b] { b = k }; if b != y[i] { wrong += 1 } }
+        return Double(wrong) / Double(y.count)
+    }
+    let reps: [(String, (Double) -> Double)] = study.counts
+        ? [("features", { $0 / study.logisticDivisor }), ("binarised", { $0 > study.binarizeThreshold ? 1 : 0 })]
+        : [("features", { $0 })]
+    for s in 0..<plan.splits {
+        var previous = [String: [Double]]()
+        for i in plan.sizes.indices {
+            let train = plan.training(size: i, split: s), test = plan.tests[s]
+            let yTrain = train.map { dataset.y[$0] }, yTest = test.map { dataset.y[$0] }
+            for (rep, f) in reps {
+                var xTrain = dataset.x.rows(train), xTest = dataset.x.rows(test)
+                xTrain = Matrix(rows: xTrain.rows, cols: xTrain.cols, data: xTrain.data.map(f))
+                xTest = Matrix(rows: xTest.rows, cols: xTest.cols, data: xTest.data.map(f))
+                if study.standardizeForLogistic && rep == "features" {
+                    let mean = xTrain.columnMeans(), sd = xTrain.columnVariances().map { $0 > 0 ? $0.squareRoot() : 1 }
+                    func apply(_ x: Matrix) -> Matrix {
+                        var o = x; for r in 0..<x.rows { for j in 0..<x.cols { o[r, j] = (x[r, j] - mean[j]) / sd[j] } }; return o
+                    }
+                    (xTrain, xTest) = (apply(xTrain), apply(xTest))
+                }
+                var strong = LogisticRegression(c: settings.strongC, maxIterations: settings.maxIterations, tolerance: tol)
+                var t = now(); try strong.fit(xTrain, yTrain, classCount: K); add("\(rep) strong cold", now() - t, strong.convergence.iterations, err(strong, xTest, yTest))
+                var weak = LogisticRegression(c: settings.weakC, maxIterations: settings.maxIterations, tolerance: tol)
+                t = now(); try weak.fit(xTrain, yTrain, classCount: K); add("\(rep) weak cold", now() - t, weak.convergence.iterations, err(weak, xTest, yTest))
+                var warm = LogisticRegression(c: settings.weakC, maxIterations: settings.maxIterations, tolerance: tol)
+                t = now(); try warm.fit(xTrain, yTrain, classCount: K, from: strong.parameters); add("\(rep) weak from strong", now() - t, warm.convergence.iterations, err(warm, xTest, yTest))
+                if let p = previous[rep] {
+                    var ws = LogisticRegression(c: settings.strongC, maxIterations: settings.maxIterations, tolerance: tol)
+                    t = now(); try ws.fit(xTrain, yTrain, classCount: K, from: p); add("\(rep) strong from previous size", now() - t, ws.convergence.iterations, err(ws, xTest, yTest))
+                    add("\(rep) strong cold (sizes > 0)", 0, strong.convergence.iterations, err(strong, xTest, yTest))
+                }
+                previous[rep] = strong.parameters
+            }
+        }
+    }
+    try emit(["command": "lr-profile", "dataset": name, "splits": plan.splits,
+              "learners": stats.mapValues { ["seconds": $0[0], "iterations": $0[1], "fits": $0[2], "mean_test_error": $0[3] / $0[2]] }])
+}
+
 func require<T>(_ value: T?, _ message: String) throws -> T {
     guard let value else { throw BenchError(message) }
     return value
@@ -467,6 +525,7 @@ do {
     case "curves": try curves(args, spec)
     case "curves-export": try curvesExport(args, spec)
     case "gemm": try gemm(args, spec)
+    case "lr-profile": try lrProfile(args, spec)
     case "gan": try ganEpoch(args, spec)
     default: throw BenchError("unknown command \(args.command); known: png, models, gmm, svm, cache, figure, vae, gan, gemm, curves, curves-export")
     }

@@ -73,10 +73,10 @@ public struct PipelineError: Error, CustomStringConvertible {
 /// content, runs it, and writes the site atomically.
 public enum SiteBuilder {
     public static func build(_ spec: ProjectSpec, options: BuildOptions) async throws -> BuildReport {
-        try await build(spec, options: options, studies: StudyRegistry.all)
+        try await BuildManifest.build(spec, options: options) { try await build(spec, options: options, studies: StudyRegistry.all) }
     }
 
-    /// A build with these studies (the registry's, or more in tests).
+    /// A build with these studies (the registry's, or more in tests), planned and run (no manifest check).
     static func build(_ spec: ProjectSpec, options: BuildOptions, studies: [any Study.Type]) async throws -> BuildReport {
         let clock = DispatchTime.now().uptimeNanoseconds
         BLAS.useSingleThread()
