@@ -183,10 +183,9 @@ public enum SiteBuilder {
                       let item = f.provenance.first(where: { $0.name == "Rows dropped" }),
                       let n = Int(item.value.prefix { $0.isNumber }) else { continue }
                 note("dataset '\(m.dataset)'", files[m.dataset], n, m.nTrain + m.nTest)
-            case let r as RegressionArtifact: note("regression '\(r.spec.name)'", r.spec.file, r.droppedRows, r.nTrain + r.nTest)
-            case let m as MixtureArtifact: note("mixture '\(m.spec.name)'", m.spec.file, m.droppedRows, m.rows)
-            case let c as CaseStudyArtifact: note("case study '\(c.spec.name)'", c.spec.file, c.droppedRows, c.nTrain + c.nTest)
-            case let l as LearningCurveArtifact: note("learning curves '\(l.spec.name)'", l.spec.file, l.droppedRows, l.rows)
+            case let s as DropsRows:
+                let d = s.droppedRowCount
+                note(d.subject, d.file, d.dropped, d.remain)
             default: break
             }
         }
@@ -303,4 +302,9 @@ public enum ProjectData {
         }
         return written
     }
+}
+
+/// A study's artifact that read a CSV file and dropped rows with missing values: the build says so.
+protocol DropsRows {
+    var droppedRowCount: (subject: String, file: String?, dropped: Int, remain: Int) { get }
 }

@@ -9,19 +9,6 @@ enum ResolvedBlock: Sendable {
     case block(any PageBlock)
 }
 
-/// One model instance on one gallery dataset: its training job, and the name tables show it by.
-struct ModelFit: Sendable, Hashable, Comparable {
-    let dataset: String
-    let model: String
-    var id: JobID<FitArtifact> { .fit(dataset, model) }
-    static func < (a: ModelFit, b: ModelFit) -> Bool { a.id < b.id }
-}
-
-/// What a language directive shows.
-enum LanguageBlock: String, Sendable {
-    case text, words, disagreements, orders
-}
-
 /// The studies the site is built from, in planning order (a study may read the jobs of one before
 /// it: the explorables read the gallery's data and fits). A study is a folder under
 /// `Sources/Pipeline/Studies/` and one line here.
@@ -70,19 +57,6 @@ enum Planner {
         var wantsSearch = false
     }
 
-    struct FigureRef: Hashable, Comparable, Sendable {
-        let dataset: String
-        let model: String
-        let view: Stages.View
-        /// Shown beside another figure: rendered at the pair size.
-        var pair = false
-        var jobID: JobID<FigureArtifact> { JobID(.render, ["render", dataset, model, view.rawValue] + (pair ? ["pair"] : [])) }
-        var fit: ModelFit { ModelFit(dataset: dataset, model: model) }
-        /// The 1× PNG it draws.
-        var file: String { "figures/\(([dataset, model, view.rawValue] + (pair ? ["pair"] : [])).joined(separator: "--")).png" }
-        static func < (a: FigureRef, b: FigureRef) -> Bool { a.jobID < b.jobID }
-    }
-
     struct ResolvedPage {
         let spec: PageSpec
         let document: ContentDocument
@@ -113,10 +87,6 @@ enum Planner {
         var hasSearch: Bool { directiveBlocks.contains { $0 is PagesStudy.SearchBlock } }
     }
 
-    /// The render jobs of one learning-curve study: the Gaussian figure, and for count data the discrete one.
-    static func curveFigureIDs(_ c: LearningCurveSpec) -> [JobID<FigureArtifact>] {
-        [.curvesFigure(c.name)] + (c.counts ? [.curvesFigure(c.name, discrete: true)] : [])
-    }
 
     /// `parallelism`: threads a single long job (the language study) may use; results do not depend on it.
     static func plan(_ spec: ProjectSpec, parallelism: Int = 1, studies: [any Study.Type] = StudyRegistry.all) throws -> Plan {

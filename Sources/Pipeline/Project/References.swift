@@ -361,32 +361,6 @@ enum References {
     }
 }
 
-/// The metrics.json entries of the studies, in one place: the file and the inline
-/// references of pages read the same numbers.
-enum MetricsEntries {
-    struct Regression: Encodable {
-        let name: String, title: String, inputs: [String], target: String, n_train: Int, n_test: Int
-        let coefficients: [CoefficientRow], test_rmse: [String: Double], largest_ols_vs_joint_gap: Double
-    }
-    struct Mixture: Encodable {
-        let name: String, title: String, covariance_type: String, rows: Int, chosen_k: Int, criteria: [MixtureCriterion]
-    }
-
-    static func regression(_ r: RegressionArtifact) -> Regression {
-        Regression(name: r.spec.name, title: r.spec.title, inputs: r.spec.inputs, target: r.spec.target,
-                   n_train: r.nTrain, n_test: r.nTest, coefficients: r.coefficients, test_rmse: r.rmse,
-                   largest_ols_vs_joint_gap: r.largestGap)
-    }
-
-    /// The deep study's entries, once every part it reports is among the artifacts (else none).
-    static func deep(_ artifacts: ArtifactStore) -> [DeepMetricsEntry] {
-        func part(_ name: String) -> DeepPart? { artifacts.get(.deep(name)) }
-        guard let v2 = part("vae-plane"), let v = part("vae"), let g = part("gan"), let m = part("gmm"), let mlp = part("mlp") else { return [] }
-        return DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("judging")?.judging)
-    }
-
-    static func mixture(_ m: MixtureArtifact) -> Mixture {
-        Mixture(name: m.spec.name, title: m.spec.title, covariance_type: m.spec.covarianceType,
-                rows: m.rows, chosen_k: m.chosenK, criteria: m.criteria)
-    }
-}
+/// metrics.json entries, each study's in its folder (`extension MetricsEntries`): the same numbers
+/// the file shows and `{{value}}` paths quote.
+enum MetricsEntries {}

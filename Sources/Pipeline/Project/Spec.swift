@@ -20,53 +20,6 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
     }
 }
 
-/// A regression study: OLS and ridge (discriminative) against one joint Gaussian
-/// over (x, y) (generative) on columns of a CSV. One or two inputs.
-public struct RegressionSpec: Sendable, Equatable, Codable {
-    public var name: String
-    public var title: String
-    public var file: String
-    public var inputs: [String]
-    public var target: String
-    public var ridgeAlpha: Double
-}
-
-/// A density study on unlabelled data: Gaussian mixtures for several k, chosen by BIC.
-public struct MixtureSpec: Sendable, Equatable, Codable {
-    public var name: String
-    public var title: String
-    public var file: String
-    public var features: [String]
-    public var components: [Int]
-    public var covarianceType: String
-    public var restarts: Int
-    /// The EM scrubber (@em-steps) shows at most this many steps of the chosen fit (`em_steps:`).
-    public var emSteps = 30
-}
-
-/// A case study: logistic regression and Gaussian naive Bayes on every named
-/// feature of a labelled CSV — what each learned, how well it classifies, and
-/// what the generative one invents for the positive class.
-public struct CaseStudySpec: Sendable, Equatable, Codable {
-    public var name: String
-    public var title: String
-    public var file: String
-    public var label: String
-    public var features: [String]
-    public var transform: FeatureTransform
-    public var positive: String
-    public var samples: Int
-}
-
-/// The `learning_curves:` section of lenses.yml: how the experiment runs, and on which datasets
-/// (by default the six of `LearningCurveSpec.standard`).
-public struct LearningCurvesConfig: Sendable, Equatable {
-    public var settings = LearningCurveSettings()
-    public var datasets = LearningCurveSpec.standard
-    public init() {}
-    public func dataset(_ name: String) -> LearningCurveSpec? { datasets.first { $0.name == name } }
-}
-
 /// One model instance under `models:`. Its `name` is what pages, gallery pairs, job ids and
 /// figure files use; `kind: {settings}` in lenses.yml makes an instance named after its kind,
 /// `name: {kind: KIND, settings…}` a named one, so one kind can appear with several settings.

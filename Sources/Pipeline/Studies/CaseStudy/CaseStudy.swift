@@ -89,3 +89,17 @@ enum CaseStudies {
             samples: samples, realExamples: real, seed: seed)
     }
 }
+
+/// A case study: logistic regression and Gaussian naive Bayes on every named
+/// feature of a labelled CSV — what each learned, how well it classifies, and
+/// what the generative one invents for the positive class.
+public struct CaseStudySpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var title: String
+    public var file: String
+    public var label: String
+    public var features: [String]
+    public var transform: FeatureTransform
+    public var positive: String
+    public var samples: Int
+}

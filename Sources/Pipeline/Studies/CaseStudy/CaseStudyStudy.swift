@@ -116,3 +116,7 @@ extension CaseStudyStudy {
         ]
     }
 }
+
+extension CaseStudyArtifact: DropsRows {
+    var droppedRowCount: (subject: String, file: String?, dropped: Int, remain: Int) { ("case study '\(spec.name)'", spec.file, droppedRows, nTrain + nTest) }
+}

@@ -112,3 +112,12 @@ extension DeepPart: Artifact {
         return 1                                         // one network, or the judging part's linear judge
     }
 }
+
+extension MetricsEntries {
+    /// The deep study's entries, once every part it reports is among the artifacts (else none).
+    static func deep(_ artifacts: ArtifactStore) -> [DeepMetricsEntry] {
+        func part(_ name: String) -> DeepPart? { artifacts.get(.deep(name)) }
+        guard let v2 = part("vae-plane"), let v = part("vae"), let g = part("gan"), let m = part("gmm"), let mlp = part("mlp") else { return [] }
+        return DeepStudies.metricsEntries(vaes: [v2.vae, v.vae], gan: g.gan, gmm: m.gmm, mlp: mlp.mlp, judging: part("judging")?.judging)
+    }
+}

@@ -303,3 +303,27 @@ extension GalleryStudy {
                 "priors": g.logPriors.map { NumberFormat.fixed(exp($0), 3) }.joined(separator: " · ")]
     }
 }
+
+/// One model instance on one gallery dataset: its training job, and the name tables show it by.
+struct ModelFit: Sendable, Hashable, Comparable {
+    let dataset: String
+    let model: String
+    var id: JobID<FitArtifact> { .fit(dataset, model) }
+    static func < (a: ModelFit, b: ModelFit) -> Bool { a.id < b.id }
+}
+
+/// One figure of the gallery: a model instance's view of a dataset, alone or in a pair.
+extension Planner {
+    struct FigureRef: Hashable, Comparable, Sendable {
+        let dataset: String
+        let model: String
+        let view: Stages.View
+        /// Shown beside another figure: rendered at the pair size.
+        var pair = false
+        var jobID: JobID<FigureArtifact> { JobID(.render, ["render", dataset, model, view.rawValue] + (pair ? ["pair"] : [])) }
+        var fit: ModelFit { ModelFit(dataset: dataset, model: model) }
+        /// The 1× PNG it draws.
+        var file: String { "figures/\(([dataset, model, view.rawValue] + (pair ? ["pair"] : [])).joined(separator: "--")).png" }
+        static func < (a: FigureRef, b: FigureRef) -> Bool { a.jobID < b.jobID }
+    }
+}

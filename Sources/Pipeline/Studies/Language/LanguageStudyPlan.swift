@@ -93,3 +93,8 @@ extension LanguageArtifact: Artifact {
     // Per size and draw, both classifiers; the judge; one French model per order for the choice.
     public var modelsTrained: Int { sizes.count * settings.draws * 2 + 1 + orders.count }
 }
+
+/// What a language directive shows.
+enum LanguageBlock: String, Sendable {
+    case text, words, disagreements, orders
+}

@@ -123,3 +123,14 @@ extension LearningCurveMeasurements: Artifact {
     public var modelsTrained: Int { learners.count * sizes.count * splits }
     public static var releasedAfterUse: Bool { true }
 }
+
+extension LearningCurveArtifact: DropsRows {
+    var droppedRowCount: (subject: String, file: String?, dropped: Int, remain: Int) { ("learning curves '\(spec.name)'", spec.file, droppedRows, rows) }
+}
+
+extension Planner {
+    /// The render jobs of one learning-curve study: the Gaussian figure, and for count data the discrete one.
+    static func curveFigureIDs(_ c: LearningCurveSpec) -> [JobID<FigureArtifact>] {
+        [.curvesFigure(c.name)] + (c.counts ? [.curvesFigure(c.name, discrete: true)] : [])
+    }
+}

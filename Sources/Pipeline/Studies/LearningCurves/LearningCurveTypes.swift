@@ -220,3 +220,12 @@ public struct LearningCurveMeasurements: Sendable, Codable, Equatable {
         (0..<splits).map { testError[index(learner: l, size: i, split: $0)] }
     }
 }
+
+/// The `learning_curves:` section of lenses.yml: how the experiment runs, and on which datasets
+/// (by default the six of `LearningCurveSpec.standard`).
+public struct LearningCurvesConfig: Sendable, Equatable {
+    public var settings = LearningCurveSettings()
+    public var datasets = LearningCurveSpec.standard
+    public init() {}
+    public func dataset(_ name: String) -> LearningCurveSpec? { datasets.first { $0.name == name } }
+}

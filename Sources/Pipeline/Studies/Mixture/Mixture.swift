@@ -281,3 +281,16 @@ extension Studies {
         return p
     }
 }
+
+/// A density study on unlabelled data: Gaussian mixtures for several k, chosen by BIC.
+public struct MixtureSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var title: String
+    public var file: String
+    public var features: [String]
+    public var components: [Int]
+    public var covarianceType: String
+    public var restarts: Int
+    /// The EM scrubber (@em-steps) shows at most this many steps of the chosen fit (`em_steps:`).
+    public var emSteps = 30
+}

@@ -111,3 +111,19 @@ extension MixtureStudy {
         ]
     }
 }
+
+/// The mixture study's metrics.json entry (and the values prose may quote).
+extension MetricsEntries {
+    struct Mixture: Encodable {
+        let name: String, title: String, covariance_type: String, rows: Int, chosen_k: Int, criteria: [MixtureCriterion]
+    }
+
+    static func mixture(_ m: MixtureArtifact) -> Mixture {
+        Mixture(name: m.spec.name, title: m.spec.title, covariance_type: m.spec.covarianceType,
+                rows: m.rows, chosen_k: m.chosenK, criteria: m.criteria)
+    }
+}
+
+extension MixtureArtifact: DropsRows {
+    var droppedRowCount: (subject: String, file: String?, dropped: Int, remain: Int) { ("mixture '\(spec.name)'", spec.file, droppedRows, rows) }
+}

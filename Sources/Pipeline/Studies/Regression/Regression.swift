@@ -166,3 +166,14 @@ extension Studies {
                               numbers: "\"regressions\", the entry named \(s.name)")
     }
 }
+
+/// A regression study: OLS and ridge (discriminative) against one joint Gaussian
+/// over (x, y) (generative) on columns of a CSV. One or two inputs.
+public struct RegressionSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var title: String
+    public var file: String
+    public var inputs: [String]
+    public var target: String
+    public var ridgeAlpha: Double
+}

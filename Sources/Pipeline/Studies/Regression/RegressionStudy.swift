@@ -102,3 +102,21 @@ extension RegressionStudy {
         ]
     }
 }
+
+/// The regression study's metrics.json entry (and the values prose may quote).
+extension MetricsEntries {
+    struct Regression: Encodable {
+        let name: String, title: String, inputs: [String], target: String, n_train: Int, n_test: Int
+        let coefficients: [CoefficientRow], test_rmse: [String: Double], largest_ols_vs_joint_gap: Double
+    }
+
+    static func regression(_ r: RegressionArtifact) -> Regression {
+        Regression(name: r.spec.name, title: r.spec.title, inputs: r.spec.inputs, target: r.spec.target,
+                   n_train: r.nTrain, n_test: r.nTest, coefficients: r.coefficients, test_rmse: r.rmse,
+                   largest_ols_vs_joint_gap: r.largestGap)
+    }
+}
+
+extension RegressionArtifact: DropsRows {
+    var droppedRowCount: (subject: String, file: String?, dropped: Int, remain: Int) { ("regression '\(spec.name)'", spec.file, droppedRows, nTrain + nTest) }
+}
