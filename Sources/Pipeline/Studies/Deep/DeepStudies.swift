@@ -168,6 +168,14 @@ public struct DeepMetricsEntry: Sendable, Codable {
 }
 
 public enum DeepStudies {
+    /// A digit classifier of the study (the mixture per class, the MLP, the linear judge): built from
+    /// its settings and fitted on the training digits.
+    static func digitClassifier<M: Classifier>(_ type: M.Type, _ settings: [String: SettingValue], on d: DigitsData) throws -> M {
+        var model = try M(settings: Settings(model: M.displayName, settings))
+        try model.fit(d.train, d.trainLabels, classCount: 10)
+        return model
+    }
+
     /// Model settings with the study's seed unless they name their own.
     static func seeded(_ s: [String: SettingValue], _ seed: UInt64) -> [String: SettingValue] {
         var out = s

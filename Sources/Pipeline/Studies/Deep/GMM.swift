@@ -28,8 +28,7 @@ public struct GMMArtifact: Sendable, Codable {
 extension DeepStudies {
     /// Fits a Gaussian mixture per digit class: samples, accuracy and exact log-likelihood.
     public static func computeGMM(_ d: DigitsData, settings s: DeepStudySettings, seed: UInt64) throws -> GMMArtifact {
-        var gmm = try GaussianMixtureClassifier(settings: Settings(model: GaussianMixtureClassifier.displayName, seeded(s.gmm, seed)))
-        try gmm.fit(d.train, d.trainLabels, classCount: 10)
+        let gmm = try digitClassifier(GaussianMixtureClassifier.self, seeded(s.gmm, seed), on: d)
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(v.count, 1)) }
         var clipped = 0, total = 0
         func clip(_ m: Matrix) -> Matrix {

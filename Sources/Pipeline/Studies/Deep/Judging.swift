@@ -59,8 +59,7 @@ extension DeepStudies {
     /// held-out test digits and copies of training digits (a perfect memoriser).
     public static func computeJudging(_ d: DigitsData, vae: VAEArtifact, gan: GANArtifact, gmm: GMMArtifact,
                                       mlp: MLPArtifact, settings s: DeepStudySettings, seed: UInt64) throws -> JudgingArtifact {
-        var linear = try LogisticRegression(settings: Settings(model: LogisticRegression.displayName, s.linearJudge))
-        try linear.fit(d.train, d.trainLabels, classCount: 10)
+        let linear = try digitClassifier(LogisticRegression.self, s.linearJudge, on: d)
         let testNN = SampleQuality.nearestNeighbours(of: d.test, in: d.train).distance
         let threshold = Special.quantile(testNN, 0.05)
         var copyRNG = SeededRandom(seed: seed, stream: "deep/judge/memoriser")

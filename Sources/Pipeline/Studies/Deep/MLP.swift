@@ -30,8 +30,7 @@ public struct MLPArtifact: Sendable, Codable {
 extension DeepStudies {
     /// Trains the MLP classifier on the digits: accuracy, confusion, surest and worst answers.
     public static func computeMLP(_ d: DigitsData, settings s: DeepStudySettings, seed: UInt64) throws -> MLPArtifact {
-        var mlp = try MLPClassifier(settings: Settings(model: MLPClassifier.displayName, seeded(s.mlp, seed)))
-        try mlp.fit(d.train, d.trainLabels, classCount: 10)
+        let mlp = try digitClassifier(MLPClassifier.self, seeded(s.mlp, seed), on: d)
         let p = mlp.predictProba(d.test)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 10)
         var right = [MLPArtifact.Example](), wrong = [MLPArtifact.Example]()

@@ -98,3 +98,16 @@ public struct ExplorableEntry: Sendable, Codable {
         case dataFiles = "data_files"
     }
 }
+
+extension FigureArtifact {
+    /// A slider over this still figure (`@regulariser`, `@training-size`): the still under the widget's
+    /// path with `caption` and a "Slider" provenance line, carrying the widget: `steps` positions, the
+    /// readout at each one as its sample.
+    func slider<P: Encodable>(_ ref: ExploreRef, caption: String, payload: P, steps: Int, frames: [String: Data],
+                              slider: String, readout: (Int) -> [String: String]) throws -> FigureArtifact {
+        var figure = renamed(to: ref.path, caption: caption, provenance: provenance + [.init(name: "Slider", value: slider)])
+        let samples = (0..<steps).map { ExplorableSample(x: [Double($0)], readout: readout($0)) }
+        figure.explorable = try Explorable(kind: ref.kind, id: ref.id, payload: payload, count: steps, frames: frames, samples: samples)
+        return figure
+    }
+}

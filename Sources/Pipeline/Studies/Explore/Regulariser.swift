@@ -102,11 +102,9 @@ enum RegulariserExplorable {
             + " (\(values.joined(separator: ", "))): at \(sweep.setting) = \(values[first]) it is at least \(Int(sureLevel * 100)) % sure"
             + " on \(sure[first]) of the plotted window (test accuracy \(acc[first])), at \(sweep.setting) = \(values[last]) on \(sure[last])"
             + " (test accuracy \(acc[last]))."
-        var provenance = still!.provenance
-        provenance.append(.init(name: "Slider", value: "\(sweep.setting) ∈ {\(values.joined(separator: ", "))}, each a fit on the same training rows; shown: \(sweep.setting) = \(values[start])"))
-        var figure = still!.renamed(to: ref.path, caption: caption, provenance: provenance)
-        let samples = values.indices.map { ExplorableSample(x: [Double($0)], readout: readout(p, frame: $0)) }
-        figure.explorable = try Explorable(kind: .regulariser, id: ref.id, payload: p, count: values.count, frames: files, samples: samples)
-        return figure
+        return try still!.slider(ref, caption: caption, payload: p, steps: values.count, frames: files,
+                                 slider: "\(sweep.setting) ∈ {\(values.joined(separator: ", "))}, each a fit on the same training rows; shown: \(sweep.setting) = \(values[start])") {
+            readout(p, frame: $0)
+        }
     }
 }

@@ -108,11 +108,9 @@ enum TrainingSizeExplorable {
             + " of \(m.joined(separator: ", ")) rows (each holds the smaller ones) and scores them on the same \(data.split.test.count) test rows:"
             + " test accuracy with \(m[0]) rows: \(labels[0]) \(acc[0][0]), \(labels[1]) \(acc[0][1]);"
             + " with all \(m[last]): \(acc[last][0]) and \(acc[last][1])."
-        var provenance = still!.provenance
-        provenance.append(.init(name: "Slider", value: "training sets of \(m.joined(separator: ", ")) rows, nested, drawn with the seed's stream training-size/\(data.spec.name); test rows fixed"))
-        var figure = still!.renamed(to: ref.path, caption: caption, provenance: provenance)
-        let samples = sets.indices.map { ExplorableSample(x: [Double($0)], readout: readout(p, step: $0)) }
-        figure.explorable = try Explorable(kind: .trainingSize, id: ref.id, payload: p, count: sets.count, frames: files, samples: samples)
-        return figure
+        return try still!.slider(ref, caption: caption, payload: p, steps: sets.count, frames: files,
+                                 slider: "training sets of \(m.joined(separator: ", ")) rows, nested, drawn with the seed's stream training-size/\(data.spec.name); test rows fixed") {
+            readout(p, step: $0)
+        }
     }
 }
