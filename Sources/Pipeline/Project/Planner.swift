@@ -13,7 +13,8 @@ enum ResolvedBlock: Sendable {
 /// it: the explorables read the gallery's data and fits). A study is a folder under
 /// `Sources/Pipeline/Studies/` and one line here.
 enum StudyRegistry {
-    static let all: [any Study.Type] = [
+    // Immutable: a list of types (studies keep no state), so reading it from any job is safe.
+    nonisolated(unsafe) static let all: [any Study.Type] = [
         PagesStudy.self, GalleryStudy.self, ExploreStudy.self, RegressionStudy.self, MixtureStudy.self,
         CaseStudyStudy.self, LearningCurveStudy.self, LanguageStudyPlan.self, DeepStudy.self,
     ]
