@@ -3,7 +3,8 @@
 // models, with figures from models it trains itself.
 //
 // Data flows one way through the targets:
-//   Datasets → Models → Plotting → Site, orchestrated by Pipeline, driven by `lenses`.
+//   Datasets → Models → Plotting → Site, run as jobs by the study-blind Engine, planned by
+//   Pipeline (Project: config, planner, pages; Studies: one folder a study), driven by `lenses`.
 import Foundation
 import PackageDescription
 
