@@ -3,6 +3,8 @@
 /// conventional entry point `LLVMFuzzerTestOneInput`, which libFuzzer's runtime also refers to,
 /// calls the same function.
 
+import Foundation
+
 @_silgen_name("LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
                          _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
