@@ -58,7 +58,6 @@ public struct ArtifactStore: Sendable {
     }
 
     public var ids: Dictionary<AnyJobID, any Artifact>.Keys { values.keys }
-    public var count: Int { values.count }
 
     public mutating func merge(_ other: ArtifactStore) { values.merge(other.values) { mine, _ in mine } }
 }

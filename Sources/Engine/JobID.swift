@@ -1,10 +1,6 @@
 /// Where a job sits in the one-way flow: data → models (and studies) → figures → pages.
-public enum Stage: String, Sendable, CaseIterable, Codable, Comparable {
+public enum Stage: String, Sendable, CaseIterable, Codable {
     case data, train, render, page
-
-    public static func < (a: Stage, b: Stage) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
 }
 
 /// A job's name, whatever it makes. Ids are built from their parts by the study that owns the
@@ -35,8 +31,8 @@ public struct JobID<Output: Artifact>: Hashable, Comparable, Sendable, CustomStr
     public init(_ stage: Stage, _ path: String...) { self.init(stage, path) }
 
     /// The id of a job nested under this one (a part of a study, the right-hand panel of a figure).
-    public func child<Other: Artifact>(_ part: String..., as: Other.Type = Other.self, stage: Stage? = nil) -> JobID<Other> {
-        JobID<Other>(stage ?? erased.stage, erased.path + part)
+    public func child<Other: Artifact>(_ part: String...) -> JobID<Other> {
+        JobID<Other>(erased.stage, erased.path + part)
     }
 
     public var stage: Stage { erased.stage }

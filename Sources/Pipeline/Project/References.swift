@@ -140,18 +140,18 @@ enum References {
         return ReferenceExpression(terms: terms, operators: ops, text: words.joined(separator: " "))
     }
 
-    /// The job(s) behind a path, checked against lenses.yml by the study whose namespace starts it.
-    static func path(_ text: String, fail: (String) -> ContentError, spec: ProjectSpec,
-                     studies: [any Study.Type] = StudyRegistry.all) throws -> ReferencePath {
+    /// The job(s) behind a path, checked against lenses.yml by the registered study whose namespace
+    /// starts it (`Study.quotes`; `values(of:)` reads the values from the same study).
+    static func path(_ text: String, fail: (String) -> ContentError, spec: ProjectSpec) throws -> ReferencePath {
         try withoutActuallyEscaping(fail) { fail in
             try path(QuotedPath(parts: text.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
-                                text: text, spec: spec, fail: fail), studies: studies)
+                                text: text, spec: spec, fail: fail))
         }
     }
 
-    static func path(_ path: QuotedPath, studies: [any Study.Type]) throws -> ReferencePath {
+    static func path(_ path: QuotedPath) throws -> ReferencePath {
         let (text, spec, fail) = (path.text, path.spec, path.fail)
-        let quotes = studies.compactMap { $0.quotes }
+        let quotes = StudyRegistry.all.compactMap { $0.quotes }
         if path.parts[0] == "config" {
             try path.need(2, "config.(seed|test_fraction|train_fraction)")
             guard config(spec)[path.parts[1]] != nil else { throw fail("'\(text)': config values are seed, test_fraction and train_fraction") }

@@ -42,7 +42,7 @@ struct Quotes: Sendable {
     let values: @Sendable (ReferencePath, ArtifactStore) -> [String: References.MetricValue]
 
     /// The values of one artifact type, from its job (the path's first).
-    static func of<T: Artifact, E: Encodable>(_ type: T.Type, _ entry: @escaping @Sendable (T) -> E) -> @Sendable (ReferencePath, ArtifactStore) -> [String: References.MetricValue] {
+    static func of<T: Artifact>(_ type: T.Type, _ entry: @escaping @Sendable (T) -> any Encodable) -> @Sendable (ReferencePath, ArtifactStore) -> [String: References.MetricValue] {
         { path, artifacts in
             guard let id = path.jobs.first, let a = artifacts[erased: id] as? T else { return [:] }
             return References.flatten(entry(a))
@@ -213,5 +213,4 @@ struct JobGraph {
 
     func key<T: Artifact>(_ id: JobID<T>) -> JobKey { keys[id.erased]! }
     func key(_ id: AnyJobID) -> JobKey { keys[id]! }
-    func has<T: Artifact>(_ id: JobID<T>) -> Bool { keys[id.erased] != nil }
 }
