@@ -105,6 +105,8 @@ public final class Timings: @unchecked Sendable {
         for i in items { out[i.stage.rawValue, default: 0] += i.seconds }
         return out
     }
+    /// Every job that ran, with its seconds.
+    public func all() -> [String: Double] { slowest(.max) }
     public func slowest(_ n: Int) -> [String: Double] {
         lock.lock(); defer { lock.unlock() }
         return Dictionary(uniqueKeysWithValues: items.sorted { $0.seconds > $1.seconds }.prefix(n).map { ($0.id.description, $0.seconds) })

@@ -46,6 +46,8 @@ public struct BuildReport: Sendable, Codable {
     /// Summed job time per stage (data, train, render, page).
     public var stageSeconds: [String: Double]
     public var slowestJobs: [String: Double]
+    /// Seconds of every job that ran (not of those reused from the cache).
+    public var jobSeconds: [String: Double] = [:]
     /// Job ids served from the cache, and those that ran.
     public var reused: [String]
     public var redone: [String]
@@ -154,6 +156,7 @@ public enum SiteBuilder {
                 return nil
             })))
         report.claims = claims
+        report.jobSeconds = timings.all()
         for j in toRun { report.redonePerStage[j.stage.rawValue, default: 0] += 1 }
         for (stage, n) in reusedPerStage { report.reusedPerStage[stage.rawValue] = n }
         report.modelsTrained = modelsTrained.total
