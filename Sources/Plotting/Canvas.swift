@@ -26,6 +26,19 @@ public struct PlotError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
+/// Memory for the pixels of image canvases drawn one after another (never two at once).
+public final class PixelBuffer {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    /// Room for an RGB24 image of `width × height` logical pixels at `scale`.
+    public init(width: Int, height: Int, scale: Double) {
+        let w = Int32((Double(width) * scale).rounded()), h = Int((Double(height) * scale).rounded())
+        capacity = max(1, Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w)) * h)
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+    }
+    deinit { base.deallocate() }
+}
+
 /// A thin, non-Sendable wrapper around one Cairo surface and context: an image
 /// (PNG output) or a vector surface (SVG, PDF). Create it inside the task that draws
 /// with it; never share it across threads.
@@ -38,6 +51,8 @@ public final class Canvas {
     let cr: OpaquePointer
     /// Where a vector surface writes its bytes.
     private let sink: Sink?
+    /// The caller's pixel memory under an image surface (kept alive while the surface is).
+    private let pixels: PixelBuffer?
     private var format: VectorFormat? = nil
 
     final class Sink { var data = Data() }
@@ -47,13 +62,28 @@ public final class Canvas {
 
     /// A canvas of `width × height` logical pixels drawn at `scale` device pixels each:
     /// at scale 2 Cairo draws every line and glyph at twice the resolution (no upscaling).
-    public init(width: Int, height: Int, scale: Double = 1, theme: Theme = .light) throws {
+    ///
+    /// `pixels`, when given, holds the image instead of memory Cairo allocates: the variants of one
+    /// figure are drawn into one buffer in turn (each cleared first, as Cairo clears its own), which
+    /// spares the fresh pages of a new multi-megabyte surface per variant.
+    public init(width: Int, height: Int, scale: Double = 1, theme: Theme = .light, pixels: PixelBuffer? = nil) throws {
         self.width = width
         self.height = height
         self.theme = theme
         let w = Int32((Double(width) * scale).rounded()), h = Int32((Double(height) * scale).rounded())
-        guard let s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h),
-              cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
+        let created: OpaquePointer?
+        if let pixels {
+            let stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w)
+            let bytes = Int(stride) * Int(h)
+            guard stride > 0, bytes <= pixels.capacity else { throw PlotError("cannot create a \(w)×\(h) image surface") }
+            pixels.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+            created = cairo_image_surface_create_for_data(pixels.base.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_RGB24, w, h, stride)
+            self.pixels = pixels
+        } else {
+            created = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
+            self.pixels = nil
+        }
+        guard let s = created, cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
             throw PlotError("cannot create a \(w)×\(h) image surface")
         }
         surface = s
@@ -72,6 +102,7 @@ public final class Canvas {
         self.theme = theme
         let sink = Sink()
         self.sink = sink
+        self.pixels = nil
         let write: cairo_write_func_t = { closure, bytes, length in
             guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
             Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))

@@ -75,39 +75,42 @@ public enum PNGEncoder {
         let palette = options.palette ? Self.palette(base, width: width, height: height, stride: stride) : nil
         let bpp = palette == nil ? 3 : 1
         let rowBytes = width * bpp
-        // Unfiltered rows (and one zero row above the first, for Up/Average/Paeth).
-        var raw = [UInt8](repeating: 0, count: (height + 1) * rowBytes)
-        raw.withUnsafeMutableBufferPointer { buf in
-            let out = buf.baseAddress! + rowBytes
-            for y in 0..<height {
-                let src = (base + y * stride).assumingMemoryBound(to: UInt32.self)
-                let dst = out + y * rowBytes
-                if let palette {
-                    for x in 0..<width { dst[x] = palette.index(of: src[x] & 0xFFFFFF) }
-                } else {
-                    for x in 0..<width {
-                        let p = src[x]
-                        dst[3 * x] = UInt8(truncatingIfNeeded: p >> 16)
-                        dst[3 * x + 1] = UInt8(truncatingIfNeeded: p >> 8)
-                        dst[3 * x + 2] = UInt8(truncatingIfNeeded: p)
-                    }
+        /// Writes row `y`'s bytes, unfiltered, to `dst`.
+        func unpack(_ y: Int, into dst: UnsafeMutablePointer<UInt8>) {
+            let src = (base + y * stride).assumingMemoryBound(to: UInt32.self)
+            if let palette {
+                for x in 0..<width { dst[x] = palette.index(of: src[x] & 0xFFFFFF) }
+            } else {
+                for x in 0..<width {
+                    let p = src[x]
+                    dst[3 * x] = UInt8(truncatingIfNeeded: p >> 16)
+                    dst[3 * x + 1] = UInt8(truncatingIfNeeded: p >> 8)
+                    dst[3 * x + 2] = UInt8(truncatingIfNeeded: p)
                 }
             }
         }
-        var filtered = [UInt8](repeating: 0, count: height * (rowBytes + 1))
-        raw.withUnsafeBufferPointer { rawBuf in
-            filtered.withUnsafeMutableBufferPointer { outBuf in
-                var scratch = [UInt8](repeating: 0, count: rowBytes)
-                scratch.withUnsafeMutableBufferPointer { scratchBuf in
-                    for y in 0..<height {
-                        let prior = rawBuf.baseAddress! + y * rowBytes
-                        let row = prior + rowBytes
-                        let dst = outBuf.baseAddress! + y * (rowBytes + 1)
-                        filterRow(row, prior: prior, count: rowBytes, bpp: bpp, filter: options.filter,
-                                  into: dst, scratch: scratchBuf.baseAddress!)
-                    }
+        // Every byte of these buffers is written before it is read: no zero-filling first.
+        let filtered = [UInt8](unsafeUninitializedCapacity: height * (rowBytes + 1)) { outBuf, count in
+            let out = outBuf.baseAddress!
+            if options.filter == .none {
+                for y in 0..<height {
+                    out[y * (rowBytes + 1)] = 0
+                    unpack(y, into: out + y * (rowBytes + 1) + 1)
+                }
+            } else {
+                // Unfiltered rows, and one zero row above the first (for Up/Average/Paeth).
+                let raw = UnsafeMutablePointer<UInt8>.allocate(capacity: (height + 1) * rowBytes + rowBytes)
+                defer { raw.deallocate() }
+                raw.initialize(repeating: 0, count: rowBytes)
+                let scratch = raw + (height + 1) * rowBytes
+                for y in 0..<height {
+                    let prior = raw + y * rowBytes
+                    unpack(y, into: prior + rowBytes)
+                    filterRow(prior + rowBytes, prior: prior, count: rowBytes, bpp: bpp, filter: options.filter,
+                              into: out + y * (rowBytes + 1), scratch: scratch)
                 }
             }
+            count = height * (rowBytes + 1)
         }
         let idat = try deflate(filtered, level: options.level, strategy: options.strategy)
 
@@ -256,18 +259,18 @@ public enum PNGEncoder {
             throw PlotError("PNG encoding failed: zlib could not start (level \(level))")
         }
         defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))))
-        let status: Int32 = input.withUnsafeBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
+        var status: Int32 = Z_OK
+        let output = [UInt8](unsafeUninitializedCapacity: Int(deflateBound(&stream, uLong(input.count)))) { outBuf, count in
+            status = input.withUnsafeBufferPointer { inBuf in
                 stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress!)
                 stream.avail_in = uInt(inBuf.count)
                 stream.next_out = outBuf.baseAddress!
                 stream.avail_out = uInt(outBuf.count)
                 return CZlib.deflate(&stream, Z_FINISH)
             }
+            count = status == Z_STREAM_END ? Int(stream.total_out) : 0
         }
         guard status == Z_STREAM_END else { throw PlotError("PNG encoding failed: zlib deflate returned \(status)") }
-        output.removeSubrange(Int(stream.total_out)...)
         return output
     }
 

@@ -42,8 +42,8 @@ extension Figure {
         try renderPNG(scale: scale, theme: .light)
     }
 
-    public func renderPNG(scale: Double, theme: Theme) throws -> Data {
-        let canvas = try Canvas(width: width, height: height, scale: scale, theme: theme)
+    public func renderPNG(scale: Double, theme: Theme, pixels: PixelBuffer? = nil) throws -> Data {
+        let canvas = try Canvas(width: width, height: height, scale: scale, theme: theme, pixels: pixels)
         draw(on: canvas)
         return try canvas.pngData()
     }
@@ -59,10 +59,11 @@ extension Figure {
     /// SVG and PDF (light) when `formats` lists them.
     public func render(formats: [FigureFormat] = [.png]) throws -> RenderedFigure {
         var files = [String: Data]()
-        files[".png"] = try renderPNG(scale: 1, theme: .light)
-        files["@2x.png"] = try renderPNG(scale: 2, theme: .light)
-        files["-dark.png"] = try renderPNG(scale: 1, theme: .dark)
-        files["-dark@2x.png"] = try renderPNG(scale: 2, theme: .dark)
+        let pixels = PixelBuffer(width: width, height: height, scale: 2)
+        files[".png"] = try renderPNG(scale: 1, theme: .light, pixels: pixels)
+        files["@2x.png"] = try renderPNG(scale: 2, theme: .light, pixels: pixels)
+        files["-dark.png"] = try renderPNG(scale: 1, theme: .dark, pixels: pixels)
+        files["-dark@2x.png"] = try renderPNG(scale: 2, theme: .dark, pixels: pixels)
         if formats.contains(.svg) { files[".svg"] = try renderVector(.svg) }
         if formats.contains(.pdf) { files[".pdf"] = try renderVector(.pdf) }
         return RenderedFigure(files: files)
