@@ -27,6 +27,10 @@ public struct LogisticRegression: Classifier {
     public var c: Double
     public var maxIterations: Int
     public var tolerance: Double
+    /// How many correction pairs L-BFGS keeps (scipy's `maxcor`, 10 by default as in scikit-learn).
+    /// More pairs cost a longer two-loop recursion per iteration and save iterations on
+    /// ill-conditioned fits (the learning-curve study's, `LearningCurveSettings.lbfgsMemory`).
+    public var memory = 10
 
     /// Weights, one row per class (one row in total for the binary case).
     public private(set) var weights = Matrix(rows: 0, cols: 0)
@@ -70,7 +74,7 @@ public struct LogisticRegression: Classifier {
         let n = x.rows, d = x.cols
         let rowsOfW = classCount == 2 ? 1 : classCount
         let penalty = 1 / (c * Double(n))
-        let optimiser = LBFGS(maxIterations: maxIterations, gradientTolerance: tolerance)
+        let optimiser = LBFGS(maxIterations: maxIterations, gradientTolerance: tolerance, memory: memory)
 
         let count = rowsOfW * (d + 1)
         let x0 = start.flatMap { $0.count == count && $0.allSatisfy(\.isFinite) ? $0 : nil } ?? [Double](repeating: 0, count: count)

@@ -48,10 +48,12 @@ struct Arguments {
     var dataset = "two_moons"
     var out: String?
     var splits = 20
+    /// L-BFGS correction pairs for lr-profile's fits.
+    var memory = 10
 
     init(_ argv: [String]) throws {
         var it = argv.dropFirst().makeIterator()
-        guard let c = it.next() else { throw BenchError("usage: lenses-bench png|models|gmm|svm|cache|figure|vae|gan|gemm|curves|curves-export --project DIR [--reps N] [--dataset NAME] [--splits N] [--out DIR]") }
+        guard let c = it.next() else { throw BenchError("usage: lenses-bench png|models|gmm|svm|cache|figure|vae|gan|gemm|curves|curves-export --project DIR [--reps N] [--dataset NAME] [--splits N] [--memory M] [--out DIR]") }
         command = c
         while let a = it.next() {
             guard let v = it.next() else { throw BenchError("\(a) needs a value") }
@@ -60,6 +62,7 @@ struct Arguments {
             case "--reps": reps = max(1, Int(v) ?? 10)
             case "--dataset": dataset = v
             case "--splits": splits = max(2, Int(v) ?? 20)
+            case "--memory": memory = max(1, Int(v) ?? 10)
             case "--out", "--encoder": out = v
             default: throw BenchError("unknown option \(a)")
             }
@@ -486,8 +489,10 @@ func lrProfile(_ args: Arguments, _ spec: ProjectSpec) throws {
                     (xTrain, xTest) = (apply(xTrain), apply(xTest))
                 }
                 var strong = LogisticRegression(c: settings.strongC, maxIterations: settings.maxIterations, tolerance: tol)
+                strong.memory = args.memory
                 var t = now(); try strong.fit(xTrain, yTrain, classCount: K); add("\(rep) strong cold", now() - t, strong.convergence.iterations, err(strong, xTest, yTest))
                 var weak = LogisticRegression(c: settings.weakC, maxIterations: settings.maxIterations, tolerance: tol)
+                weak.memory = args.memory
                 t = now(); try weak.fit(xTrain, yTrain, classCount: K); add("\(rep) weak cold", now() - t, weak.convergence.iterations, err(weak, xTest, yTest))
                 var warm = LogisticRegression(c: settings.weakC, maxIterations: settings.maxIterations, tolerance: tol)
                 t = now(); try warm.fit(xTrain, yTrain, classCount: K, from: strong.parameters); add("\(rep) weak from strong", now() - t, warm.convergence.iterations, err(warm, xTest, yTest))

@@ -30,6 +30,25 @@ struct LogisticRegressionTests {
         } }
     }
 
+    @Test("More L-BFGS correction pairs reach scikit-learn's optimum too, in no more iterations", arguments: Reference.shared.logistic.map(\.name))
+    func memoryKeepsTheOptimum(name: String) throws {
+        let ref = Reference.shared.logistic.first { $0.name == name }!
+        let classes = Set(ref.y).count
+        var usual = LogisticRegression(c: ref.C, maxIterations: 5000, tolerance: 1e-10)
+        var long = usual
+        long.memory = 60
+        try usual.fit(Matrix(ref.X), ref.y, classCount: classes)
+        try long.fit(Matrix(ref.X), ref.y, classCount: classes)
+        #expect(long.convergence.converged)
+        #expect(long.convergence.iterations <= usual.convergence.iterations)
+        for k in 0..<ref.coef.count {
+            for j in 0..<ref.coef[k].count {
+                #expect(abs(long.weights[k, j] - ref.coef[k][j]) < Self.coefficientTolerance, "coef[\(k)][\(j)]")
+            }
+            #expect(abs(long.intercepts[k] - ref.intercept[k]) < Self.coefficientTolerance, "intercept[\(k)]")
+        }
+    }
+
     @Test("The gradient of the penalised loss vanishes at the fitted optimum", arguments: Reference.shared.logistic.map(\.name))
     func gradientAtOptimum(name: String) throws {
         let ref = Reference.shared.logistic.first { $0.name == name }!

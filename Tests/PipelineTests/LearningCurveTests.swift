@@ -302,6 +302,7 @@ struct LearningCurveBuildTests {
             ("datasets: [iris, wine]", "datasets: [iris, iris]", "dataset 'iris' is listed twice"),
             ("datasets: [iris, wine]", "datasets: [{name: x, file: data/iris.csv, label: kind}]", "kind"),
             ("  c_weak: 1.0e4", "  c_wek: 1.0e4", "unknown key; allowed here"),
+            ("  lbfgs_memory: 60", "  lbfgs_memory: 0", "learning_curves.lbfgs_memory: must be between 1 and 1000, got 0"),
         ] {
             #expect(yml.contains(old))
             #expect {
@@ -310,6 +311,11 @@ struct LearningCurveBuildTests {
                 (e as? ConfigError).map { "\($0)".hasPrefix("lenses.yml:") && "\($0)".contains(expected) } ?? false
             }
         }
+        // lbfgs_memory sets the C = c_strong fits' correction pairs; the c_weak fits keep scikit-learn's 10.
+        let spec = try ConfigLoader.parse(yml.replacingOccurrences(of: "  lbfgs_memory: 60", with: "  lbfgs_memory: 30"), root: project.root)
+        let s = spec.learningCurves.settings
+        #expect(s.lbfgsMemory == 30 && s.lbfgsMemory(c: s.strongC) == 30 && s.lbfgsMemory(c: s.weakC) == 10)
+        #expect(LearningCurveSettings().lbfgsMemory == 60)
     }
 }
 

@@ -30,7 +30,8 @@ public enum LearningCurves {
 
     public static func learners(_ spec: LearningCurveSpec, settings s: LearningCurveSettings) -> [LearnerInfo] {
         func lr(_ id: String, _ c: Double, _ rep: LearnerInfo.Representation, _ on: String) -> LearnerInfo {
-            var set: [String: SettingValue] = ["C": .number(c), "max_iter": .integer(s.maxIterations), "tol": .number(spec.tolerance(s))]
+            var set: [String: SettingValue] = ["C": .number(c), "max_iter": .integer(s.maxIterations), "tol": .number(spec.tolerance(s)),
+                                              "lbfgs_memory": .integer(s.lbfgsMemory(c: c))]
             if rep == .features {
                 set["standardized"] = .flag(spec.standardizeForLogistic)
                 if !spec.standardizeForLogistic && spec.logisticDivisor != 1 { set["divided_by"] = .number(spec.logisticDivisor) }
@@ -220,6 +221,7 @@ public enum LearningCurves {
                     var m = MultinomialNaiveBayes(alpha: settings.alpha); try m.fit(trainX, yTrain, classCount: K); model = m
                 case .logistic:
                     var m = LogisticRegression(c: learner.c!, maxIterations: settings.maxIterations, tolerance: spec.tolerance(settings))
+                    m.memory = settings.lbfgsMemory(c: learner.c!)
                     try m.fit(trainX, yTrain, classCount: K)
                     converged = m.convergence.converged
                     model = m

@@ -7,7 +7,7 @@ import Yams
 extension ConfigLoader {
     static func learningCurves(_ field: Field, datasets: [DatasetSpec], root: URL) throws -> LearningCurvesConfig {
         let m = try field.mapping(allowed: ["splits", "sizes", "test_fraction", "min_per_class", "level", "significance",
-                                            "c_strong", "c_weak", "max_iter", "tol", "var_smoothing", "alpha", "datasets"])
+                                            "c_strong", "c_weak", "max_iter", "tol", "lbfgs_memory", "var_smoothing", "alpha", "datasets"])
         var out = LearningCurvesConfig()
         var s = out.settings
         if let v = m["splits"] { s.splits = try v.integer(in: 2...10_000) }
@@ -20,6 +20,7 @@ extension ConfigLoader {
         if let v = m["c_weak"] { s.weakC = try v.number(in: 1e-6...1e12) }
         if let v = m["max_iter"] { s.maxIterations = try v.integer(in: 1...100_000) }
         if let v = m["tol"] { s.tolerance = try v.number(in: 1e-14...1) }
+        if let v = m["lbfgs_memory"] { s.lbfgsMemory = try v.integer(in: 1...1000) }
         if let v = m["var_smoothing"] { s.varSmoothing = try v.number(in: 0...1) }
         if let v = m["alpha"] { s.alpha = try v.number(in: 1e-6...1e6) }
         out.settings = s

@@ -163,7 +163,7 @@ extension LearningCurves {
             .init(name: "Data", value: "\(a.spec.file): \(a.rows) rows, \(a.features.count) features\(transform), label '\(a.spec.label)' (\(a.classNames.count) classes)"),
             .init(name: "Splits", value: "\(s.splits) per size; each split holds out a stratified \(NumberFormat.wholePercent(s.testFraction)) (\(a.testSize) rows) and draws training sets from the other \(a.poolSize)"),
             .init(name: "Sizes", value: a.sizes.map(String.init).joined(separator: ", ")),
-            .init(name: "Logistic regression", value: "L-BFGS, tol \(NumberFormat.shortest(a.spec.tolerance(s))), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : a.spec.logisticDivisor != 1 ? "divided by \(NumberFormat.shortest(a.spec.logisticDivisor))" : "as they are")"),
+            .init(name: "Logistic regression", value: "L-BFGS keeping \(s.lbfgsMemory) correction pairs at C = \(formatC(s.strongC)) and 10 at C = \(formatC(s.weakC)), tol \(NumberFormat.shortest(a.spec.tolerance(s))), at most \(s.maxIterations) iterations; features \(a.spec.standardizeForLogistic ? "standardised on each training set" : a.spec.logisticDivisor != 1 ? "divided by \(NumberFormat.shortest(a.spec.logisticDivisor))" : "as they are")"),
             .init(name: "Significance", value: "95 % intervals of the mean disjoint; paired t-test p < \(NumberFormat.shortest(s.significance)) reported alongside"),
             .init(name: "Seed", value: "\(a.seed)"),
             .init(name: "Fits", value: "\(a.fits)"),
