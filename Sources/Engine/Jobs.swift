@@ -15,13 +15,21 @@ public struct JobKey: Sendable, Hashable, CustomStringConvertible {
         var text = "lenses-job/1\nkind=\(kind)\ncode=\(BuildInfo.fingerprint)\n"
         for k in inputs.keys.sorted() { text += "\(k)=\(inputs[k]!)\n" }
         for u in upstream.map(\.hex).sorted() { text += "upstream=\(u)\n" }
-        hex = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex = Self.hexDigits(SHA256.hash(data: Data(text.utf8)))
     }
 
     public var description: String { String(hex.prefix(12)) }
 
     public static func hash(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hexDigits(SHA256.hash(data: data))
+    }
+
+    /// Lowercase hexadecimal, two digits a byte.
+    static func hexDigits<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a number is written wherever the site shows one — page text, tables, captions, alt text,
 /// figure labels, widget readouts: one function per style, so a style is written one way.
@@ -17,7 +20,7 @@ import Foundation
 public enum NumberFormat {
     /// `decimals` digits after the point.
     public static func fixed(_ v: Double, _ decimals: Int) -> String {
-        String(format: "%.\(decimals)f", v)
+        printf("%.*f", decimals, v)
     }
 
     /// `fixed`, with `n/a` for a value that is not finite (a score that could not be computed).
@@ -43,12 +46,24 @@ public enum NumberFormat {
 
     /// Scientific notation with `decimals` digits after the point (`1.2e-04`).
     public static func scientific(_ v: Double, decimals: Int = 1) -> String {
-        String(format: "%.\(decimals)e", v)
+        printf("%.*e", decimals, v)
     }
 
     /// `digits` significant digits, in C's `%g` style (no trailing zeros; exponent when very large or small).
     public static func significant(_ v: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)g", v)
+        printf("%.*g", digits, v)
+    }
+
+    /// C's printf of one double at a precision: the text `String(format:)` gives (Foundation formats
+    /// doubles with the C library's printf), without its format-string parsing and bridging, which
+    /// made number formatting a visible share of a cold build (probe payloads format every grid cell).
+    static func printf(_ format: StaticString, _ precision: Int, _ v: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buf in
+            let n = withVaList([Int32(precision), v]) { vsnprintf(buf.baseAddress!, 512, UnsafeRawPointer(format.utf8Start).assumingMemoryBound(to: CChar.self), $0) }
+            if n >= 0 && n < 512 { return String(decoding: UnsafeRawBufferPointer(start: buf.baseAddress!, count: Int(n)), as: UTF8.self) }
+            // Longer than the buffer (a huge value at many decimals): Foundation's formatter.
+            return String(format: "\(format)".replacingOccurrences(of: "*", with: "\(precision)"), v)
+        }
     }
 
     /// A whole number with commas between the thousands: 4601 → `4,601`, −1234567 → `-1,234,567`.

@@ -18,6 +18,23 @@ struct NumberFormatTests {
         #expect(NumberFormat.shortest(1) == "1" && NumberFormat.shortest(0.25) == "0.25" && NumberFormat.shortest(1e-9) == "1e-09")
     }
 
+    @Test("fixed, scientific and significant write what Foundation's String(format:) writes")
+    func sameAsFoundation() {
+        var rng = SeededRandom(seed: 11, stream: "number-format")
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 0.05, 0.125, 2.5, 1e-300, 5e-324, 1.7976931348623157e308, -123456.789,
+                                .nan, .infinity, -.infinity, 0.000123, 999.9999, 1e15, 1e22]
+        for _ in 0..<2000 { values.append((rng.uniform() - 0.5) * pow(10, Double(rng.index(below: 25) - 12))) }
+        for v in values {
+            for d in [0, 1, 2, 3, 4, 6, 12] {
+                #expect(NumberFormat.fixed(v, d) == String(format: "%.\(d)f", v))
+                #expect(NumberFormat.scientific(v, decimals: d) == String(format: "%.\(d)e", v))
+                #expect(NumberFormat.significant(v, max(1, d)) == String(format: "%.\(max(1, d))g", v))
+            }
+        }
+        #expect(NumberFormat.fixed(1e300, 2).count > 300)   // longer than the stack buffer
+        #expect(NumberFormat.fixed(1e300, 2) == String(format: "%.2f", 1e300))
+    }
+
     @Test("Standardizer: training mean and population SD, constant features keep scale 1")
     func standardizer() {
         let x = Matrix([[1, 5], [3, 5], [5, 5]])

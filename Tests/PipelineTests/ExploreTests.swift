@@ -66,6 +66,20 @@ struct ExploreTests {
 
     // MARK: probe
 
+    @Test("A payload's JSON is made safe for a script element as the chained replacements made it, in one pass")
+    func scriptSafe() throws {
+        let texts = ["plain", "</script><script>alert(1)</script>", "a\u{2028}b\u{2029}c", "<<//", "é</ü\u{2028}\u{2029}</", "", "<", "\u{E2}"]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]   // as the payloads'
+        for t in texts {
+            let data = try encoder.encode([t])
+            let old = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+                .replacingOccurrences(of: "\u{2028}", with: "\\u2028").replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+            #expect(Explorable.scriptSafe(data) == old, "\(t)")
+            #expect(!Explorable.scriptSafe(data).contains("</") && !Explorable.scriptSafe(data).contains("\u{2028}"))
+        }
+    }
+
     @Test("Probe: the data file, metrics.json's samples and the fits' grids agree; the page marks the figure")
     func probe() async throws {
         let root = try Self.project(page: "@probe moons logistic_regression gaussian_nb", explore: "explore: {probe: {cells: 10}}")

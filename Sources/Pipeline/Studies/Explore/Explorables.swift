@@ -40,13 +40,33 @@ public struct Explorable: Sendable, Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // JSON inside a script: "</" and U+2028/2029 are escaped so the file cannot end the script early.
-        var json = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        json = json.replacingOccurrences(of: "</", with: "<\\/")
-            .replacingOccurrences(of: "\u{2028}", with: "\\u2028").replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+        let json = Self.scriptSafe(try encoder.encode(payload))
         let script = "LensesExplore.data(\"\(id)\", \(json));\n"
         var files = frames
         files[Self.dataPath(id)] = Data(script.utf8)
         self.kind = kind; self.id = id; self.files = files; self.count = count; self.samples = samples
+    }
+
+    /// JSON bytes as text safe inside a script element: `</` → `<\/`, U+2028 → `\u2028`, U+2029 → `\u2029`
+    /// (one pass over the bytes; Foundation's `replacingOccurrences` on a multi-megabyte payload was slow).
+    static func scriptSafe(_ json: Data) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(json.count + 64)
+        json.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+            var i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c == 0x3C, i + 1 < n, b[i + 1] == 0x2F {                       // "</"
+                    out += [0x3C, 0x5C, 0x2F]; i += 2
+                } else if c == 0xE2, i + 2 < n, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 {  // U+2028, U+2029
+                    out += Array("\\u202\(b[i + 2] == 0xA8 ? "8" : "9")".utf8); i += 3
+                } else {
+                    out.append(c); i += 1
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The same widget with its files' paths but not their bytes (once they are written).
