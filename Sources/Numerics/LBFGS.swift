@@ -23,6 +23,19 @@ public struct LBFGS: Sendable {
         self.memory = memory
     }
 
+    /// q ← q + a·v, element by element (each element's arithmetic as `q[j] += a * v[j]`, so the
+    /// result does not depend on how the loop is compiled), on raw buffers.
+    @inline(__always) static func addScaled(_ a: Double, _ v: [Double], to q: inout [Double]) {
+        precondition(v.count == q.count)
+        if q.isEmpty { return }
+        v.withUnsafeBufferPointer { vp in
+            q.withUnsafeMutableBufferPointer { qp in
+                let vb = vp.baseAddress!, qb = qp.baseAddress!
+                for j in 0..<qp.count { qb[j] += a * vb[j] }
+            }
+        }
+    }
+
     public func minimize(from x0: [Double],
                          _ f: ([Double]) -> (value: Double, gradient: [Double])) -> Result {
         var x = x0
@@ -39,7 +52,7 @@ public struct LBFGS: Sendable {
             var alphas = [Double](repeating: 0, count: sList.count)
             for i in stride(from: sList.count - 1, through: 0, by: -1) {
                 alphas[i] = rhoList[i] * BLAS.dot(sList[i], q)
-                for j in q.indices { q[j] -= alphas[i] * yList[i][j] }
+                Self.addScaled(-alphas[i], yList[i], to: &q)
             }
             if let s = sList.last, let y = yList.last {
                 let gamma = BLAS.dot(s, y) / BLAS.dot(y, y)
@@ -50,7 +63,7 @@ public struct LBFGS: Sendable {
             }
             for i in 0..<sList.count {
                 let beta = rhoList[i] * BLAS.dot(yList[i], q)
-                for j in q.indices { q[j] += (alphas[i] - beta) * sList[i][j] }
+                Self.addScaled(alphas[i] - beta, sList[i], to: &q)
             }
             var d = q.map { -$0 }
             var slope = BLAS.dot(g, d)
