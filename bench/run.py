@@ -13,6 +13,8 @@ One invocation, interleaved rounds (after one warm-up round that is not counted)
   F  `lenses build --force` of the whole site (the project's own lenses.yml)       [--skip-full]
   F′ `lenses build` of the whole site again, nothing changed (no-op)                [--skip-full]
   G  the same as B with an older lenses binary, when --baseline PATH is given
+  A4 the anchor drawing every figure as lenses does (1× and 2×, light and dark: --variants)
+  G′ the whole site (F) with the older binary too, when --baseline PATH is given and the full build runs
 Every command runs under /usr/bin/time -v (peak RSS). Then the micro-benchmarks
 (lenses-bench and bench/anchor/micro.py), and bench/RESULTS.md is written.
 """
@@ -54,7 +56,12 @@ def timed(argv, work, cwd=None):
     return {"wall": wall, "rss": rss, "cpu": cpu, "stdout": p.stdout}
 
 
-def make_project(root, dst, restrict):
+# lenses.yml keys added since the binaries --baseline is meant for (older binaries refuse unknown keys):
+# the baseline's copies of the project leave them out, so it builds with its own defaults.
+NEWER_KEYS = re.compile(r"^  lbfgs_memory:.*\n", re.M)
+
+
+def make_project(root, dst, restrict, drop_newer=False):
     if dst.exists():
         shutil.rmtree(dst)
     dst.mkdir(parents=True)
@@ -70,6 +77,8 @@ def make_project(root, dst, restrict):
         # The anchor draws every figure at 800×600: so must lenses, pairs included.
         assert "\nfigures:\n" in text
         text = text.replace("\nfigures:\n", "\nfigures:\n  pair_width: 800\n  pair_height: 600\n", 1)
+    if drop_newer:
+        text = NEWER_KEYS.sub("", text)
     (dst / "lenses.yml").write_text(text)
     return dst
 
@@ -168,12 +177,16 @@ def main():
 
     gallery = make_project(root, work / "gallery", restrict=True)
     full = make_project(root, work / "full", restrict=False)
-    base = make_project(root, work / "baseline", restrict=True) if a.baseline else None
+    base = make_project(root, work / "baseline", restrict=True, drop_newer=True) if a.baseline else None
+    base_full = make_project(root, work / "baseline-full", restrict=False, drop_newer=True) if a.baseline and not a.skip_full else None
     splits = work / "splits"
     sh([lenses, "export-splits", "--project", gallery, "--out", splits])
     anchor_out, anchor_times = work / "anchor-out", work / "anchor-times.json"
     anchor_cmd = [PY, HERE / "anchor" / "anchor.py", "--splits", splits, "--data", gallery / "data",
                   "--out", anchor_out, "--times", anchor_times]
+    anchor4_out, anchor4_times = work / "anchor4-out", work / "anchor4-times.json"
+    anchor4_cmd = [PY, HERE / "anchor" / "anchor.py", "--splits", splits, "--data", gallery / "data",
+                   "--out", anchor4_out, "--times", anchor4_times, "--variants"]
     counter = [0]
 
     def scenario_runs():
@@ -181,6 +194,11 @@ def main():
         def anchor():
             r = timed(anchor_cmd, work)
             r["stages"] = json.loads(anchor_times.read_text())
+            return r
+
+        def anchor4():
+            r = timed(anchor4_cmd, work)
+            r["stages"] = json.loads(anchor4_times.read_text())
             return r
 
         def build(project, force, binary=lenses, extra=()):
@@ -197,7 +215,7 @@ def main():
             set_c(gallery, "1")  # lenses.yml's own value: its fits are in the cache
             return build(gallery, False)
 
-        steps = [("anchor", anchor), ("cold", lambda: build(gallery, True)),
+        steps = [("anchor", anchor), ("anchor4", anchor4), ("cold", lambda: build(gallery, True)),
                  ("nocache", lambda: build(gallery, False, extra=["--no-cache"])), ("noop", lambda: build(gallery, False)),
                  ("changed", changed), ("revert", changed_back)]
         if not a.skip_full:
@@ -205,6 +223,8 @@ def main():
             steps.append(("noop_full", lambda: build(full, False)))
         if base:
             steps.append(("baseline", lambda: build(base, True, binary=a.baseline)))
+        if base_full:
+            steps.append(("baseline_full", lambda: build(base_full, True, binary=a.baseline)))
         return steps
 
     records = {}
@@ -355,6 +375,11 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
         row("curves", "learning-curve study vs scikit-learn, same fits", "≥ 10×, digits included", "not run (`--skip-micro`)", None)
     row("anchor", "gallery-equivalent cold build vs the anchor", "≥ 10× faster",
         f"**{speed:.1f}×** (anchor {med(W('anchor')):.2f} s, lenses {med(W('cold')):.2f} s)", speed >= 10)
+    if "anchor4" in rec:
+        a4 = med([x["wall"] / y["wall"] for x, y in zip(rec["anchor4"], rec["cold"])])
+        p(f"| … against the anchor drawing the same four files per figure (A4: 1× and 2×, light and dark) | (like for like) | "
+          f"{a4:.1f}× (anchor {med(W('anchor4')):.2f} s) | — | lenses writes 4 PNGs per figure (2× at four times the pixels); "
+          "the target's anchor writes one |")
     if "nocache" in rec:
         nc = med([x["wall"] / y["wall"] for x, y in zip(rec["anchor"], rec["nocache"])])
         p(f"| … the same build without writing the cache (B′, `--no-cache`) | (for the diagnosis) | {nc:.1f}× ({med(W('nocache')):.2f} s) | — | the cache write is the difference |")
@@ -398,6 +423,7 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
     p("|---|---|---|---|---|---|")
     names = {
         "anchor": "A · anchor script (scikit-learn + matplotlib), same figures",
+        "anchor4": "A4 · the anchor writing every figure at 1× and 2×, light and dark (`--variants`), as lenses does",
         "cold": "B · `lenses build --force`, gallery-equivalent",
         "nocache": "B′ · `lenses build --no-cache`, gallery-equivalent (cache neither read nor written)",
         "noop": "C · `lenses build`, nothing changed",
@@ -405,7 +431,8 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
         "revert": "E · `lenses build` after C → back to the previous value (cache hit)",
         "full": "F · `lenses build --force`, whole site",
         "noop_full": "F′ · `lenses build` of the whole site again, nothing changed",
-        "baseline": f"G · the same as B with the binary before this work (`{a.baseline}`; Cairo's PNG writer)",
+        "baseline": f"G · the same as B with the binary before this work (`{a.baseline}`)",
+        "baseline_full": f"G′ · the same as F (whole site) with the binary before this work (`{a.baseline}`)",
     }
     for k, label in names.items():
         if k not in rec:
@@ -419,6 +446,11 @@ def write_results(a, path, rec, micro, lenses_figs, anchor_figs, load_before, lo
     if "baseline" in rec:
         bp = [x["wall"] / y["wall"] for x, y in zip(rec["baseline"], rec["cold"])]
         p(f"Ratio baseline binary / this binary (cold), per round: {', '.join(f'{x:.2f}' for x in bp)} → median {med(bp):.2f}×.")
+    if "baseline_full" in rec and "full" in rec:
+        bp = [x["wall"] / y["wall"] for x, y in zip(rec["baseline_full"], rec["full"])]
+        bc = [x["cpu"] / y["cpu"] for x, y in zip(rec["baseline_full"], rec["full"])]
+        p(f"Whole site, baseline binary / this binary, per round: wall {', '.join(f'{x:.2f}' for x in bp)} → median {med(bp):.2f}×; "
+          f"CPU {', '.join(f'{x:.2f}' for x in bc)} → median {med(bc):.2f}×.")
     p("")
     p("Stage times, medians. The anchor runs in one process, one stage after another (numpy's BLAS may use both cores). "
       "lenses runs jobs on both cores, so its stage numbers are job seconds summed over the cores, not wall time.")

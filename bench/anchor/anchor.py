@@ -16,7 +16,11 @@ same train/test rows and saves the same figures as the gallery-equivalent
 That is 6 × (8 + 4) + 2 = 74 PNGs. Stage times (import, train, grid evaluation,
 render+save) are written as JSON to --times.
 
-Usage: anchor.py --splits DIR --data DIR --out DIR [--times FILE]
+With --variants it writes every figure as lenses does: at 1× and 2× (`@2x.png`, dpi 200),
+light and dark (`-dark.png`, `-dark@2x.png`, drawn again under matplotlib's
+`dark_background` style) — 296 PNGs, the same files and pixel counts as lenses' four.
+
+Usage: anchor.py --splits DIR --data DIR --out DIR [--times FILE] [--variants]
 """
 import time
 
@@ -144,8 +148,13 @@ def new_figure(title, subtitle):
     return fig, ax
 
 
+VARIANTS = False  # --variants: @2x files too (and -dark ones, drawn by clock())
+
+
 def save(fig, path):
     fig.savefig(path, dpi=100)
+    if VARIANTS:
+        fig.savefig(path.with_name(path.stem + "@2x.png"), dpi=200)
     plt.close(fig)
 
 
@@ -197,7 +206,11 @@ def main():
     ap.add_argument("--data", required=True, type=pathlib.Path)
     ap.add_argument("--out", required=True, type=pathlib.Path)
     ap.add_argument("--times", type=pathlib.Path)
+    ap.add_argument("--variants", action="store_true",
+                    help="also write @2x, -dark and -dark@2x files of every figure, as lenses does")
     a = ap.parse_args()
+    global VARIANTS
+    VARIANTS = a.variants
     a.out.mkdir(parents=True, exist_ok=True)
     t = {"import": IMPORT_SECONDS, "train": 0.0, "grid": 0.0, "render": 0.0}
     written = []
@@ -205,6 +218,9 @@ def main():
     def clock(stage, f, *args):
         s = time.perf_counter()
         r = f(*args)
+        if stage == "render" and VARIANTS:  # the dark variants: the same figure under a dark style
+            with plt.style.context("dark_background"):
+                f(args[0].with_name(args[0].stem + "-dark.png"), *args[1:])
         t[stage] += time.perf_counter() - s
         return r
 
