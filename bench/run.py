@@ -108,25 +108,34 @@ def ms(v):
 
 # For a missed target: where its time (or memory) goes, from bench/PROFILE.md, and the next lever.
 LEVERS = {
-    "full": "CPU-bound (cores busy to the end): ~145 s of one core's work, of which the digits learning curves ~60 s, the "
-            "renders ~22 s, the GAN ~17 s, the VAEs ~15 s → fewer L-BFGS iterations on digits (a solver with curvature: "
-            "Newton–CG / trust region), then the renders (one path per scatter class)",
-    "rss": "glibc's heap during the jobs (140–165 MB), the cache encoder's buffers beside each study's artifact → "
-           "encode cache entries straight to the file, `Float` grids, block-wise grid evaluation",
-    "curves": "digits is ~90 % of the study: dgemm (OpenBLAS, incl. packing) ~40 %, exp/log ~25 %, the softmax pass ~10 %; "
-              "iterations as many as scipy's → a solver with fewer iterations (Newton–CG / trust region on the 650 "
-              "parameters), then batching several fits into one larger GEMM",
-    "anchor": "renders are most of the cold build's job time (session 5: render 39.6 s of 45.4 s of job time): every figure is "
-              "drawn four times (1×, 2× at four times the pixels, dark 1×, dark 2×) where the anchor draws one PNG → draw the "
-              "variants from one recorded Cairo path and batch the scatter points (one path per class and style)",
+    "full": "CPU-bound, both cores busy to the end (session 6: ~130 s of job time, 99 % of 2 × wall): the digits learning "
+            "curves ~60–80 s (25 600 logistic fits at 200 splits; slower per job with both cores busy than alone), renders "
+            "~18 s (zlib deflate ~33 %, Cairo ~30 %, pixman ~5 % of their CPU), the GAN ~14 s, the VAEs ~12 s → digits: a "
+            "vectorised exp/log (~18 % of the study; changes the C = 1e4 fits' paths, so their verdicts must be re-checked), "
+            "several fits per GEMM; renders: PNG encoding is a third and fixed by zlib level 6 as long as no PNG byte may "
+            "change (level 1 or libdeflate would need that rule relaxed to \"same pixels\")",
+    "rss": "glibc's heap during the jobs: peaks vary run to run (138–158 MB with a 4 MiB mmap threshold) as large jobs "
+           "happen to coincide; 256 KiB gave 140–142 MB → encode cache entries straight to the file, `Float` grids, "
+           "block-wise grid evaluation",
+    "curves": "digits is ~90 % of the study: dgemm (OpenBLAS, incl. packing) ~37 %, exp/log ~25 %, the softmax pass ~8 %, "
+              "L-BFGS ~5 %; scikit-learn does the same arithmetic (numpy's vectorised exp, the same GEMMs) with as many "
+              "iterations in the C = 1e4 fits (kept on scipy's 10 correction pairs: with more, a verdict moved) → a "
+              "vectorised exp, several fits per GEMM (C = 1 and C = 1e4 on the same rows), AVX-512 GEMM kernels "
+              "(OpenBLAS 0.3.21 runs Haswell's here)",
+    "anchor": "renders are most of the gallery's job time (render ~16 s of ~18 s): every figure is four PNGs (1×, 2× at four "
+              "times the pixels, dark 1×, dark 2×) where the target's anchor writes one; against the anchor writing the "
+              "same four (A4) see the row below. Within a render zlib (level 6) is a third, Cairo a third → with PNG bytes "
+              "fixed, one recorded Cairo path per figure replayed for the variants and batched scatter points (both "
+              "change antialiasing where points overlap, so bytes too)",
     "noop": "with the build manifest nothing is planned or loaded: the CPU is process start, loading lenses.yml and the "
-            "digests of the inputs, the site and the cache (session 5: 0.06–0.08 s CPU; 0.07 s wall median of five on the "
-            "whole site, load 3–4); a wall clock above the CPU is waiting for a core on the shared machine → perf profile "
-            "of the no-op (not done yet), then identity (size, times, inode) instead of bytes for large data files",
-    "changed": "the six redrawn maps (four files each) are the time beyond training (session 5: render 2.5 s, pages 0.7 s, "
-               "training 0.05 s of job time) → the same levers as the cold build's renders",
-    "vae": "dgemm ~36 %, the Adam step ~11 %, element-wise backward ~10 %, log1p ~6 %: per-step overhead on small "
-           "layers → one fused Adam update, fused ReLU-derivative × gradient, reused activation buffers",
+            "digests of the inputs, the site and the cache (0.06–0.08 s CPU); a wall clock above the CPU is waiting for "
+            "a core on the shared machine → a hand-written digest of the spec instead of `Mirror`, a remembered "
+            "\"Pagefind absent\"",
+    "changed": "the six redrawn maps (four files each) are the time beyond training (render ~2.5 s, pages ~0.7 s, training "
+               "~0.05 s of job time) → the same levers as the cold build's renders",
+    "vae": "dgemm ~32 %, the Adam step ~12 %, element-wise backward ~9 %, log1p ~5 %, packing ~3 %: per-step overhead on "
+           "small layers (batch 64) → Adam vectorised beyond SSE2 (baseline x86-64 codegen), fused ReLU-derivative × "
+           "gradient, reused gradient buffers",
     "gan": "see the VAE: per-step overhead beside the GEMMs → the same levers",
     "torch": "see bench/PROFILE.md",
     "png": "measured 16–19 ms from a shell but 28–31 ms under Python (unexplained) → perf stat / perf record of both",

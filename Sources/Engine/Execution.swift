@@ -62,20 +62,21 @@ public enum Execution {
     }
 }
 
-/// glibc's allocator, set for a build: blocks of 4 MiB and more (the 2× canvases, 7.7 MB) are
-/// mapped and unmapped on their own. By default glibc raises that threshold each time such a block
-/// is freed, after which the 2× canvases are carved out of the heap and freed ones stay resident;
-/// with a fixed threshold they go back to the system when freed. (At 256 KiB the learning curves'
-/// matrices were mapped too: ~20 s of page faults per site build.) `MALLOC_MMAP_THRESHOLD_` in the
-/// environment, glibc's own setting, takes precedence. And at most two malloc arenas (the jobs'
-/// threads share them instead of each keeping its own freed memory; `MALLOC_ARENA_MAX` overrides).
-/// Whole site (`--no-cache`): 200.5 MB peak with glibc's defaults, 147.3 MB with these settings
-/// (system time 3.5 → 2.4 s). Only memory use changes, never an output.
+/// glibc's allocator, set for a build: blocks of 256 KiB and more (the 2× canvases, PNG buffers,
+/// probability grids, the learning curves' larger design matrices) are mapped and unmapped on their
+/// own. By default glibc raises that threshold each time such a block is freed, after which large
+/// blocks are carved out of the heap and freed ones stay resident; with a fixed threshold they go
+/// back to the system when freed. `MALLOC_MMAP_THRESHOLD_` in the environment, glibc's own setting,
+/// takes precedence. And at most two malloc arenas (the jobs' threads share them instead of each
+/// keeping its own freed memory; `MALLOC_ARENA_MAX` overrides).
+/// Whole site (`--no-cache`): 200.5 MB peak with glibc's defaults, 138–158 MB (run to run, as jobs
+/// happen to coincide) with a 4 MiB threshold, 140–142 MB in three runs with 256 KiB, for ~3 s more
+/// system time (page faults; session 6, bench/PROFILE.md). Only memory use changes, never an output.
 public enum BuildMemory {
     public static func tune() { _ = once }
     private static let once: Bool = {
         let env = ProcessInfo.processInfo.environment
-        if env["MALLOC_MMAP_THRESHOLD_"] == nil { _ = lenses_set_mmap_threshold(4 << 20) }
+        if env["MALLOC_MMAP_THRESHOLD_"] == nil { _ = lenses_set_mmap_threshold(256 << 10) }
         // A fixed mmap threshold also freezes the trim threshold at 128 KiB: the heap's top would be
         // returned and faulted back in all build long (10–14 s of system time per site build).
         if env["MALLOC_TRIM_THRESHOLD_"] == nil { _ = lenses_set_trim_threshold(4 << 20) }
