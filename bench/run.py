@@ -138,7 +138,10 @@ LEVERS = {
            "gradient, reused gradient buffers",
     "gan": "see the VAE: per-step overhead beside the GEMMs → the same levers",
     "torch": "see bench/PROFILE.md",
-    "png": "measured 16–19 ms from a shell but 28–31 ms under Python (unexplained) → perf stat / perf record of both",
+    "png": "a process's first five or so renders take 35–40 ms, later ones ~20 ms (`lenses-bench png --reps 12`: 39.8, 35.4, "
+           "21.1, 19.6, … 18.8 ms; three untimed renders first did not remove it, so not only fontconfig's warm-up); with "
+           "--reps 3 the median is one of the slow ones → more repetitions here, then a profile of the first renders; zlib "
+           "level 6 is half of the steady state",
     "rss_gallery": "glibc's heap → see the whole-site RSS row",
 }
 
