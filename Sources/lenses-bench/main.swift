@@ -440,14 +440,21 @@ func vae(_ args: Arguments, _ spec: ProjectSpec) throws {
     try emit(["command": "vae", "rows": digits.train.rows, "settings": settings.mapValues { "\($0)" }, "epoch": t])
 }
 
-/// The learning-curve study on one dataset (`--dataset`, default digits), one thread, with
-/// `--splits` splits per size (default 20; the site uses 200: times scale linearly).
-func curves(_ args: Arguments, _ spec: ProjectSpec) throws {
+/// The learning-curve dataset `--dataset` names (digits by default), its study settings with
+/// `--splits` splits, and its rows.
+func curveStudy(_ args: Arguments, _ spec: ProjectSpec) throws
+    -> (name: String, study: LearningCurveSpec, settings: LearningCurveSettings, dataset: Dataset) {
     let name = args.dataset == "two_moons" ? "digits" : args.dataset
     let study = try require(spec.learningCurves.dataset(name), "no learning-curve dataset '\(name)'")
     var settings = spec.learningCurves.settings
     settings.splits = args.splits
-    let dataset = try LearningCurves.loadDataset(study, root: spec.root)
+    return (name, study, settings, try LearningCurves.loadDataset(study, root: spec.root))
+}
+
+/// The learning-curve study on one dataset (`--dataset`, default digits), one thread, with
+/// `--splits` splits per size (default 20; the site uses 200: times scale linearly).
+func curves(_ args: Arguments, _ spec: ProjectSpec) throws {
+    let (name, study, settings, dataset) = try curveStudy(args, spec)
     var fits = 0
     let t = try times(args.reps) {
         let a = try LearningCurves.run(study, dataset: dataset, settings: settings, seed: spec.seed, parallelism: 1)
@@ -460,11 +467,7 @@ func curves(_ args: Arguments, _ spec: ProjectSpec) throws {
 /// per learner (C × representation) the CPU seconds and L-BFGS iterations of a cold start, and of
 /// warm starts (C = weak from C = strong on the same rows; C = strong from the previous size's fit).
 func lrProfile(_ args: Arguments, _ spec: ProjectSpec) throws {
-    let name = args.dataset == "two_moons" ? "digits" : args.dataset
-    let study = try require(spec.learningCurves.dataset(name), "no learning-curve dataset '\(name)'")
-    var settings = spec.learningCurves.settings
-    settings.splits = args.splits
-    let dataset = try LearningCurves.loadDataset(study, root: spec.root)
+    let (name, study, settings, dataset) = try curveStudy(args, spec)
     let plan = try LearningCurvePlan(name: study.name, labels: dataset.y, classCount: dataset.classCount, settings: settings, seed: spec.seed)
     let tol = study.tolerance(settings), K = dataset.classCount
     var stats = [String: [Double]]()   // name → [seconds, iterations, fits, testErrorSum]
