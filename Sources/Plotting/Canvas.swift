@@ -32,7 +32,7 @@ public final class PixelBuffer {
     let capacity: Int
     /// Room for an RGB24 image of `width × height` logical pixels at `scale`.
     public init(width: Int, height: Int, scale: Double) {
-        let w = Int32((Double(width) * scale).rounded()), h = Int((Double(height) * scale).rounded())
+        let w = Canvas.devicePixels(width, scale), h = Int(Canvas.devicePixels(height, scale))
         capacity = max(1, Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w)) * h)
         base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
     }
@@ -70,7 +70,7 @@ public final class Canvas {
         self.width = width
         self.height = height
         self.theme = theme
-        let w = Int32((Double(width) * scale).rounded()), h = Int32((Double(height) * scale).rounded())
+        let w = Self.devicePixels(width, scale), h = Self.devicePixels(height, scale)
         let created: OpaquePointer?
         if let pixels {
             let stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w)
@@ -92,6 +92,9 @@ public final class Canvas {
         cairo_scale(cr, scale, scale)
         Self.setFontOptions(cr)
     }
+
+    /// Device pixels of `logical` pixels drawn at `scale` (the image surface's and its `PixelBuffer`'s size).
+    static func devicePixels(_ logical: Int, _ scale: Double) -> Int32 { Int32((Double(logical) * scale).rounded()) }
 
     /// A vector canvas of `width × height` points (1 logical pixel = 1 pt); `vectorData()`
     /// finishes it and returns the file.
